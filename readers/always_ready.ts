@@ -1,0 +1,13 @@
+/**
+ * Status rule for the kinds with nothing to wait for: `ConfigMap`, `Secret` and `batch/CronJob`.
+ *
+ * @module
+ */
+
+import { current } from "../lib/conditions.ts";
+import type { ComputeResult } from "../lib/types.ts";
+
+/** ConfigMap, Secret and CronJob have no status to wait for. */
+export function alwaysReadyRule(): ComputeResult {
+  return current("Resource is always ready");
+}

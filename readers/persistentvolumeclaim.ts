@@ -1,0 +1,16 @@
+/**
+ * Status rule for core `PersistentVolumeClaim`.
+ *
+ * @module
+ */
+
+import { current, inProgress } from "../lib/conditions.ts";
+import { stringField } from "../lib/fields.ts";
+import type { ComputeResult, KubeObject } from "../lib/types.ts";
+
+/** A PersistentVolumeClaim is Current once Bound. */
+export function pvcRule(obj: KubeObject): ComputeResult {
+  const phase = stringField(obj, ["status", "phase"], "unknown");
+  if (phase !== "Bound") return inProgress("NotBound", `PVC is not Bound. phase: ${phase}`);
+  return current("PVC is Bound");
+}

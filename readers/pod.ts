@@ -1,0 +1,71 @@
+/**
+ * Status rule for core `Pod`.
+ *
+ * @module
+ */
+
+import { current, failed, findCondition, inProgress } from "../lib/conditions.ts";
+import { ComputeError } from "../lib/errors.ts";
+import { isObject, lookup, stringField } from "../lib/fields.ts";
+import type { ComputeResult, KubeObject } from "../lib/types.ts";
+import type { RuleContext } from "./rule.ts";
+
+/** How long a pod may stay unschedulable before it counts as Failed, in milliseconds. */
+export const SCHEDULE_WINDOW_MS = 15_000;
+
+/** Computes a Pod's status from its phase, conditions and container states. */
+export function podRule(obj: KubeObject, { conditions, now }: RuleContext): ComputeResult {
+  const phase = stringField(obj, ["status", "phase"], "");
+  switch (phase) {
+    case "Succeeded":
+      return current("Pod has completed successfully");
+    case "Failed":
+      return current("Pod has completed, but not successfully");
+    case "Running": {
+      if (findCondition(conditions, "Ready", "True")) return current("Pod is Ready");
+      const looping = crashLoopingContainers(obj);
+      if (looping.length > 0) {
+        return failed("ContainerCrashLooping", `Containers in CrashLoop state: ${looping.join(",")}`);
+      }
+      return inProgress("PodRunningNotReady", "Pod is running but is not Ready");
+    }
+    case "Pending": {
+      const scheduled = findCondition(conditions, "PodScheduled", "False");
+      if (scheduled?.reason === "Unschedulable") {
+        if (now.getTime() - SCHEDULE_WINDOW_MS < creationTime(obj)) {
+          return inProgress("PodNotScheduled", "Pod has not been scheduled");
+        }
+        return failed("PodUnschedulable", "Pod could not be scheduled");
+      }
+      return inProgress("PodPending", "Pod is in the Pending phase");
+    }
+    case "":
+      return inProgress("PodNotObserved", "Pod phase not available");
+    default:
+      throw new ComputeError(`unknown phase ${phase}`);
+  }
+}
+
+/** Creation time in ms; a missing or unparsable timestamp is the zero time (long ago). */
+function creationTime(obj: KubeObject): number {
+  const ts = stringField(obj, ["metadata", "creationTimestamp"], "");
+  const ms = ts ? Date.parse(ts) : NaN;
+  return Number.isNaN(ms) ? -Infinity : ms;
+}
+
+/** Names of containers waiting in CrashLoopBackOff, in status order. */
+export function crashLoopingContainers(obj: KubeObject): string[] {
+  const statuses = lookup(obj, ["status", "containerStatuses"]);
+  if (statuses === undefined) return [];
+  if (!Array.isArray(statuses)) {
+    throw new ComputeError(".status.containerStatuses accessor error: expected a list");
+  }
+  const names: string[] = [];
+  for (const cs of statuses) {
+    // Entries missing a piece are skipped; malformed ones too, where Go would panic.
+    if (!isObject(cs) || typeof cs.name !== "string") continue;
+    const reason = lookup(cs, ["state", "waiting", "reason"]);
+    if (reason === "CrashLoopBackOff") names.push(cs.name);
+  }
+  return names;
+}

@@ -1,0 +1,13 @@
+/**
+ * Status rule for `policy/PodDisruptionBudget`.
+ *
+ * @module
+ */
+
+import { current } from "../lib/conditions.ts";
+import type { ComputeResult } from "../lib/types.ts";
+
+/** A PodDisruptionBudget is Current once its generation is observed (checked before). */
+export function pdbRule(): ComputeResult {
+  return current("AllowedDisruptions has been computed.");
+}

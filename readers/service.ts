@@ -1,0 +1,18 @@
+/**
+ * Status rule for core `Service`.
+ *
+ * @module
+ */
+
+import { current, inProgress } from "../lib/conditions.ts";
+import { stringField } from "../lib/fields.ts";
+import type { ComputeResult, KubeObject } from "../lib/types.ts";
+
+/** A LoadBalancer Service waits for its cluster IP; ingress is not looked at. */
+export function serviceRule(obj: KubeObject): ComputeResult {
+  const type = stringField(obj, ["spec", "type"], "ClusterIP");
+  if (type === "LoadBalancer" && stringField(obj, ["spec", "clusterIP"], "") === "") {
+    return inProgress("NoIPAssigned", "ClusterIP not set. Service type: LoadBalancer");
+  }
+  return current("Service is ready");
+}
