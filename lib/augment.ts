@@ -46,7 +46,9 @@ export function augmentStatus(obj: KubeObject, options: ComputeOptions = {}): Ku
   for (const computed of result.conditions) {
     let present = false;
     for (const entry of conditions) {
-      if (!isObject(entry)) throw new ComputeError("condition does not have the expected structure");
+      if (!isObject(entry)) {
+        throw new ComputeError("condition does not have the expected structure");
+      }
       if (typeof entry.type !== "string") {
         throw new ComputeError("condition type does not have the expected type");
       }

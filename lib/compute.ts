@@ -45,8 +45,10 @@ export function computeStatus(obj: KubeObject, options: ComputeOptions = {}): Co
 }
 
 function compute(obj: KubeObject, now: Date): ComputeResult {
-  const deletion = withContext("metadata.deletionTimestamp", () =>
-    strictString(obj, ["metadata", "deletionTimestamp"]));
+  const deletion = withContext(
+    "metadata.deletionTimestamp",
+    () => strictString(obj, ["metadata", "deletionTimestamp"]),
+  );
   if (deletion) {
     return { status: "Terminating", message: "Resource scheduled for deletion", conditions: [] };
   }
@@ -64,11 +66,15 @@ function compute(obj: KubeObject, now: Date): ComputeResult {
 }
 
 function checkGeneration(obj: KubeObject): ComputeResult | undefined {
-  const generation = withContext("metadata.generation", () =>
-    strictInt(obj, ["metadata", "generation"]));
+  const generation = withContext(
+    "metadata.generation",
+    () => strictInt(obj, ["metadata", "generation"]),
+  );
   if (generation === undefined) return undefined;
-  const observed = withContext("status.observedGeneration", () =>
-    strictInt(obj, ["status", "observedGeneration"]));
+  const observed = withContext(
+    "status.observedGeneration",
+    () => strictInt(obj, ["status", "observedGeneration"]),
+  );
   if (observed === undefined || observed === generation) return undefined;
   const kind = typeof obj.kind === "string" ? obj.kind : "";
   return inProgress(
@@ -112,4 +118,3 @@ function withContext<T>(field: string, read: () => T): T {
     });
   }
 }
-

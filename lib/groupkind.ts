@@ -40,8 +40,11 @@ export function groupKindOf(obj: KubeObject): GroupKind {
 
 /** The identifier of an object (namespace and name from its metadata). */
 export function identifierOf(obj: KubeObject): ObjectIdentifier {
-  const meta = (typeof obj.metadata === "object" && obj.metadata !== null ? obj.metadata : {}) as
-    Record<string, unknown>;
+  const meta =
+    (typeof obj.metadata === "object" && obj.metadata !== null ? obj.metadata : {}) as Record<
+      string,
+      unknown
+    >;
   return {
     ...groupKindOf(obj),
     namespace: typeof meta.namespace === "string" ? meta.namespace : "",

@@ -14,9 +14,8 @@ const NO_PROGRESS_DEADLINE = 2147483647;
 
 /** Computes a Deployment's status from its replica counters and conditions. */
 export function deploymentRule(obj: KubeObject, { conditions }: RuleContext): ComputeResult {
-  let progressing =
-    intField(obj, ["spec", "progressDeadlineSeconds"], NO_PROGRESS_DEADLINE) ===
-      NO_PROGRESS_DEADLINE;
+  let progressing = intField(obj, ["spec", "progressDeadlineSeconds"], NO_PROGRESS_DEADLINE) ===
+    NO_PROGRESS_DEADLINE;
   let available = false;
   for (const c of conditions) {
     if (c.type === "Progressing") {

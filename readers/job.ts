@@ -30,5 +30,7 @@ export function jobRule(obj: KubeObject, { conditions }: RuleContext): ComputeRe
   if (stringField(obj, ["status", "startTime"], "") === "") {
     return inProgress("JobNotStarted", "Job not started");
   }
-  return current(`Job in progress. success:${succeeded}, active: ${active}, failed: ${failedCount}`);
+  return current(
+    `Job in progress. success:${succeeded}, active: ${active}, failed: ${failedCount}`,
+  );
 }

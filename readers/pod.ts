@@ -25,7 +25,10 @@ export function podRule(obj: KubeObject, { conditions, now }: RuleContext): Comp
       if (findCondition(conditions, "Ready", "True")) return current("Pod is Ready");
       const looping = crashLoopingContainers(obj);
       if (looping.length > 0) {
-        return failed("ContainerCrashLooping", `Containers in CrashLoop state: ${looping.join(",")}`);
+        return failed(
+          "ContainerCrashLooping",
+          `Containers in CrashLoop state: ${looping.join(",")}`,
+        );
       }
       return inProgress("PodRunningNotReady", "Pod is running but is not Ready");
     }

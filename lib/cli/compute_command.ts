@@ -1,0 +1,93 @@
+/**
+ * `kstatus compute`: the status of objects from manifests, offline.
+ *
+ * @module
+ */
+
+import { computeStatus } from "../compute.ts";
+import { formatIdentifier, identifierOf } from "../groupkind.ts";
+import { loadManifests } from "../manifests.ts";
+import type { ComputeResult, Condition, Status } from "../types.ts";
+import { ExitCode } from "./exit_codes.ts";
+
+/** Options of {@linkcode runCompute}. */
+export interface ComputeCommandOptions {
+  /** Files, directories or `-`. */
+  files: string[];
+  /** `text` (aligned columns) or `json` (one object per line). */
+  output: "text" | "json";
+  /** Descend into subdirectories. */
+  recursive?: boolean;
+  /** Where lines go. */
+  write: (line: string) => void;
+  /** Reads stdin (tests replace it). */
+  readStdin?: () => Promise<string>;
+  /** Time to judge pods' scheduling window against. */
+  now?: Date;
+}
+
+interface Row {
+  id: string;
+  status: Status;
+  message: string;
+  conditions: Condition[];
+  error?: string;
+  json: Record<string, unknown>;
+}
+
+/**
+ * Computes and prints the status of every object; returns the exit code:
+ * 0 all Current, 1 any Failed, 2 otherwise. Bad input throws `InputError`.
+ */
+export async function runCompute(options: ComputeCommandOptions): Promise<number> {
+  const objects = await loadManifests(options.files, {
+    recursive: options.recursive,
+    readStdin: options.readStdin,
+  });
+  const rows: Row[] = objects.map(({ object, file, line }) => {
+    const id = identifierOf(object);
+    let result: ComputeResult;
+    let error: string | undefined;
+    try {
+      result = computeStatus(object, { now: options.now });
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+      result = { status: "Unknown", message: "", conditions: [] };
+    }
+    return {
+      id: formatIdentifier(id),
+      status: result.status,
+      message: error ?? result.message,
+      conditions: result.conditions,
+      error,
+      json: {
+        ...id,
+        status: result.status,
+        message: result.message,
+        conditions: result.conditions,
+        ...(error ? { error } : {}),
+        file,
+        line,
+      },
+    };
+  });
+  if (options.output === "json") {
+    for (const row of rows) options.write(JSON.stringify(row.json));
+  } else {
+    const idWidth = Math.max(0, ...rows.map((r) => r.id.length));
+    const statusWidth = Math.max(0, ...rows.map((r) => r.status.length));
+    for (const row of rows) {
+      options.write(
+        `${row.id.padEnd(idWidth)}  ${row.status.padEnd(statusWidth)}  ${row.message}`.trimEnd(),
+      );
+    }
+  }
+  return exitCodeFor(rows.map((r) => r.status));
+}
+
+/** 0 when every status is Current, 1 when any is Failed, else 2. */
+export function exitCodeFor(statuses: readonly Status[]): number {
+  if (statuses.includes("Failed")) return ExitCode.Failed;
+  if (statuses.every((s) => s === "Current")) return ExitCode.Ok;
+  return ExitCode.NotReady;
+}

@@ -1,0 +1,139 @@
+/**
+ * The `kstatus` command line: builds the command tree and runs it, mapping
+ * every outcome to an exit code. Kept apart from `main.ts` so tests can run
+ * it in-process.
+ *
+ * @module
+ */
+
+import { Command, CommanderError, Option } from "commander";
+import { InputError, KstatusError } from "../errors.ts";
+import { runtimeDescription, VERSION } from "../version.ts";
+import { runCompute } from "./compute_command.ts";
+import { CliExit, ExitCode } from "./exit_codes.ts";
+
+/** Where the CLI reads and writes; tests replace these. */
+export interface CliIo {
+  /** Writes one line to stdout. */
+  out: (line: string) => void;
+  /** Writes one line to stderr. */
+  err: (line: string) => void;
+  /** Reads all of stdin. */
+  readStdin?: () => Promise<string>;
+  /** Environment variables. */
+  env: Record<string, string | undefined>;
+  /** True when stdout is a terminal. */
+  isTerminal: boolean;
+}
+
+/** Extra commands registered by later modules (wait, status). */
+export type CommandInstaller = (program: Command, io: CliIo, setCode: (c: number) => void) => void;
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/**
+ * Runs the CLI with `args` (without the program name) and returns the exit code.
+ *
+ * @example
+ * ```ts
+ * import { runCli } from "@kstatus/kstatus/cli";
+ * const code = await runCli(["version"], {
+ *   out: console.log,
+ *   err: console.error,
+ *   env: {},
+ *   isTerminal: false,
+ * });
+ * ```
+ */
+export async function runCli(
+  args: string[],
+  io: CliIo,
+  installers: CommandInstaller[] = [],
+): Promise<number> {
+  let code: number = ExitCode.Ok;
+  const setCode = (c: number) => {
+    code = c;
+  };
+  const program = new Command("kstatus")
+    .description("Are these Kubernetes resources ready yet, and if not, why?")
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (s) => io.out(s.replace(/\n$/, "")),
+      writeErr: (s) => io.err(s.replace(/\n$/, "")),
+    });
+
+  program.command("version")
+    .description("print the version and the runtime")
+    .action(() => {
+      io.out(`kstatus ${VERSION} (${runtimeDescription()})`);
+    });
+
+  program.command("compute")
+    .description("compute the status of objects from manifests, offline (no cluster needed)")
+    .option("-f, --filename <path>", "file, directory or - for stdin (repeatable)", collect, [])
+    .addOption(
+      new Option("-o, --output <format>", "output format").choices(["text", "json"]).default(
+        "text",
+      ),
+    )
+    .option("-R, --recursive", "read directories recursively", false)
+    .addHelpText(
+      "after",
+      `
+Prints one line per object: Kind/namespace/name, status, message.
+Exit codes: 0 all Current, 1 any Failed, 2 some not Current, 3 bad input.
+
+Examples:
+  kstatus compute -f deploy.yaml
+  kubectl get deploy -A -o yaml | kstatus compute -f -
+  kstatus compute -f manifests/ -o json`,
+    )
+    .action(async (opts: { filename: string[]; output: "text" | "json"; recursive: boolean }) => {
+      if (opts.filename.length === 0) {
+        throw new CliExit(ExitCode.BadInput, "error: compute needs at least one -f FILE|DIR|-");
+      }
+      setCode(
+        await runCompute({
+          files: opts.filename,
+          output: opts.output,
+          recursive: opts.recursive,
+          write: io.out,
+          readStdin: io.readStdin,
+        }),
+      );
+    });
+
+  for (const install of installers) install(program, io, setCode);
+
+  try {
+    await program.parseAsync(args, { from: "user" });
+  } catch (e) {
+    return handleError(e, io);
+  }
+  return code;
+}
+
+function handleError(e: unknown, io: CliIo): number {
+  if (e instanceof CommanderError) {
+    // Help and version output are successful runs; anything else is a usage error.
+    // Asked-for help is a success; help shown because no command was given is a usage error.
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return 0;
+    return ExitCode.BadInput;
+  }
+  if (e instanceof CliExit) {
+    if (e.message) io.err(e.message);
+    return e.code;
+  }
+  if (e instanceof InputError) {
+    io.err(`error: ${e.message}`);
+    return ExitCode.BadInput;
+  }
+  if (e instanceof KstatusError) {
+    io.err(`error: ${e.message}`);
+    return ExitCode.BadInput;
+  }
+  throw e;
+}
