@@ -36,3 +36,91 @@ export {
 export type { KindRule, RuleContext } from "./readers/rule.ts";
 export { KIND_RULES } from "./readers/rules.ts";
 export { SCHEDULE_WINDOW_MS } from "./readers/pod.ts";
+
+// Manifests and identifiers
+export {
+  loadManifests,
+  type LoadOptions,
+  type ManifestObject,
+  parseManifests,
+} from "./lib/manifests.ts";
+export { type IdentifierOptions, identifiersFromObjects } from "./lib/identifiers.ts";
+export {
+  compileLabelSelector,
+  labelsOf,
+  parseSelector,
+  type Selector,
+  SelectorError,
+} from "./lib/selector.ts";
+
+// Engine
+export { PollerEngine, type PollerEngineOptions, type PollOptions } from "./lib/engine/poller.ts";
+export type {
+  ErrorEvent,
+  Event,
+  EventType,
+  ResourceUpdateEvent,
+  SyncEvent,
+} from "./lib/engine/events.ts";
+export {
+  type Clock,
+  createManualClock,
+  type ManualClock,
+  systemClock,
+} from "./lib/engine/clock.ts";
+export { aggregateStatus } from "./lib/engine/aggregator.ts";
+export {
+  type Observation,
+  observe,
+  ResourceStatusCollector,
+  STOP_CONDITIONS,
+  type StopCondition,
+} from "./lib/engine/collector.ts";
+export {
+  compareIdentifiers,
+  resourceStatusEqual,
+  sortResourceStatuses,
+} from "./lib/resource_status.ts";
+
+// Cluster readers
+export type {
+  CallOptions,
+  ClusterReader,
+  ClusterReaderArgs,
+  ClusterReaderFactory,
+  KubeApi,
+  ResourceMapping,
+  RestMapper,
+} from "./lib/cluster/types.ts";
+export {
+  cachePairs,
+  cachingClusterReaderFactory,
+  createCachingClusterReader,
+} from "./lib/cluster/caching.ts";
+export { createDirectClusterReader, directClusterReaderFactory } from "./lib/cluster/direct.ts";
+export { createMemoryCluster, type MemoryCall, type MemoryCluster } from "./lib/cluster/memory.ts";
+export {
+  isCancellation,
+  isNoMatch,
+  isNotFound,
+  KindNoMatchError,
+  ResourceNotFoundError,
+} from "./lib/cluster/errors.ts";
+export { BUILTIN_MAPPINGS } from "./lib/cluster/builtin_kinds.ts";
+
+// Status readers
+export {
+  lookupStatusReader,
+  statusFromError,
+  type StatusReader,
+  type StatusReaderContext,
+  type StatusReaderRegistry,
+} from "./lib/status_reader.ts";
+export { createStatusReader, genericStatusReader, type StatusReaderSpec } from "./readers/base.ts";
+export {
+  type ChildSpec,
+  findChildren,
+  isControlledBy,
+  NoSelectorError,
+} from "./readers/children.ts";
+export { defaultStatusReaders } from "./readers/registry.ts";

@@ -8,6 +8,8 @@ import { current, inProgress } from "../lib/conditions.ts";
 import { intField, strictInt } from "../lib/fields.ts";
 import type { ComputeResult, KubeObject } from "../lib/types.ts";
 import { kindOf } from "./rule.ts";
+import { createStatusReader } from "./base.ts";
+import type { StatusReader } from "../lib/status_reader.ts";
 
 /** Computes a DaemonSet's status; both generations must be present. */
 export function daemonSetRule(obj: KubeObject): ComputeResult {
@@ -35,3 +37,9 @@ export function daemonSetRule(obj: KubeObject): ComputeResult {
   if (desired > ready) return inProgress("LessReady", `Ready: ${ready}/${desired}`);
   return current(`All replicas scheduled as expected. Replicas: ${desired}`);
 }
+
+/** Reads `apps/DaemonSet`s with their Pods as children (shown, not escalated). */
+export const daemonSetReader: StatusReader = createStatusReader({
+  groupKinds: [{ group: "apps", kind: "DaemonSet" }],
+  children: { kind: { group: "", kind: "Pod" }, selectorPath: ["spec", "selector"] },
+});

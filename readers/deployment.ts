@@ -8,6 +8,8 @@ import { current, failed, inProgress } from "../lib/conditions.ts";
 import { intField } from "../lib/fields.ts";
 import type { ComputeResult, KubeObject } from "../lib/types.ts";
 import type { RuleContext } from "./rule.ts";
+import { createStatusReader } from "./base.ts";
+import type { StatusReader } from "../lib/status_reader.ts";
 
 /** The Progressing condition is not set by the controller when the deadline is this value. */
 const NO_PROGRESS_DEADLINE = 2147483647;
@@ -48,3 +50,12 @@ export function deploymentRule(obj: KubeObject, { conditions }: RuleContext): Co
   if (!available) return inProgress("DeploymentNotAvailable", "Deployment not Available");
   return current(`Deployment is available. Replicas: ${replicas}`);
 }
+
+/**
+ * Reads `apps/Deployment`s with their ReplicaSets (each with its Pods) as
+ * children. Children never change the Deployment's own status.
+ */
+export const deploymentReader: StatusReader = createStatusReader({
+  groupKinds: [{ group: "apps", kind: "Deployment" }],
+  children: { kind: { group: "apps", kind: "ReplicaSet" }, selectorPath: ["spec", "selector"] },
+});

@@ -8,6 +8,8 @@ import { current, failed, inProgress } from "../lib/conditions.ts";
 import { boolField, intField, stringField } from "../lib/fields.ts";
 import type { ComputeResult, KubeObject } from "../lib/types.ts";
 import type { RuleContext } from "./rule.ts";
+import { createStatusReader } from "./base.ts";
+import type { StatusReader } from "../lib/status_reader.ts";
 
 /** Computes a Job's status; a running job is Current. */
 export function jobRule(obj: KubeObject, { conditions }: RuleContext): ComputeResult {
@@ -34,3 +36,9 @@ export function jobRule(obj: KubeObject, { conditions }: RuleContext): ComputeRe
     `Job in progress. success:${succeeded}, active: ${active}, failed: ${failedCount}`,
   );
 }
+
+/** Reads `batch/Job`s with their Pods as children (shown, not escalated). */
+export const jobReader: StatusReader = createStatusReader({
+  groupKinds: [{ group: "batch", kind: "Job" }],
+  children: { kind: { group: "", kind: "Pod" }, selectorPath: ["spec", "selector"] },
+});

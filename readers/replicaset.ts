@@ -8,6 +8,8 @@ import { current, findCondition, inProgress } from "../lib/conditions.ts";
 import { intField } from "../lib/fields.ts";
 import type { ComputeResult, KubeObject } from "../lib/types.ts";
 import type { RuleContext } from "./rule.ts";
+import { createStatusReader } from "./base.ts";
+import type { StatusReader } from "../lib/status_reader.ts";
 
 /** Computes a ReplicaSet's status; a ReplicaFailure is InProgress, not Failed. */
 export function replicaSetRule(obj: KubeObject, { conditions }: RuleContext): ComputeResult {
@@ -25,3 +27,13 @@ export function replicaSetRule(obj: KubeObject, { conditions }: RuleContext): Co
   if (replicas > spec) return inProgress("ExtraPods", `Pending termination: ${replicas - spec}`);
   return current(`ReplicaSet is available. Replicas: ${replicas}`);
 }
+
+/**
+ * Reads `apps/ReplicaSet`s with their Pods; an InProgress ReplicaSet with a
+ * Failed pod is Failed (`N pods have failed`).
+ */
+export const replicaSetReader: StatusReader = createStatusReader({
+  groupKinds: [{ group: "apps", kind: "ReplicaSet" }],
+  children: { kind: { group: "", kind: "Pod" }, selectorPath: ["spec", "selector"] },
+  escalateFailedPods: true,
+});

@@ -7,6 +7,8 @@
 import { current, inProgress } from "../lib/conditions.ts";
 import { intField, stringField } from "../lib/fields.ts";
 import type { ComputeResult, KubeObject } from "../lib/types.ts";
+import { createStatusReader } from "./base.ts";
+import type { StatusReader } from "../lib/status_reader.ts";
 
 /** Computes a StatefulSet's status; the controller sets no conditions, so counters decide. */
 export function statefulSetRule(obj: KubeObject): ComputeResult {
@@ -41,3 +43,13 @@ export function statefulSetRule(obj: KubeObject): ComputeResult {
   }
   return current(`All replicas scheduled as expected. Replicas: ${replicas}`);
 }
+
+/**
+ * Reads `apps/StatefulSet`s with their Pods; an InProgress StatefulSet with a
+ * Failed pod is Failed (`N pods have failed`).
+ */
+export const statefulSetReader: StatusReader = createStatusReader({
+  groupKinds: [{ group: "apps", kind: "StatefulSet" }],
+  children: { kind: { group: "", kind: "Pod" }, selectorPath: ["spec", "selector"] },
+  escalateFailedPods: true,
+});

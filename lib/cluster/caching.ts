@@ -1,0 +1,138 @@
+/**
+ * The caching cluster reader (the original's default): in `sync`, one LIST
+ * per (GroupKind, namespace) needed by the identifiers and their children;
+ * gets and lists in the cycle are answered from that snapshot.
+ *
+ * @module
+ */
+
+import { groupKindKey } from "../groupkind.ts";
+import { labelsOf } from "../selector.ts";
+import type { GroupKind, KubeObject } from "../types.ts";
+import { isCancellation, isNoMatch, notFoundMessage, ResourceNotFoundError } from "./errors.ts";
+import { KstatusError } from "../errors.ts";
+import type {
+  ClusterReader,
+  ClusterReaderArgs,
+  ClusterReaderFactory,
+  KubeApi,
+  ResourceMapping,
+} from "./types.ts";
+
+interface Pair {
+  gk: GroupKind;
+  namespace: string;
+}
+
+type Entry =
+  | { mapping: ResourceMapping; items: Map<string, KubeObject>; list: KubeObject[] }
+  | { error: Error };
+
+const pairKey = (gk: GroupKind, namespace: string) => `${groupKindKey(gk)}|${namespace}`;
+
+/**
+ * The (GroupKind, namespace) pairs to list: those of the identifiers, each
+ * followed by its child kinds in the same namespace, duplicates removed,
+ * insertion order kept.
+ */
+export function cachePairs(args: Pick<ClusterReaderArgs, "identifiers" | "childKinds">): Pair[] {
+  const pairs = new Map<string, Pair>();
+  const add = (gk: GroupKind, namespace: string) => {
+    const key = pairKey(gk, namespace);
+    if (!pairs.has(key)) pairs.set(key, { gk: { group: gk.group, kind: gk.kind }, namespace });
+  };
+  for (const id of args.identifiers) {
+    add(id, id.namespace);
+    for (const child of args.childKinds(id)) add(child, id.namespace);
+  }
+  return [...pairs.values()];
+}
+
+/**
+ * A ClusterReader that lists each needed (kind, namespace) once per cycle.
+ * Per-pair problems (Forbidden, NotFound, no such kind) are stored and
+ * returned for the reads that need that pair; cancellation fails `sync`.
+ */
+export function createCachingClusterReader(api: KubeApi, args: ClusterReaderArgs): ClusterReader {
+  const pairs = cachePairs(args);
+  let cache = new Map<string, Entry>();
+
+  const entryFor = (gk: GroupKind, namespace: string): Entry => {
+    const entry = cache.get(pairKey(gk, namespace));
+    if (!entry) {
+      throw new KstatusError(
+        `GroupKind ${groupKindKey(gk)} and namespace "${namespace}" not found in cache`,
+      );
+    }
+    return entry;
+  };
+
+  const list = (
+    gk: GroupKind,
+    namespace: string,
+    selector?: { matches(l: Record<string, string>): boolean },
+  ) => {
+    const entry = entryFor(gk, namespace);
+    if ("error" in entry) throw entry.error;
+    const items = selector ? entry.list.filter((o) => selector.matches(labelsOf(o))) : entry.list;
+    return Promise.resolve(items.map((o) => o));
+  };
+
+  return {
+    get(id) {
+      try {
+        const entry = entryFor(id, id.namespace);
+        if ("error" in entry) throw entry.error;
+        const obj = entry.items.get(id.name);
+        if (!obj) throw new ResourceNotFoundError(notFoundMessage(entry.mapping, id.name), id);
+        return Promise.resolve(obj);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
+    listNamespaceScoped: (gk, namespace, selector) => list(gk, namespace, selector),
+    listClusterScoped: (gk, selector) => list(gk, "", selector),
+    async sync(options) {
+      const next = new Map<string, Entry>();
+      for (const { gk, namespace } of pairs) {
+        next.set(pairKey(gk, namespace), await listPair(api, gk, namespace, options?.signal));
+      }
+      cache = next;
+    },
+    close() {
+      cache = new Map();
+    },
+  };
+}
+
+async function listPair(
+  api: KubeApi,
+  gk: GroupKind,
+  namespace: string,
+  signal?: AbortSignal,
+): Promise<Entry> {
+  let mapping: ResourceMapping;
+  try {
+    mapping = await api.mapper.mapping(gk, { signal });
+  } catch (e) {
+    if (isNoMatch(e)) return { error: e as Error };
+    throw e;
+  }
+  try {
+    const { items } = await api.list(mapping, mapping.namespaced ? namespace : "", { signal });
+    const byName = new Map<string, KubeObject>();
+    for (const item of items) {
+      const name = (item.metadata as { name?: unknown } | undefined)?.name;
+      if (typeof name === "string") byName.set(name, item);
+    }
+    return { mapping, items: byName, list: items };
+  } catch (e) {
+    if (isCancellation(e, signal)) throw e;
+    return { error: e instanceof Error ? e : new Error(String(e)) };
+  }
+}
+
+/** A factory for {@linkcode createCachingClusterReader}; the engine's usual choice. */
+export function cachingClusterReaderFactory(api: KubeApi): ClusterReaderFactory {
+  return (args) => createCachingClusterReader(api, args);
+}

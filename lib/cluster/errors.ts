@@ -1,0 +1,62 @@
+/**
+ * Recognising the errors that matter to status readers, whoever raised them:
+ * the Kubernetes client, an in-memory reader, or a user's own reader. Errors
+ * are recognised by `name` (and HTTP `code`), so readers need not share classes.
+ *
+ * @module
+ */
+
+import { KstatusError } from "../errors.ts";
+import type { GroupKind, ObjectIdentifier } from "../types.ts";
+import type { ResourceMapping } from "./types.ts";
+
+/** True for "the object (or its kind's resource) does not exist". */
+export function isNotFound(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  return e.name === "NotFoundError" || (e as { code?: unknown }).code === 404;
+}
+
+/** True for "the kind is not served by this cluster" (CRD not installed). */
+export function isNoMatch(e: unknown): boolean {
+  return e instanceof Error && e.name === "NoMatchError";
+}
+
+/** True when the error means the caller gave up: an abort or a deadline. */
+export function isCancellation(e: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted) return true;
+  if (!(e instanceof Error) && !(e instanceof DOMException)) return false;
+  const name = (e as Error).name;
+  return name === "AbortError" || name === "TimeoutError";
+}
+
+/**
+ * An object is not in the cluster (or not in a reader's cache). Its `name`
+ * is `NotFoundError` and `code` 404, so it is recognised like the client's.
+ */
+export class ResourceNotFoundError extends KstatusError {
+  /** HTTP status code the API server would answer with. */
+  code = 404;
+  /**
+   * @param message e.g. `deployments.apps "web" not found`
+   * @param resource the object concerned
+   */
+  constructor(message: string, resource?: ObjectIdentifier) {
+    super(message, { resource });
+    this.name = "NotFoundError";
+  }
+}
+
+/** A kind is not served by the cluster (its CRD is not installed): name `NoMatchError`. */
+export class KindNoMatchError extends KstatusError {
+  /** @param gk the kind that has no mapping */
+  constructor(gk: GroupKind) {
+    super(`no matches for kind "${gk.kind}" in group "${gk.group}"`);
+    this.name = "NoMatchError";
+  }
+}
+
+/** The API's NotFound message for an object: `deployments.apps "web" not found`. */
+export function notFoundMessage(mapping: ResourceMapping, name: string): string {
+  const what = mapping.group ? `${mapping.resource}.${mapping.group}` : mapping.resource;
+  return `${what} "${name}" not found`;
+}

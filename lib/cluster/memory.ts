@@ -1,0 +1,133 @@
+/**
+ * An in-memory cluster: a `KubeApi`, `RestMapper` and direct `ClusterReader`
+ * over objects held in a Map. For tests, examples, and computing statuses
+ * with children offline.
+ *
+ * @module
+ */
+
+import { groupKindKey, identifierOf } from "../groupkind.ts";
+import { labelsOf, parseSelector } from "../selector.ts";
+import type { GroupKind, KubeObject, ObjectIdentifier } from "../types.ts";
+import { BUILTIN_MAPPINGS } from "./builtin_kinds.ts";
+import { createDirectClusterReader } from "./direct.ts";
+import { KindNoMatchError, notFoundMessage, ResourceNotFoundError } from "./errors.ts";
+import type {
+  CallOptions,
+  ClusterReader,
+  KubeApi,
+  ResourceMapping,
+  RestMapper,
+} from "./types.ts";
+
+/** One call made to a {@linkcode MemoryCluster}'s API. */
+export interface MemoryCall {
+  /** `get` or `list`. */
+  verb: "get" | "list";
+  /** Kind asked for. */
+  gk: GroupKind;
+  /** Namespace (`""` for cluster-wide). */
+  namespace: string;
+}
+
+/** An in-memory cluster: API, reader, mapper and ways to change it. */
+export interface MemoryCluster {
+  /** The API (get and list), as the Kubernetes client offers it. */
+  api: KubeApi;
+  /** A direct ClusterReader over the API. */
+  reader: ClusterReader;
+  /** A mapper knowing the built-in kinds plus the extra ones. */
+  mapper: RestMapper;
+  /** Adds or replaces an object. */
+  put(obj: KubeObject): void;
+  /** Removes an object. */
+  remove(id: ObjectIdentifier): void;
+  /** Adds a kind to the mapper (as when a CRD is installed). */
+  addKind(mapping: ResourceMapping): void;
+  /** Every API call so far, in order. */
+  calls: MemoryCall[];
+  /**
+   * Runs before every API call; throw (or reject) from it to inject a
+   * failure, or await something to delay the call.
+   */
+  hook?: (call: MemoryCall, options?: CallOptions) => unknown;
+}
+
+/**
+ * Creates an in-memory cluster holding `objects`; `extraKinds` adds kinds
+ * beyond the built-in ones.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryCluster } from "@kstatus/kstatus";
+ * const cluster = createMemoryCluster([
+ *   { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", namespace: "ns" } },
+ * ]);
+ * const obj = await cluster.reader.get({ group: "", kind: "ConfigMap", namespace: "ns", name: "a" });
+ * ```
+ */
+export function createMemoryCluster(
+  objects: readonly KubeObject[] = [],
+  extraKinds: readonly ResourceMapping[] = [],
+): MemoryCluster {
+  const store = new Map<string, KubeObject>();
+  const kinds = new Map<string, ResourceMapping>();
+  for (const m of [...BUILTIN_MAPPINGS, ...extraKinds]) kinds.set(groupKindKey(m), m);
+  const keyOf = (id: ObjectIdentifier) => `${groupKindKey(id)}|${id.namespace}|${id.name}`;
+
+  const mapper: RestMapper = {
+    mapping(gk, options) {
+      if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
+      const m = kinds.get(groupKindKey(gk));
+      return m ? Promise.resolve(m) : Promise.reject(new KindNoMatchError(gk));
+    },
+  };
+
+  const calls: MemoryCall[] = [];
+  const cluster: MemoryCluster = {
+    calls,
+    mapper,
+    put(obj) {
+      store.set(keyOf(identifierOf(obj)), structuredClone(obj));
+    },
+    remove(id) {
+      store.delete(keyOf(id));
+    },
+    addKind(mapping) {
+      kinds.set(groupKindKey(mapping), mapping);
+    },
+    api: {
+      mapper,
+      async get(mapping, namespace, name, options) {
+        const call: MemoryCall = { verb: "get", gk: mapping, namespace };
+        calls.push(call);
+        await cluster.hook?.(call, options);
+        options?.signal?.throwIfAborted();
+        const id = { group: mapping.group, kind: mapping.kind, namespace, name };
+        const obj = store.get(keyOf(id));
+        if (!obj) throw new ResourceNotFoundError(notFoundMessage(mapping, name), id);
+        return structuredClone(obj);
+      },
+      async list(mapping, namespace, options) {
+        const call: MemoryCall = { verb: "list", gk: mapping, namespace };
+        calls.push(call);
+        await cluster.hook?.(call, options);
+        options?.signal?.throwIfAborted();
+        const selector = options?.labelSelector ? parseSelector(options.labelSelector) : undefined;
+        const items: KubeObject[] = [];
+        for (const obj of store.values()) {
+          const id = identifierOf(obj);
+          if (id.group !== mapping.group || id.kind !== mapping.kind) continue;
+          if (namespace && id.namespace !== namespace) continue;
+          if (selector && !selector.matches(labelsOf(obj))) continue;
+          items.push(structuredClone(obj));
+        }
+        return { items, resourceVersion: "1" };
+      },
+    },
+    reader: undefined as unknown as ClusterReader,
+  };
+  cluster.reader = createDirectClusterReader(cluster.api);
+  for (const obj of objects) cluster.put(obj);
+  return cluster;
+}

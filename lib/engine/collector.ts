@@ -1,0 +1,121 @@
+/**
+ * The collector: the latest status of every resource, fed from an event
+ * stream, and the conditions under which a wait is over.
+ *
+ * @module
+ */
+
+import { identifierKey } from "../groupkind.ts";
+import { sortResourceStatuses } from "../resource_status.ts";
+import type { ObjectIdentifier, ResourceStatus } from "../types.ts";
+import { aggregateStatus } from "./aggregator.ts";
+import type { Event, EventType } from "./events.ts";
+
+/** What a wait waits for. */
+export type StopCondition = "known" | "current" | "deleted" | "forever";
+
+/** The stop conditions, for validating user input. */
+export const STOP_CONDITIONS: readonly StopCondition[] = ["known", "current", "deleted", "forever"];
+
+/** A snapshot of what the collector has seen. */
+export interface Observation {
+  /** Type of the last event applied, if any. */
+  lastEventType?: EventType;
+  /** Latest status per resource, sorted by namespace, group, kind, name. */
+  resourceStatuses: ResourceStatus[];
+  /** The last Error event's error, if any. */
+  error?: Error;
+}
+
+/**
+ * Keeps the latest status per identifier. Every identifier starts as
+ * `Unknown`; updates for identifiers not given up front are added.
+ *
+ * @example
+ * ```ts
+ * import { ResourceStatusCollector } from "@kstatus/kstatus";
+ * const id = { group: "", kind: "ConfigMap", namespace: "ns", name: "a" };
+ * const collector = new ResourceStatusCollector([id]);
+ * collector.apply({ type: "ResourceUpdate", resource: { identifier: id, status: "Current", message: "", generatedResources: [] } });
+ * collector.isDone("current"); // true
+ * ```
+ */
+export class ResourceStatusCollector {
+  #statuses = new Map<string, ResourceStatus>();
+  #lastEventType?: EventType;
+  #error?: Error;
+
+  /** @param identifiers the resources to track, all starting as Unknown */
+  constructor(identifiers: readonly ObjectIdentifier[]) {
+    for (const id of identifiers) {
+      this.#statuses.set(identifierKey(id), {
+        identifier: id,
+        status: "Unknown",
+        message: "",
+        generatedResources: [],
+      });
+    }
+  }
+
+  /** Applies one event. */
+  apply(event: Event): void {
+    this.#lastEventType = event.type;
+    if (event.type === "Error") this.#error = event.error;
+    if (event.type === "ResourceUpdate") {
+      this.#statuses.set(identifierKey(event.resource.identifier), event.resource);
+    }
+  }
+
+  /** The latest status of `id`, if tracked. */
+  get(id: ObjectIdentifier): ResourceStatus | undefined {
+    return this.#statuses.get(identifierKey(id));
+  }
+
+  /** A snapshot: last event type, sorted statuses, last error. */
+  latestObservation(): Observation {
+    return {
+      lastEventType: this.#lastEventType,
+      resourceStatuses: sortResourceStatuses([...this.#statuses.values()]),
+      error: this.#error,
+    };
+  }
+
+  /** True when `condition` holds for the statuses collected so far. */
+  isDone(condition: StopCondition): boolean {
+    const statuses = [...this.#statuses.values()].map((r) => r.status);
+    switch (condition) {
+      case "known":
+        return statuses.every((s) => s !== "Unknown");
+      case "current":
+        return aggregateStatus(statuses, "Current") === "Current";
+      case "deleted":
+        return aggregateStatus(statuses, "NotFound") === "NotFound";
+      case "forever":
+        return false;
+    }
+  }
+}
+
+/**
+ * Passes `events` through while applying them to `collector`, and ends the
+ * stream (which stops the engine) once `until` holds after an event.
+ *
+ * @example
+ * ```ts ignore
+ * const collector = new ResourceStatusCollector(ids);
+ * for await (const e of observe(engine.poll(ids, { signal }), collector, "current")) {
+ *   console.log(e);
+ * }
+ * ```
+ */
+export async function* observe(
+  events: AsyncIterable<Event>,
+  collector: ResourceStatusCollector,
+  until: StopCondition,
+): AsyncGenerator<Event, void, undefined> {
+  for await (const event of events) {
+    collector.apply(event);
+    yield event;
+    if (collector.isDone(until)) return;
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * The polling engine: `poll()` is an async generator of events. One poll at
+ * once, then one per interval; an event only when a resource's status
+ * changed. Breaking out of the loop or aborting the signal stops everything.
+ *
+ * @module
+ */
+
+import { genericStatusReader } from "../../readers/base.ts";
+import { defaultStatusReaders } from "../../readers/registry.ts";
+import { isCancellation, isNoMatch } from "../cluster/errors.ts";
+import type {
+  ClusterReader,
+  ClusterReaderFactory,
+  ResourceMapping,
+  RestMapper,
+} from "../cluster/types.ts";
+import { KstatusError } from "../errors.ts";
+import { formatGroupKind, groupKindKey, identifierKey } from "../groupkind.ts";
+import { resourceStatusEqual } from "../resource_status.ts";
+import {
+  lookupStatusReader,
+  type StatusReaderContext,
+  type StatusReaderRegistry,
+  statusFromError,
+} from "../status_reader.ts";
+import type { GroupKind, ObjectIdentifier, ResourceStatus } from "../types.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import type { Event } from "./events.ts";
+
+/** How to build a {@linkcode PollerEngine}. */
+export interface PollerEngineOptions {
+  /** Resolves kinds to resources and scopes. */
+  mapper: RestMapper;
+  /** Builds the cluster reader for each `poll()` (direct, caching, watch, or your own). */
+  clusterReaderFactory: ClusterReaderFactory;
+  /** Status readers by `group/Kind`; defaults to {@linkcode defaultStatusReaders}. */
+  registry?: StatusReaderRegistry;
+  /** Time source; tests inject a manual clock. */
+  clock?: Clock;
+}
+
+/** Options of {@linkcode PollerEngine.poll}. */
+export interface PollOptions {
+  /** Milliseconds between the starts of two polls (default 2000; must be > 0). */
+  pollInterval?: number;
+  /** Aborting ends the stream and cancels in-flight requests. */
+  signal?: AbortSignal;
+}
+
+/** Polls the status of a set of resources. */
+export class PollerEngine {
+  #mapper: RestMapper;
+  #factory: ClusterReaderFactory;
+  #registry: StatusReaderRegistry;
+  #clock: Clock;
+
+  /** @param options the mapper, cluster reader factory, registry and clock */
+  constructor(options: PollerEngineOptions) {
+    this.#mapper = options.mapper;
+    this.#factory = options.clusterReaderFactory;
+    this.#registry = options.registry ?? defaultStatusReaders();
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /**
+   * The kinds the readers list to find the children of `gk`, transitively
+   * (Deployment → ReplicaSet → Pod).
+   */
+  childKinds(gk: GroupKind): GroupKind[] {
+    const out: GroupKind[] = [];
+    const seen = new Set([groupKindKey(gk)]);
+    const visit = (kind: GroupKind) => {
+      const reader = lookupStatusReader(this.#registry, kind, genericStatusReader);
+      for (const child of reader.childKinds ?? []) {
+        const key = groupKindKey(child);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(child);
+        visit(child);
+      }
+    };
+    visit(gk);
+    return out;
+  }
+
+  /**
+   * Polls `identifiers` until the signal is aborted or the consumer stops
+   * iterating. Per-resource problems arrive as `ResourceUpdate`s with status
+   * `NotFound` or `Unknown`; only problems that stop the engine are `Error`
+   * events (after which the stream ends).
+   *
+   * @example
+   * ```ts ignore
+   * const engine = new PollerEngine({ mapper, clusterReaderFactory });
+   * for await (const event of engine.poll(ids, { pollInterval: 2000, signal })) {
+   *   if (event.type === "ResourceUpdate") console.log(event.resource.status);
+   * }
+   * ```
+   */
+  async *poll(
+    identifiers: readonly ObjectIdentifier[],
+    options: PollOptions = {},
+  ): AsyncGenerator<Event, void, undefined> {
+    const interval = options.pollInterval ?? 2000;
+    if (!(interval > 0)) throw new RangeError(`pollInterval must be > 0, got ${interval}`);
+    const outer = options.signal;
+    if (outer?.aborted) return;
+    // Our own controller, so that a consumer breaking out also cancels in-flight work.
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(outer?.reason);
+    outer?.addEventListener("abort", onAbort, { once: true });
+    const signal = controller.signal;
+    let cluster: ClusterReader | undefined;
+    try {
+      const problem = await this.#validate(identifiers, signal);
+      if (problem === "cancelled") return;
+      if (problem) {
+        yield { type: "Error", error: problem };
+        return;
+      }
+      try {
+        cluster = await this.#factory({
+          identifiers,
+          mapper: this.#mapper,
+          childKinds: (gk) => this.childKinds(gk),
+        });
+      } catch (e) {
+        if (isCancellation(e, signal)) return;
+        yield {
+          type: "Error",
+          error: new KstatusError(`error creating new ClusterReader: ${messageOf(e)}`, {
+            cause: e,
+          }),
+        };
+        return;
+      }
+      const ctx: StatusReaderContext = {
+        cluster,
+        mapper: this.#mapper,
+        registry: this.#registry,
+        now: () => new Date(this.#clock.now()),
+        signal,
+      };
+      const last = new Map<string, ResourceStatus>();
+      const firstStart = this.#clock.now();
+      while (!signal.aborted) {
+        try {
+          await cluster.sync({ signal });
+        } catch (e) {
+          if (isCancellation(e, signal)) return;
+          yield { type: "Error", error: asError(e) };
+          return;
+        }
+        for (const id of identifiers) {
+          if (signal.aborted) return;
+          const reader = lookupStatusReader(this.#registry, id, genericStatusReader);
+          let status: ResourceStatus;
+          try {
+            status = await reader.readStatus(ctx, id);
+          } catch (e) {
+            if (isCancellation(e, signal)) return;
+            // A reader that throws is a reader bug; report it on the resource, keep going.
+            status = statusFromError(id, e, signal);
+          }
+          const key = identifierKey(id);
+          const previous = last.get(key);
+          if (previous && resourceStatusEqual(previous, status)) continue;
+          last.set(key, status);
+          yield { type: "ResourceUpdate", resource: status };
+        }
+        // Ticks are aligned to the first poll; ticks missed during a long poll are dropped.
+        const elapsed = this.#clock.now() - firstStart;
+        try {
+          await this.#clock.sleep(interval - (elapsed % interval), signal);
+        } catch {
+          return;
+        }
+      }
+    } finally {
+      outer?.removeEventListener("abort", onAbort);
+      controller.abort();
+      cluster?.close?.();
+    }
+  }
+
+  /** Checks identifiers: a no-match kind is allowed (its CRD may come later). */
+  async #validate(
+    identifiers: readonly ObjectIdentifier[],
+    signal: AbortSignal,
+  ): Promise<Error | "cancelled" | undefined> {
+    for (const id of identifiers) {
+      let mapping: ResourceMapping;
+      try {
+        mapping = await this.#mapper.mapping(id, { signal });
+      } catch (e) {
+        if (isCancellation(e, signal)) return "cancelled";
+        if (isNoMatch(e)) continue;
+        return asError(e);
+      }
+      if (mapping.namespaced && !id.namespace) {
+        return new KstatusError(
+          `resource ${formatGroupKind(id)} ${id.name} is namespace scoped, but namespace is not set`,
+          { resource: id },
+        );
+      }
+    }
+    return undefined;
+  }
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}

@@ -1,0 +1,54 @@
+/**
+ * Helpers on `ResourceStatus`: the poller's de-duplication rule and the
+ * spec's sort order.
+ *
+ * @module
+ */
+
+import { sameIdentifier } from "./groupkind.ts";
+import type { KubeObject, ObjectIdentifier, ResourceStatus } from "./types.ts";
+
+function generationOf(obj: KubeObject | undefined): number {
+  const meta = obj?.metadata as { generation?: unknown } | undefined;
+  return typeof meta?.generation === "number" ? meta.generation : 0;
+}
+
+/**
+ * The poller's de-duplication rule: equal identifiers, status, message,
+ * `metadata.generation` of the attached resource (0 when none), errors (both
+ * absent or the same text) and, in order, equal generated resources. Other
+ * content of the resource is ignored.
+ *
+ * @example
+ * ```ts
+ * import { resourceStatusEqual } from "@kstatus/kstatus";
+ * const id = { group: "", kind: "Pod", namespace: "ns", name: "p" };
+ * const a = { identifier: id, status: "Current" as const, message: "ok", generatedResources: [] };
+ * resourceStatusEqual(a, { ...a }); // true
+ * ```
+ */
+export function resourceStatusEqual(a: ResourceStatus, b: ResourceStatus): boolean {
+  if (!sameIdentifier(a.identifier, b.identifier)) return false;
+  if (a.status !== b.status || a.message !== b.message) return false;
+  if (generationOf(a.resource) !== generationOf(b.resource)) return false;
+  if (Boolean(a.error) !== Boolean(b.error)) return false;
+  if (a.error && b.error && a.error.message !== b.error.message) return false;
+  const ag = a.generatedResources;
+  const bg = b.generatedResources;
+  if (ag.length !== bg.length) return false;
+  return ag.every((child, i) => resourceStatusEqual(child, bg[i]));
+}
+
+/** Orders identifiers by namespace, group, kind, then name (plain string order). */
+export function compareIdentifiers(a: ObjectIdentifier, b: ObjectIdentifier): number {
+  for (const key of ["namespace", "group", "kind", "name"] as const) {
+    if (a[key] < b[key]) return -1;
+    if (a[key] > b[key]) return 1;
+  }
+  return 0;
+}
+
+/** A sorted copy of `statuses` (namespace, group, kind, name). */
+export function sortResourceStatuses(statuses: readonly ResourceStatus[]): ResourceStatus[] {
+  return [...statuses].sort((a, b) => compareIdentifiers(a.identifier, b.identifier));
+}

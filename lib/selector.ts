@@ -1,0 +1,181 @@
+/**
+ * Label selectors: matching objects' labels against a `LabelSelector`
+ * (`matchLabels` and `matchExpressions`) and printing it in the API's query
+ * syntax.
+ *
+ * @module
+ */
+
+import { KstatusError } from "./errors.ts";
+import { isObject } from "./fields.ts";
+
+/** A compiled label selector. */
+export interface Selector {
+  /** True when `labels` satisfy every requirement. */
+  matches(labels: Record<string, string>): boolean;
+  /** The selector in `labelSelector=` query syntax (`""` matches everything). */
+  toString(): string;
+}
+
+/** A selector could not be understood. */
+export class SelectorError extends KstatusError {}
+
+interface Requirement {
+  key: string;
+  operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+  values: string[];
+}
+
+/**
+ * Compiles a `LabelSelector` object (as in `spec.selector`). An empty
+ * selector `{}` matches everything.
+ *
+ * @throws {SelectorError} for an unknown operator or malformed fields.
+ *
+ * @example
+ * ```ts
+ * import { compileLabelSelector } from "@kstatus/kstatus";
+ * const sel = compileLabelSelector({ matchLabels: { app: "web" } });
+ * sel.matches({ app: "web", tier: "front" }); // true
+ * sel.toString(); // "app=web"
+ * ```
+ */
+export function compileLabelSelector(selector: unknown): Selector {
+  if (!isObject(selector)) throw new SelectorError("label selector is not an object");
+  const reqs: Requirement[] = [];
+  const { matchLabels, matchExpressions } = selector;
+  if (matchLabels !== undefined && matchLabels !== null) {
+    if (!isObject(matchLabels)) throw new SelectorError("matchLabels is not an object");
+    for (const [key, value] of Object.entries(matchLabels)) {
+      if (typeof value !== "string") throw new SelectorError(`matchLabels.${key} is not a string`);
+      reqs.push({ key, operator: "In", values: [value] });
+    }
+  }
+  if (matchExpressions !== undefined && matchExpressions !== null) {
+    if (!Array.isArray(matchExpressions)) {
+      throw new SelectorError("matchExpressions is not a list");
+    }
+    for (const expr of matchExpressions) {
+      if (!isObject(expr) || typeof expr.key !== "string") {
+        throw new SelectorError("matchExpressions entry has no key");
+      }
+      const op = expr.operator;
+      const values = Array.isArray(expr.values) ? expr.values.map(String) : [];
+      if (op === "In" || op === "NotIn") {
+        if (values.length === 0) {
+          throw new SelectorError(`for '${op}' operator, values set can't be empty`);
+        }
+        reqs.push({ key: expr.key, operator: op, values });
+      } else if (op === "Exists" || op === "DoesNotExist") {
+        if (values.length > 0) {
+          throw new SelectorError(`values set must be empty for '${op}'`);
+        }
+        reqs.push({ key: expr.key, operator: op, values });
+      } else {
+        throw new SelectorError(`"${String(op)}" is not a valid label selector operator`);
+      }
+    }
+  }
+  return requirementsSelector(reqs);
+}
+
+function requirementsSelector(reqs: Requirement[]): Selector {
+  const sorted = [...reqs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return {
+    matches(labels) {
+      return reqs.every((r) => {
+        const has = Object.hasOwn(labels, r.key);
+        switch (r.operator) {
+          case "In":
+            return has && r.values.includes(labels[r.key]);
+          case "NotIn":
+            return !has || !r.values.includes(labels[r.key]);
+          case "Exists":
+            return has;
+          case "DoesNotExist":
+            return !has;
+        }
+      });
+    },
+    toString() {
+      return sorted.map((r) => {
+        switch (r.operator) {
+          case "In":
+            return r.values.length === 1
+              ? `${r.key}=${r.values[0]}`
+              : `${r.key} in (${[...r.values].sort().join(",")})`;
+          case "NotIn":
+            return `${r.key} notin (${[...r.values].sort().join(",")})`;
+          case "Exists":
+            return r.key;
+          case "DoesNotExist":
+            return `!${r.key}`;
+        }
+      }).join(",");
+    },
+  };
+}
+
+/**
+ * Parses a selector in query syntax, as typed after `-l`: `app=web`,
+ * `tier!=db`, `env in (a,b)`, `env notin (c)`, `key`, `!key`, comma-separated.
+ *
+ * @throws {SelectorError} for a malformed selector.
+ */
+export function parseSelector(text: string): Selector {
+  const reqs: Requirement[] = [];
+  const notEquals: Array<[string, string]> = [];
+  for (const part of splitTopLevel(text)) {
+    const s = part.trim();
+    if (!s) continue;
+    let m: RegExpExecArray | null;
+    if ((m = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(s))) {
+      const values = m[3].split(",").map((v) => v.trim()).filter(Boolean);
+      reqs.push({ key: m[1], operator: m[2] === "in" ? "In" : "NotIn", values });
+    } else if ((m = /^([\w./-]+)\s*!=\s*([\w.-]*)$/.exec(s))) {
+      notEquals.push([m[1], m[2]]);
+    } else if ((m = /^([\w./-]+)\s*==?\s*([\w.-]*)$/.exec(s))) {
+      reqs.push({ key: m[1], operator: "In", values: [m[2]] });
+    } else if ((m = /^!\s*([\w./-]+)$/.exec(s))) {
+      reqs.push({ key: m[1], operator: "DoesNotExist", values: [] });
+    } else if ((m = /^([\w./-]+)$/.exec(s))) {
+      reqs.push({ key: m[1], operator: "Exists", values: [] });
+    } else {
+      throw new SelectorError(`unable to parse requirement: "${s}"`);
+    }
+  }
+  for (const [key, value] of notEquals) reqs.push({ key, operator: "NotIn", values: [value] });
+  const base = requirementsSelector(reqs);
+  return {
+    matches: base.matches,
+    // Keep what the user typed: the server understands it and it reads better in errors.
+    toString: () => text.trim(),
+  };
+}
+
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = "";
+  for (const ch of text) {
+    if (ch === "(") depth++;
+    if (ch === ")") depth--;
+    if (ch === "," && depth === 0) {
+      parts.push(cur);
+      cur = "";
+    } else {
+      cur += ch;
+    }
+  }
+  parts.push(cur);
+  return parts;
+}
+
+/** The labels of an object (`metadata.labels`), non-string values dropped. */
+export function labelsOf(obj: Record<string, unknown>): Record<string, string> {
+  const meta = obj.metadata;
+  if (!isObject(meta) || !isObject(meta.labels)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(meta.labels)) if (typeof v === "string") out[k] = v;
+  return out;
+}

@@ -1,0 +1,71 @@
+/**
+ * Finding the children of a controller: objects of a child kind in the
+ * parent's namespace that match the parent's selector and are controlled by
+ * it (a controller ownerReference with the parent's uid).
+ *
+ * @module
+ */
+
+import { KstatusError } from "../lib/errors.ts";
+import { isObject, lookup } from "../lib/fields.ts";
+import { identifierOf } from "../lib/groupkind.ts";
+import { compileLabelSelector, type Selector } from "../lib/selector.ts";
+import type { GroupKind, KubeObject } from "../lib/types.ts";
+import type { StatusReaderContext } from "../lib/status_reader.ts";
+
+/** How a parent finds its children. */
+export interface ChildSpec {
+  /** The kind of the children. */
+  kind: GroupKind;
+  /**
+   * Where the parent's label selector is (`["spec", "selector"]`), or
+   * `undefined` when children are found by owner alone (a CronJob's Jobs).
+   */
+  selectorPath?: readonly string[];
+}
+
+/** The parent has no selector where one is required. */
+export class NoSelectorError extends KstatusError {}
+
+/** The uid of an object, `""` when missing. */
+function uidOf(obj: KubeObject): string {
+  const uid = lookup(obj, ["metadata", "uid"]);
+  return typeof uid === "string" ? uid : "";
+}
+
+/** True when `child` names `parentUid` as its controller. */
+export function isControlledBy(child: KubeObject, parentUid: string): boolean {
+  const refs = lookup(child, ["metadata", "ownerReferences"]);
+  if (!Array.isArray(refs)) return false;
+  return refs.some((r) => isObject(r) && r.controller === true && r.uid === parentUid);
+}
+
+/**
+ * Lists the children of `parent`. Matching is by selector and, when the
+ * parent has a uid, by controller ownerReference too, so objects that merely
+ * share labels are left out. A parent without a uid (an object not read from
+ * a cluster) is matched by selector only.
+ *
+ * @throws {NoSelectorError} when the selector is required and missing.
+ */
+export async function findChildren(
+  ctx: StatusReaderContext,
+  parent: KubeObject,
+  spec: ChildSpec,
+): Promise<KubeObject[]> {
+  let selector: Selector | undefined;
+  if (spec.selectorPath) {
+    const raw = lookup(parent, spec.selectorPath);
+    if (raw === undefined || raw === null) {
+      throw new NoSelectorError("no selector found", { resource: identifierOf(parent) });
+    }
+    selector = compileLabelSelector(raw);
+  }
+  const namespace = identifierOf(parent).namespace;
+  const items = await ctx.cluster.listNamespaceScoped(spec.kind, namespace, selector, {
+    signal: ctx.signal,
+  });
+  const uid = uidOf(parent);
+  if (!uid) return spec.selectorPath ? items : [];
+  return items.filter((child) => isControlledBy(child, uid));
+}
