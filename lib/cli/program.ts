@@ -10,6 +10,8 @@ import { Command, CommanderError, Option } from "commander";
 import { InputError, KstatusError } from "../errors.ts";
 import { runtimeDescription, VERSION } from "../version.ts";
 import { runCompute } from "./compute_command.ts";
+import { installClusterCommands } from "./cluster_commands.ts";
+import type { Connector } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 
 /** Where the CLI reads and writes; tests replace these. */
@@ -24,6 +26,12 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** True when stdout is a terminal. */
   isTerminal: boolean;
+  /** Terminal width, if known. */
+  columns?: number;
+  /** Opens cluster connections; without it the cluster commands are not available. */
+  connect?: Connector;
+  /** Aborted on SIGINT/SIGTERM, with the signal name as reason. */
+  interrupt?: AbortSignal;
 }
 
 /** Extra commands registered by later modules (wait, status). */
@@ -106,6 +114,7 @@ Examples:
       );
     });
 
+  if (io.connect) installClusterCommands(program, { ...io, connect: io.connect }, setCode);
   for (const install of installers) install(program, io, setCode);
 
   try {

@@ -49,3 +49,52 @@ export const BUILTIN_MAPPINGS: readonly ResourceMapping[] = [
     namespaced: false,
   },
 ];
+
+/** kubectl's short names of the built-in kinds, to their `group/Kind` key. */
+export const BUILTIN_SHORT_NAMES: Readonly<Record<string, string>> = {
+  po: "Pod",
+  svc: "Service",
+  cm: "ConfigMap",
+  pvc: "PersistentVolumeClaim",
+  sa: "ServiceAccount",
+  ns: "Namespace",
+  deploy: "apps/Deployment",
+  rs: "apps/ReplicaSet",
+  sts: "apps/StatefulSet",
+  ds: "apps/DaemonSet",
+  cj: "batch/CronJob",
+  pdb: "policy/PodDisruptionBudget",
+  crd: "apiextensions.k8s.io/CustomResourceDefinition",
+  crds: "apiextensions.k8s.io/CustomResourceDefinition",
+};
+
+/**
+ * Resolves what a user typed (`deploy`, `deployments`, `deployment`,
+ * `deployments.apps`, `Deployment`) against a list of mappings; `undefined`
+ * when nothing matches.
+ */
+export function resolveKindText(
+  text: string,
+  mappings: readonly ResourceMapping[],
+  shortNames: Readonly<Record<string, string>> = BUILTIN_SHORT_NAMES,
+): ResourceMapping | undefined {
+  const lower = text.toLowerCase();
+  const short = shortNames[lower];
+  if (short) {
+    const found = mappings.find((m) => (m.group ? `${m.group}/${m.kind}` : m.kind) === short);
+    if (found) return found;
+  }
+  const dot = lower.indexOf(".");
+  const name = dot < 0 ? lower : lower.slice(0, dot);
+  const group = dot < 0 ? undefined : lower.slice(dot + 1);
+  const candidates = mappings.filter((m) =>
+    (group === undefined || m.group === group) &&
+    (m.resource === name || m.kind.toLowerCase() === name)
+  );
+  // Prefer the core group, then apps, as kubectl's priority does for ambiguous names.
+  return candidates.sort((a, b) => rank(a.group) - rank(b.group))[0];
+}
+
+function rank(group: string): number {
+  return group === "" ? 0 : group === "apps" ? 1 : 2;
+}

@@ -60,3 +60,16 @@ export function notFoundMessage(mapping: ResourceMapping, name: string): string 
   const what = mapping.group ? `${mapping.resource}.${mapping.group}` : mapping.resource;
   return `${what} "${name}" not found`;
 }
+
+/** True when the server refused us: 401 Unauthorized or 403 Forbidden. */
+export function isRefusal(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: unknown }).code;
+  return e.name === "UnauthorizedError" || e.name === "ForbiddenError" || code === 401 ||
+    code === 403;
+}
+
+/** True when the server could not be reached at all (refused connection, DNS, TLS). */
+export function isUnreachable(e: unknown): boolean {
+  return e instanceof Error && (e.name === "ConnectionError" || e.name === "UnreachableError");
+}

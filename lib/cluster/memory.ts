@@ -9,16 +9,10 @@
 import { groupKindKey, identifierOf } from "../groupkind.ts";
 import { labelsOf, parseSelector } from "../selector.ts";
 import type { GroupKind, KubeObject, ObjectIdentifier } from "../types.ts";
-import { BUILTIN_MAPPINGS } from "./builtin_kinds.ts";
+import { BUILTIN_MAPPINGS, resolveKindText } from "./builtin_kinds.ts";
 import { createDirectClusterReader } from "./direct.ts";
 import { KindNoMatchError, notFoundMessage, ResourceNotFoundError } from "./errors.ts";
-import type {
-  CallOptions,
-  ClusterReader,
-  KubeApi,
-  ResourceMapping,
-  RestMapper,
-} from "./types.ts";
+import type { CallOptions, ClusterReader, KubeApi, ResourceMapping, RestMapper } from "./types.ts";
 
 /** One call made to a {@linkcode MemoryCluster}'s API. */
 export interface MemoryCall {
@@ -44,6 +38,8 @@ export interface MemoryCluster {
   remove(id: ObjectIdentifier): void;
   /** Adds a kind to the mapper (as when a CRD is installed). */
   addKind(mapping: ResourceMapping): void;
+  /** Resolves typed kind names (`deploy`, `deployments.apps`) as the client's mapper does. */
+  resolveKind(text: string): Promise<GroupKind>;
   /** Every API call so far, in order. */
   calls: MemoryCall[];
   /**
@@ -95,6 +91,15 @@ export function createMemoryCluster(
     },
     addKind(mapping) {
       kinds.set(groupKindKey(mapping), mapping);
+    },
+    resolveKind(text) {
+      const m = resolveKindText(text, [...kinds.values()]);
+      if (!m) {
+        return Promise.reject(
+          new KindNoMatchError({ group: "", kind: text }),
+        );
+      }
+      return Promise.resolve({ group: m.group, kind: m.kind });
     },
     api: {
       mapper,

@@ -1,0 +1,144 @@
+/**
+ * Registers `wait` and `status` on the command tree.
+ *
+ * @module
+ */
+
+import { type Command, Option } from "commander";
+import type { StopCondition } from "../engine/collector.ts";
+import type { Connector, ReaderChoice } from "./connection.ts";
+import { parseDuration } from "./duration.ts";
+import { CliExit, ExitCode } from "./exit_codes.ts";
+import { runWait, type WaitCommandOptions, type WaitDeps } from "./wait_command.ts";
+
+interface RawFlags {
+  filename: string[];
+  recursive: boolean;
+  selector?: string;
+  kinds?: string;
+  allNamespaces?: boolean;
+  namespace?: string;
+  context?: string;
+  kubeconfig?: string;
+  for?: StopCondition;
+  timeout?: string;
+  interval: string;
+  reader: ReaderChoice;
+  output: WaitCommandOptions["output"];
+  failFast?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .argument("[KIND/NAME...]", "resources by kind and name (deploy/web, sts/db)")
+    .option(
+      "-f, --filename <path>",
+      "manifest file, directory or - for stdin (repeatable)",
+      collect,
+      [],
+    )
+    .option("-R, --recursive", "read directories recursively", false)
+    .option("-l, --selector <selector>", "label selector, with --kinds (app=web,tier!=db)")
+    .option("--kinds <kinds>", "kinds the selector applies to, comma-separated (deploy,sts)")
+    .option("-A, --all-namespaces", "with -l: select in every namespace")
+    .option("-n, --namespace <namespace>", "namespace for objects that name none")
+    .option("--context <context>", "kubeconfig context to use")
+    .option("--kubeconfig <path>", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
+    .addOption(
+      new Option("--reader <reader>", "how to read the cluster")
+        .choices(["caching", "direct", "watch"]).default("caching"),
+    )
+    .option("--interval <duration>", "time between polls", "2s")
+    .addOption(
+      new Option("-o, --output <format>", "auto: live table on a terminal, events otherwise")
+        .choices(["auto", "table", "events", "json"]).default("auto"),
+    );
+}
+
+function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOptions {
+  let intervalMs: number;
+  let timeoutMs = 0;
+  try {
+    intervalMs = parseDuration(raw.interval, "--interval");
+    if (!once) timeoutMs = parseDuration(raw.timeout ?? "5m", "--timeout");
+  } catch (e) {
+    throw new CliExit(ExitCode.BadInput, `error: ${(e as Error).message}`);
+  }
+  if (intervalMs <= 0) throw new CliExit(ExitCode.BadInput, "error: --interval must be above 0");
+  return {
+    files: raw.filename,
+    recursive: raw.recursive,
+    args,
+    selector: raw.selector,
+    kinds: raw.kinds,
+    allNamespaces: raw.allNamespaces,
+    namespace: raw.namespace,
+    context: raw.context,
+    kubeconfig: raw.kubeconfig,
+    goal: raw.for ?? "current",
+    timeoutMs,
+    intervalMs,
+    reader: raw.reader,
+    output: raw.output,
+    failFast: raw.failFast ?? false,
+    once,
+  };
+}
+
+/** What the cluster commands need besides flags. */
+export type ClusterCommandDeps = Omit<WaitDeps, "connect"> & { connect: Connector };
+
+/** Adds `wait` and `status` to `program`. */
+export function installClusterCommands(
+  program: Command,
+  deps: ClusterCommandDeps,
+  setCode: (code: number) => void,
+): void {
+  addCommonOptions(
+    program.command("wait")
+      .description("wait until resources are Current (or deleted), showing progress"),
+  )
+    .addOption(
+      new Option("--for <goal>", "what to wait for").choices(["current", "deleted", "known"])
+        .default("current"),
+    )
+    .option("--timeout <duration>", "give up after this long; 0 waits forever", "5m")
+    .option("--fail-fast", "exit as soon as a resource Failed")
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 goal reached, 1 a resource Failed, 2 timed out, 3 bad input or
+configuration, 4 the cluster could not be reached or refused us, 130/143 interrupted.
+
+Examples:
+  kstatus wait -f app.yaml
+  kustomize build . | kstatus wait -f - --timeout 10m
+  kstatus wait deploy/web sts/db -n shop --fail-fast
+  kstatus wait -l app=web --kinds deploy,sts -o json
+  kstatus wait -f app.yaml --for deleted`,
+    )
+    .action(async (args: string[], raw: RawFlags) => {
+      setCode(await runWait(toOptions(args, raw, false), deps));
+    });
+
+  addCommonOptions(
+    program.command("status").description("look once at resources in the cluster and report"),
+  )
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 all Current, 1 any Failed, 2 some not Current, 3 bad input,
+4 the cluster could not be reached or refused us.
+
+Examples:
+  kstatus status -f app.yaml
+  kstatus status deploy/web -n shop -o json`,
+    )
+    .action(async (args: string[], raw: RawFlags) => {
+      setCode(await runWait(toOptions(args, raw, true), deps));
+    });
+}

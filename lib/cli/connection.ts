@@ -1,0 +1,77 @@
+/**
+ * What the cluster commands need from a cluster, as one small interface, so
+ * they can run against the real client or an in-memory cluster in tests.
+ *
+ * @module
+ */
+
+import { cachingClusterReaderFactory } from "../cluster/caching.ts";
+import { directClusterReaderFactory } from "../cluster/direct.ts";
+import type { ClusterReaderFactory, KubeApi } from "../cluster/types.ts";
+import type { GroupKind } from "../types.ts";
+
+/** Which cluster reader the engine uses. */
+export type ReaderChoice = "caching" | "direct" | "watch";
+
+/** Flags that say where the cluster is. */
+export interface ConnectionFlags {
+  /** `--kubeconfig`. */
+  kubeconfig?: string;
+  /** `--context`. */
+  context?: string;
+  /** `-n`, overrides the context's namespace. */
+  namespace?: string;
+}
+
+/** A connected cluster. */
+export interface Connection {
+  /** The API (get, list, mapper). */
+  api: KubeApi;
+  /** The namespace for objects that name none. */
+  namespace: string;
+  /** The server URL, for messages. */
+  server: string;
+  /** Resolves what users type (`deploy`, `deployments.apps`, `sts`) to a GroupKind. */
+  resolveKind(text: string, signal?: AbortSignal): Promise<GroupKind>;
+  /** The factory for a reader choice. */
+  readerFactory(choice: ReaderChoice): ClusterReaderFactory;
+  /** Releases connections. */
+  close(): void;
+}
+
+/** Opens a connection from flags and environment. */
+export type Connector = (
+  flags: ConnectionFlags,
+  env: Record<string, string | undefined>,
+) => Promise<Connection>;
+
+/**
+ * A Connection over any `KubeApi` (the real client, or an in-memory
+ * cluster in tests); `watch` falls back to `caching` until a watch-backed
+ * factory is given.
+ */
+export function connectionFromApi(
+  api: KubeApi,
+  options: {
+    namespace: string;
+    server: string;
+    resolveKind: Connection["resolveKind"];
+    factories?: Partial<Record<ReaderChoice, ClusterReaderFactory>>;
+    close?: () => void;
+  },
+): Connection {
+  return {
+    api,
+    namespace: options.namespace,
+    server: options.server,
+    resolveKind: options.resolveKind,
+    readerFactory(choice) {
+      const custom = options.factories?.[choice];
+      if (custom) return custom;
+      return choice === "direct"
+        ? directClusterReaderFactory(api)
+        : cachingClusterReaderFactory(api);
+    },
+    close: options.close ?? (() => {}),
+  };
+}

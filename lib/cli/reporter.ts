@@ -1,0 +1,205 @@
+/**
+ * Shows the progress of a wait in the chosen output mode, and its outcome.
+ *
+ * @module
+ */
+
+import type { ResourceStatusCollector, StopCondition } from "../engine/collector.ts";
+import type { Event } from "../engine/events.ts";
+import { formatEventLine } from "../printers/events.ts";
+import { formatDuration } from "../printers/format.ts";
+import { jsonErrorLine, jsonResource, jsonStatusLine, rfc3339 } from "../printers/json.ts";
+import { createLiveRegion, renderTable } from "../printers/table.ts";
+import type { ResourceStatus, Status } from "../types.ts";
+
+/** How a wait ended. */
+export type Outcome =
+  | { kind: "goal" }
+  | { kind: "failed" }
+  | { kind: "timeout" }
+  | { kind: "interrupted"; signal: "SIGINT" | "SIGTERM" }
+  | { kind: "error"; error: Error }
+  | { kind: "refused"; error: Error }
+  | { kind: "once" };
+
+/** Output modes after `auto` is resolved. */
+export type ReportMode = "live" | "table" | "events" | "json";
+
+/** What a reporter needs. */
+export interface ReporterOptions {
+  /** Output mode. */
+  mode: ReportMode;
+  /** Writes a line to stdout. */
+  out: (line: string) => void;
+  /** Writes a line to stderr. */
+  err: (line: string) => void;
+  /** Colour on. */
+  color: boolean;
+  /** Terminal width, if known. */
+  width?: number;
+  /** Current time in ms. */
+  now: () => number;
+  /** When the wait started (ms). */
+  startedAt: number;
+  /** What is waited for. */
+  goal: StopCondition;
+}
+
+/** Shows events as they come and the outcome at the end. */
+export interface Reporter {
+  /** Called after each event has been applied to the collector. */
+  event(event: Event, collector: ResourceStatusCollector): void;
+  /** Called once at the end with the exit code about to be returned. */
+  finish(outcome: Outcome, collector: ResourceStatusCollector, exitCode: number): void;
+}
+
+const GOAL_STATUS: Record<StopCondition, Status | undefined> = {
+  current: "Current",
+  deleted: "NotFound",
+  known: undefined,
+  forever: undefined,
+};
+
+/** Resources that have not reached the goal. */
+export function notReady(
+  statuses: readonly ResourceStatus[],
+  goal: StopCondition,
+): ResourceStatus[] {
+  const want = GOAL_STATUS[goal];
+  if (goal === "known") return statuses.filter((s) => s.status === "Unknown");
+  return want ? statuses.filter((s) => s.status !== want) : [];
+}
+
+/** The one-line summary of an outcome. */
+export function summaryLine(
+  outcome: Outcome,
+  statuses: readonly ResourceStatus[],
+  goal: StopCondition,
+  elapsedMs: number,
+): string {
+  const total = statuses.length;
+  const pending = notReady(statuses, goal);
+  const target = goal === "deleted" ? "deleted" : goal === "known" ? "known" : "Current";
+  const elapsed = formatDuration(elapsedMs);
+  const failed = statuses.filter((s) => s.status === "Failed").length;
+  switch (outcome.kind) {
+    case "goal":
+      return `all ${total} resource${total === 1 ? "" : "s"} ${target} after ${elapsed}`;
+    case "once":
+      return `${total - pending.length} of ${total} ${target}${failed ? `, ${failed} Failed` : ""}`;
+    case "failed":
+      return `${failed} resource${failed === 1 ? "" : "s"} Failed after ${elapsed}`;
+    case "timeout":
+      return `timed out after ${elapsed}: ${pending.length} of ${total} not ${target}`;
+    case "interrupted":
+      return `interrupted (${outcome.signal}) after ${elapsed}: ${pending.length} of ${total} not ${target}`;
+    case "error":
+      return `stopped after ${elapsed}: ${outcome.error.message}`;
+    case "refused":
+      return `stopped after ${elapsed}: the cluster refused: ${outcome.error.message}`;
+  }
+}
+
+/** Creates the reporter for a mode. */
+export function createReporter(options: ReporterOptions): Reporter {
+  const { out, err } = options;
+  const elapsed = () => options.now() - options.startedAt;
+  const header = (collector: ResourceStatusCollector) => {
+    const statuses = collector.latestObservation().resourceStatuses;
+    const done = statuses.length - notReady(statuses, options.goal).length;
+    return `kstatus: ${done}/${statuses.length} ${
+      options.goal === "deleted" ? "deleted" : "Current"
+    }  (${formatDuration(elapsed())})`;
+  };
+  const table = (collector: ResourceStatusCollector) =>
+    renderTable(collector.latestObservation().resourceStatuses, {
+      color: options.color,
+      width: options.width,
+      nowMs: options.now(),
+    });
+  const pendingLines = (collector: ResourceStatusCollector) =>
+    notReady(collector.latestObservation().resourceStatuses, options.goal).map((s) =>
+      `  ${formatEventLine(s)}`
+    );
+
+  switch (options.mode) {
+    case "events":
+      return {
+        event(event) {
+          if (event.type === "ResourceUpdate") out(formatEventLine(event.resource));
+          if (event.type === "Error") err(`error: ${event.error.message}`);
+        },
+        finish(outcome, collector) {
+          const statuses = collector.latestObservation().resourceStatuses;
+          out(summaryLine(outcome, statuses, options.goal, elapsed()));
+          if (outcome.kind !== "goal" && outcome.kind !== "once") {
+            for (const line of pendingLines(collector)) out(line);
+          }
+        },
+      };
+    case "json":
+      return {
+        event(event) {
+          const now = new Date(options.now());
+          if (event.type === "ResourceUpdate") out(jsonStatusLine(event.resource, now));
+          if (event.type === "Error") out(jsonErrorLine(event.error, now));
+        },
+        finish(outcome, collector, exitCode) {
+          const statuses = collector.latestObservation().resourceStatuses;
+          out(JSON.stringify({
+            type: "summary",
+            timestamp: rfc3339(new Date(options.now())),
+            goal: options.goal,
+            result: outcome.kind,
+            exitCode,
+            elapsedMs: Math.round(elapsed()),
+            message: summaryLine(outcome, statuses, options.goal, elapsed()),
+            resources: statuses.map((s) => jsonResource(s, false)),
+          }));
+        },
+      };
+    case "table":
+      return {
+        event(event) {
+          if (event.type === "Error") err(`error: ${event.error.message}`);
+        },
+        finish(outcome, collector) {
+          for (const line of table(collector)) out(line);
+          out(
+            summaryLine(
+              outcome,
+              collector.latestObservation().resourceStatuses,
+              options.goal,
+              elapsed(),
+            ),
+          );
+        },
+      };
+    case "live": {
+      const region = createLiveRegion(out);
+      let last: ResourceStatusCollector | undefined;
+      const draw = (c: ResourceStatusCollector) => region.draw([header(c), ...table(c)]);
+      // Redraw every second so the elapsed time moves even when nothing changes.
+      const timer = setInterval(() => last && draw(last), 1000);
+      return {
+        event(event, collector) {
+          last = collector;
+          if (event.type === "Error") err(`error: ${event.error.message}`);
+          else draw(collector);
+        },
+        finish(outcome, collector) {
+          clearInterval(timer);
+          draw(collector);
+          out(
+            summaryLine(
+              outcome,
+              collector.latestObservation().resourceStatuses,
+              options.goal,
+              elapsed(),
+            ),
+          );
+        },
+      };
+    }
+  }
+}

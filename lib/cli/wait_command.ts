@@ -1,0 +1,250 @@
+/**
+ * `kstatus wait` and `kstatus status`: poll a cluster until a goal is
+ * reached (or look once), show progress, and turn the outcome into an exit
+ * code.
+ *
+ * @module
+ */
+
+import { isRefusal, isUnreachable } from "../cluster/errors.ts";
+import { type Clock, systemClock } from "../engine/clock.ts";
+import { ResourceStatusCollector, type StopCondition } from "../engine/collector.ts";
+import { PollerEngine } from "../engine/poller.ts";
+import { InputError, KstatusError } from "../errors.ts";
+import { identifierKey } from "../groupkind.ts";
+import type { ObjectIdentifier, ResourceStatus } from "../types.ts";
+import type { ConnectionFlags, Connector, ReaderChoice } from "./connection.ts";
+import { CliExit, ExitCode } from "./exit_codes.ts";
+import { createReporter, type Outcome, type ReportMode } from "./reporter.ts";
+import { resolveTargets, type StdinReader, type TargetFlags } from "./targets.ts";
+
+/** Everything `wait` and `status` take from the command line. */
+export interface WaitCommandOptions extends TargetFlags, ConnectionFlags {
+  /** What to wait for. */
+  goal: StopCondition;
+  /** Give up after this many ms (0: never). */
+  timeoutMs: number;
+  /** Milliseconds between polls. */
+  intervalMs: number;
+  /** Cluster reader. */
+  reader: ReaderChoice;
+  /** Output mode. */
+  output: "auto" | "table" | "events" | "json";
+  /** Stop as soon as a resource Failed. */
+  failFast: boolean;
+  /** Look once and report (`kstatus status`). */
+  once: boolean;
+}
+
+/** What the command runs with; tests replace parts. */
+export interface WaitDeps {
+  /** Line writers. */
+  out: (line: string) => void;
+  /** Line writer for stderr. */
+  err: (line: string) => void;
+  /** Environment. */
+  env: Record<string, string | undefined>;
+  /** Stdout is a terminal. */
+  isTerminal: boolean;
+  /** Terminal width, if known. */
+  columns?: number;
+  /** Opens the cluster connection. */
+  connect: Connector;
+  /** Reads stdin for `-f -`. */
+  readStdin?: StdinReader;
+  /** Aborted on SIGINT/SIGTERM; `reason` is the signal name. */
+  interrupt?: AbortSignal;
+  /** Time source. */
+  clock?: Clock;
+}
+
+/** Runs `wait` (or `status` with `once`) and returns the exit code. */
+export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Promise<number> {
+  const clock = deps.clock ?? systemClock;
+  const startedAt = clock.now();
+  const controller = new AbortController();
+  const interrupted = () => controller.abort(deps.interrupt?.reason);
+  deps.interrupt?.addEventListener("abort", interrupted, { once: true });
+  if (deps.interrupt?.aborted) interrupted();
+  let timedOut = false;
+  const timer = options.timeoutMs > 0 && !options.once
+    ? setTimeout(() => {
+      timedOut = true;
+      controller.abort(new DOMException("timed out", "TimeoutError"));
+    }, options.timeoutMs)
+    : undefined;
+
+  let conn;
+  try {
+    try {
+      conn = await deps.connect(options, deps.env);
+    } catch (e) {
+      throw classify(e, "");
+    }
+    let ids: ObjectIdentifier[];
+    try {
+      ids = await resolveTargets(options, conn, {
+        readStdin: deps.readStdin,
+        signal: controller.signal,
+      });
+    } catch (e) {
+      if (controller.signal.aborted) throw new CliExit(interruptCode(deps), "interrupted");
+      throw classify(e, conn.server);
+    }
+    if (ids.length === 0) {
+      deps.err("no resources found to wait for");
+      return ExitCode.Ok;
+    }
+    return await pollUntilDone(
+      options,
+      deps,
+      conn,
+      ids,
+      controller,
+      clock,
+      startedAt,
+      () => timedOut,
+    );
+  } finally {
+    clearTimeout(timer);
+    deps.interrupt?.removeEventListener("abort", interrupted);
+    conn?.close();
+  }
+}
+
+async function pollUntilDone(
+  options: WaitCommandOptions,
+  deps: WaitDeps,
+  conn: Awaited<ReturnType<Connector>>,
+  ids: ObjectIdentifier[],
+  controller: AbortController,
+  clock: Clock,
+  startedAt: number,
+  timedOut: () => boolean,
+): Promise<number> {
+  const mode: ReportMode = options.output === "auto"
+    ? (deps.isTerminal ? "live" : "events")
+    : options.output === "table"
+    ? (deps.isTerminal ? "live" : "table")
+    : options.output;
+  const color = deps.isTerminal && !deps.env.NO_COLOR && deps.env.TERM !== "dumb";
+  const reporter = createReporter({
+    mode,
+    out: deps.out,
+    err: deps.err,
+    color,
+    width: deps.columns,
+    now: () => clock.now(),
+    startedAt,
+    goal: options.goal,
+  });
+  const collector = new ResourceStatusCollector(ids);
+  const engine = new PollerEngine({
+    mapper: conn.api.mapper,
+    clusterReaderFactory: conn.readerFactory(options.reader),
+    clock,
+  });
+  const seen = new Set<string>();
+  let outcome: Outcome | undefined;
+  for await (
+    const event of engine.poll(ids, { pollInterval: options.intervalMs, signal: controller.signal })
+  ) {
+    collector.apply(event);
+    reporter.event(event, collector);
+    if (event.type === "Error") {
+      outcome = isRefusal(event.error)
+        ? { kind: "refused", error: event.error }
+        : { kind: "error", error: event.error };
+      break;
+    }
+    if (event.type !== "ResourceUpdate") continue;
+    const refusal = findRefusal(event.resource);
+    if (refusal) {
+      outcome = { kind: "refused", error: refusal };
+      break;
+    }
+    seen.add(identifierKey(event.resource.identifier));
+    if (options.once) {
+      if (seen.size >= ids.length) {
+        outcome = { kind: "once" };
+        break;
+      }
+      continue;
+    }
+    if (collector.isDone(options.goal)) {
+      outcome = { kind: "goal" };
+      break;
+    }
+    if (options.failFast && event.resource.status === "Failed") {
+      outcome = { kind: "failed" };
+      break;
+    }
+  }
+  if (!outcome) {
+    outcome = timedOut() ? { kind: "timeout" } : {
+      kind: "interrupted",
+      signal: deps.interrupt?.reason === "SIGTERM" ? "SIGTERM" : "SIGINT",
+    };
+  }
+  const code = exitCodeFor(outcome, collector.latestObservation().resourceStatuses, deps);
+  reporter.finish(outcome, collector, code);
+  return code;
+}
+
+function exitCodeFor(outcome: Outcome, statuses: ResourceStatus[], deps: WaitDeps): number {
+  const anyFailed = statuses.some((s) => s.status === "Failed");
+  switch (outcome.kind) {
+    case "goal":
+      return ExitCode.Ok;
+    case "failed":
+      return ExitCode.Failed;
+    case "timeout":
+      return anyFailed ? ExitCode.Failed : ExitCode.NotReady;
+    case "once":
+      if (anyFailed) return ExitCode.Failed;
+      return statuses.every((s) => s.status === "Current") ? ExitCode.Ok : ExitCode.NotReady;
+    case "interrupted":
+      return interruptCode(deps);
+    case "error":
+    case "refused":
+      return ExitCode.Cluster;
+  }
+}
+
+function interruptCode(deps: WaitDeps): number {
+  return deps.interrupt?.reason === "SIGTERM" ? ExitCode.Terminated : ExitCode.Interrupted;
+}
+
+/** A 401/403 on the resource or any child: waiting will not fix it. */
+function findRefusal(status: ResourceStatus): Error | undefined {
+  if (status.error && isRefusal(status.error)) return status.error;
+  for (const child of status.generatedResources) {
+    const found = findRefusal(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Maps setup errors to exit codes: bad input 3, cluster unreachable or refusing 4. */
+function classify(e: unknown, server: string): CliExit {
+  if (e instanceof CliExit) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  if (isUnreachable(e)) return new CliExit(ExitCode.Cluster, `error: ${message}`);
+  if (isRefusal(e)) {
+    return new CliExit(
+      ExitCode.Cluster,
+      `error: the cluster${server ? ` at ${server}` : ""} refused us: ${message}`,
+    );
+  }
+  if (e instanceof Error && e.name === "NoMatchError") {
+    return new CliExit(ExitCode.BadInput, `error: ${message}`);
+  }
+  if (e instanceof InputError) return new CliExit(ExitCode.BadInput, `error: ${message}`);
+  // An answer from the API server (it has an HTTP code) is a cluster problem...
+  if (e instanceof Error && typeof (e as { code?: unknown }).code === "number") {
+    return new CliExit(ExitCode.Cluster, `error: ${message}`);
+  }
+  // ...our own errors before that point (kubeconfig, arguments) are bad input.
+  if (e instanceof KstatusError) return new CliExit(ExitCode.BadInput, `error: ${message}`);
+  throw e;
+}

@@ -1,0 +1,57 @@
+/**
+ * The `json` output: one JSON object per line. The schema is stable:
+ *
+ * - status line: `{"type":"status","timestamp":RFC3339,"group","kind","namespace","name",
+ *   "status","message","error"?,"children":[{group,kind,namespace,name,status,message,error?,children}]}`
+ * - error line (engine stopped): `{"type":"error","timestamp","error"}`
+ * - summary line (last): `{"type":"summary","timestamp","goal","result","exitCode","elapsedMs",
+ *   "resources":[{group,kind,namespace,name,status,message}]}`
+ *
+ * @module
+ */
+
+import type { ObjectIdentifier, ResourceStatus, Status } from "../types.ts";
+import { displayMessage } from "./format.ts";
+
+/** A resource in JSON output. */
+export interface JsonResource extends ObjectIdentifier {
+  /** Status. */
+  status: Status;
+  /** Message (the error text when there is an error). */
+  message: string;
+  /** Error text, when reading or computing failed. */
+  error?: string;
+  /** Children, recursively. */
+  children?: JsonResource[];
+}
+
+/** A status as a plain JSON-able object, children included when `withChildren`. */
+export function jsonResource(status: ResourceStatus, withChildren = true): JsonResource {
+  const { group, kind, namespace, name } = status.identifier;
+  const out: JsonResource = {
+    group,
+    kind,
+    namespace,
+    name,
+    status: status.status,
+    message: displayMessage(status),
+  };
+  if (status.error) out.error = status.error.message;
+  if (withChildren) out.children = status.generatedResources.map((c) => jsonResource(c));
+  return out;
+}
+
+/** The JSON line of a status change. */
+export function jsonStatusLine(status: ResourceStatus, now: Date): string {
+  return JSON.stringify({ type: "status", timestamp: rfc3339(now), ...jsonResource(status) });
+}
+
+/** The JSON line of an engine error. */
+export function jsonErrorLine(error: Error, now: Date): string {
+  return JSON.stringify({ type: "error", timestamp: rfc3339(now), error: error.message });
+}
+
+/** RFC3339 in UTC with whole seconds, as Kubernetes writes timestamps. */
+export function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d+Z$/, "Z");
+}
