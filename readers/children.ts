@@ -9,7 +9,7 @@
 import { KstatusError } from "../lib/errors.ts";
 import { isObject, lookup } from "../lib/fields.ts";
 import { identifierOf } from "../lib/groupkind.ts";
-import { compileLabelSelector, type Selector } from "../lib/selector.ts";
+import { compileLabelSelector, labelsOf, type Selector } from "../lib/selector.ts";
 import type { GroupKind, KubeObject } from "../lib/types.ts";
 import type { StatusReaderContext } from "../lib/status_reader.ts";
 
@@ -62,10 +62,14 @@ export async function findChildren(
     selector = compileLabelSelector(raw);
   }
   const namespace = identifierOf(parent).namespace;
-  const items = await ctx.cluster.listNamespaceScoped(spec.kind, namespace, selector, {
-    signal: ctx.signal,
-  });
   const uid = uidOf(parent);
+  const options = { signal: ctx.signal };
+  if (uid && ctx.cluster.listControlledBy) {
+    // Indexed by owner: no scan of every object of the kind per parent.
+    const owned = await ctx.cluster.listControlledBy(spec.kind, namespace, uid, options);
+    return selector ? owned.filter((child) => selector.matches(labelsOf(child))) : owned;
+  }
+  const items = await ctx.cluster.listNamespaceScoped(spec.kind, namespace, selector, options);
   if (!uid) return spec.selectorPath ? items : [];
   return items.filter((child) => isControlledBy(child, uid));
 }

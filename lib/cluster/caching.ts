@@ -25,7 +25,12 @@ interface Pair {
 }
 
 type Entry =
-  | { mapping: ResourceMapping; items: Map<string, KubeObject>; list: KubeObject[] }
+  | {
+    mapping: ResourceMapping;
+    items: Map<string, KubeObject>;
+    list: KubeObject[];
+    byOwner: Map<string, KubeObject[]>;
+  }
   | { error: Error };
 
 const pairKey = (gk: GroupKind, namespace: string) => `${groupKindKey(gk)}|${namespace}`;
@@ -91,6 +96,15 @@ export function createCachingClusterReader(api: KubeApi, args: ClusterReaderArgs
       }
     },
     listNamespaceScoped: (gk, namespace, selector) => list(gk, namespace, selector),
+    listControlledBy(gk, namespace, ownerUid) {
+      try {
+        const entry = entryFor(gk, namespace);
+        if ("error" in entry) throw entry.error;
+        return Promise.resolve(entry.byOwner.get(ownerUid) ?? []);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
     listClusterScoped: (gk, selector) => list(gk, "", selector),
     async sync(options) {
       const next = new Map<string, Entry>();
@@ -121,15 +135,33 @@ async function listPair(
   try {
     const { items } = await api.list(mapping, mapping.namespaced ? namespace : "", { signal });
     const byName = new Map<string, KubeObject>();
+    const byOwner = new Map<string, KubeObject[]>();
     for (const item of items) {
-      const name = (item.metadata as { name?: unknown } | undefined)?.name;
-      if (typeof name === "string") byName.set(name, item);
+      const meta = item.metadata as { name?: unknown; ownerReferences?: unknown } | undefined;
+      if (typeof meta?.name === "string") byName.set(meta.name, item);
+      const uid = controllerUid(meta?.ownerReferences);
+      if (uid) {
+        const owned = byOwner.get(uid);
+        if (owned) owned.push(item);
+        else byOwner.set(uid, [item]);
+      }
     }
-    return { mapping, items: byName, list: items };
+    return { mapping, items: byName, list: items, byOwner };
   } catch (e) {
     if (isCancellation(e, signal)) throw e;
     return { error: e instanceof Error ? e : new Error(String(e)) };
   }
+}
+
+/** The uid of the controller ownerReference, if any. */
+function controllerUid(refs: unknown): string | undefined {
+  if (!Array.isArray(refs)) return undefined;
+  for (const r of refs) {
+    if (r && typeof r === "object" && r.controller === true && typeof r.uid === "string") {
+      return r.uid;
+    }
+  }
+  return undefined;
 }
 
 /** A factory for {@linkcode createCachingClusterReader}; the engine's usual choice. */

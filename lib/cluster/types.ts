@@ -58,6 +58,17 @@ export interface ClusterReader {
     selector: Selector | undefined,
     options?: CallOptions,
   ): Promise<KubeObject[]>;
+  /**
+   * Optional fast path: objects of `gk` in `namespace` whose controller
+   * ownerReference has `ownerUid`. Readers that index by owner implement it;
+   * status readers fall back to listing by selector otherwise.
+   */
+  listControlledBy?(
+    gk: GroupKind,
+    namespace: string,
+    ownerUid: string,
+    options?: CallOptions,
+  ): Promise<KubeObject[]>;
   /** Prepares for a poll cycle; failures other than per-kind ones stop the engine. */
   sync(options?: CallOptions): Promise<void>;
   /** Releases what the reader holds (watches, caches). Optional. */
