@@ -76,11 +76,16 @@ export function createCachingClusterReader(api: KubeApi, args: ClusterReaderArgs
     gk: GroupKind,
     namespace: string,
     selector?: { matches(l: Record<string, string>): boolean },
-  ) => {
-    const entry = entryFor(gk, namespace);
-    if ("error" in entry) throw entry.error;
-    const items = selector ? entry.list.filter((o) => selector.matches(labelsOf(o))) : entry.list;
-    return Promise.resolve(items.map((o) => o));
+  ): Promise<KubeObject[]> => {
+    // Failures must reject, not throw: callers may chain on the promise without awaiting.
+    try {
+      const entry = entryFor(gk, namespace);
+      if ("error" in entry) throw entry.error;
+      const items = selector ? entry.list.filter((o) => selector.matches(labelsOf(o))) : entry.list;
+      return Promise.resolve([...items]);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   };
 
   return {
