@@ -129,8 +129,11 @@ export function parseSelector(text: string): Selector {
     const s = part.trim();
     if (!s) continue;
     let m: RegExpExecArray | null;
-    if ((m = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(s))) {
-      const values = m[3].split(",").map((v) => v.trim()).filter(Boolean);
+    if ((m = /^([\w./-]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(s))) {
+      // Empty values are real values (a label may be ""): `(,a)` is {"", a}, `()` is {""}.
+      const values = m[3].split(",").map((v) => v.trim());
+      const bad = values.find((v) => !/^[\w.-]*$/.test(v));
+      if (bad !== undefined) throw new SelectorError(`invalid label value: "${bad}"`);
       reqs.push({ key: m[1], operator: m[2] === "in" ? "In" : "NotIn", values });
     } else if ((m = /^([\w./-]+)\s*!=\s*([\w.-]*)$/.exec(s))) {
       notEquals.push([m[1], m[2]]);

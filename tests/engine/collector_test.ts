@@ -1,0 +1,205 @@
+import assert from "node:assert/strict";
+import {
+  aggregateStatus,
+  createDirectClusterReader,
+  createManualClock,
+  createMemoryCluster,
+  type Event,
+  observe,
+  PollerEngine,
+  ResourceStatusCollector,
+  type Status,
+  STOP_CONDITIONS,
+  type StopCondition,
+} from "../../mod.ts";
+import { configMap, deployment, id, record, settle, status } from "./fixtures.ts";
+
+Deno.test("aggregateStatus: every rule", () => {
+  const cases: Array<[Status[], Status, Status]> = [
+    // empty → desired
+    [[], "Current", "Current"],
+    [[], "NotFound", "NotFound"],
+    // any Failed → Failed, even when NotFound is desired and Unknown is present
+    [["Current", "Failed"], "Current", "Failed"],
+    [["NotFound", "Failed"], "NotFound", "Failed"],
+    [["Unknown", "Failed", "Current"], "Current", "Failed"],
+    // else any Unknown → Unknown
+    [["Current", "Unknown"], "Current", "Unknown"],
+    [["NotFound", "Unknown"], "NotFound", "Unknown"],
+    // else all desired → desired
+    [["Current", "Current"], "Current", "Current"],
+    [["NotFound"], "NotFound", "NotFound"],
+    // else InProgress
+    [["Current", "InProgress"], "Current", "InProgress"],
+    [["Current", "Terminating"], "Current", "InProgress"],
+    [["Current", "NotFound"], "Current", "InProgress"],
+    [["Current"], "NotFound", "InProgress"],
+    [["Terminating", "NotFound"], "NotFound", "InProgress"],
+    [["InProgress"], "InProgress", "InProgress"],
+  ];
+  for (const [statuses, desired, expected] of cases) {
+    assert.equal(
+      aggregateStatus(statuses, desired),
+      expected,
+      `${JSON.stringify(statuses)} against ${desired}`,
+    );
+  }
+});
+
+const a = id("apps", "Deployment", "a", "ns1");
+const b = id("", "ConfigMap", "b", "ns1");
+const c = id("", "ConfigMap", "a", "ns0");
+const extra = id("", "Secret", "s", "ns1");
+
+Deno.test("collector: starts with every identifier Unknown, sorted", () => {
+  const collector = new ResourceStatusCollector([a, b, c]);
+  const obs = collector.latestObservation();
+  assert.equal(obs.lastEventType, undefined);
+  assert.equal(obs.error, undefined);
+  assert.deepEqual(obs.resourceStatuses, [c, b, a].map((i) => status(i, "Unknown")));
+  assert.deepEqual(collector.get(a), status(a, "Unknown"));
+  assert.equal(collector.get(extra), undefined);
+});
+
+Deno.test("collector: applies updates, adds unknown ids, records errors and event types", () => {
+  const collector = new ResourceStatusCollector([a, b]);
+  collector.apply({ type: "ResourceUpdate", resource: status(a, "InProgress") });
+  collector.apply({ type: "ResourceUpdate", resource: status(extra, "Current") });
+  assert.equal(collector.latestObservation().lastEventType, "ResourceUpdate");
+  const broken = new Error("sync failed");
+  collector.apply({ type: "Error", error: broken });
+  collector.apply({ type: "Sync" });
+  collector.apply({ type: "ResourceUpdate", resource: status(a, "Current", { message: "ok" }) });
+  collector.apply({ type: "Sync" });
+  const obs = collector.latestObservation();
+  assert.equal(obs.lastEventType, "Sync");
+  assert.equal(obs.error, broken);
+  assert.deepEqual(obs.resourceStatuses, [
+    status(b, "Unknown"),
+    status(extra, "Current"),
+    status(a, "Current", { message: "ok" }),
+  ]);
+});
+
+Deno.test("collector: stop conditions", () => {
+  const cases: Array<[Status[], Record<StopCondition, boolean>]> = [
+    [[], { known: true, current: true, deleted: true, forever: false }],
+    [["Unknown", "Current"], { known: false, current: false, deleted: false, forever: false }],
+    [["Current", "Current"], { known: true, current: true, deleted: false, forever: false }],
+    [["Current", "InProgress"], { known: true, current: false, deleted: false, forever: false }],
+    [["Current", "NotFound"], { known: true, current: false, deleted: false, forever: false }],
+    [["NotFound", "NotFound"], { known: true, current: false, deleted: true, forever: false }],
+    [["NotFound", "Terminating"], { known: true, current: false, deleted: false, forever: false }],
+    [["Failed", "Current"], { known: true, current: false, deleted: false, forever: false }],
+  ];
+  for (const [statuses, expected] of cases) {
+    const ids = statuses.map((_, i) => id("", "ConfigMap", `cm${i}`));
+    const collector = new ResourceStatusCollector(ids);
+    statuses.forEach((s, i) =>
+      collector.apply({ type: "ResourceUpdate", resource: status(ids[i], s) })
+    );
+    for (const condition of STOP_CONDITIONS) {
+      assert.equal(
+        collector.isDone(condition),
+        expected[condition],
+        `${condition} with ${JSON.stringify(statuses)}`,
+      );
+    }
+  }
+});
+
+/** An upstream that yields `events` then hangs, recording how far it was pulled. */
+function upstream(events: Event[]) {
+  const log = { pulled: 0, finished: false };
+  async function* gen(): AsyncGenerator<Event> {
+    try {
+      for (const e of events) {
+        log.pulled++;
+        yield e;
+      }
+      await new Promise(() => {}); // a poller never ends by itself
+    } finally {
+      log.finished = true;
+    }
+  }
+  return { gen: gen(), log };
+}
+
+Deno.test("observe: passes events through and ends the upstream once the condition holds", async () => {
+  const events: Event[] = [
+    { type: "ResourceUpdate", resource: status(a, "InProgress") },
+    { type: "ResourceUpdate", resource: status(a, "Current") },
+    { type: "ResourceUpdate", resource: status(b, "Current") },
+    { type: "ResourceUpdate", resource: status(b, "InProgress") },
+  ];
+  const { gen, log } = upstream(events);
+  const collector = new ResourceStatusCollector([a, b]);
+  const seen = await Array.fromAsync(observe(gen, collector, "current"));
+  assert.deepEqual(seen, events.slice(0, 3));
+  assert.equal(log.pulled, 3, "observe read past the event that completed the wait");
+  assert.equal(log.finished, true, "the upstream generator was not closed");
+  assert.equal(collector.latestObservation().resourceStatuses[1].status, "Current");
+});
+
+Deno.test("observe: each condition stops at its own event", async () => {
+  const events: Event[] = [
+    { type: "ResourceUpdate", resource: status(a, "NotFound") },
+    { type: "ResourceUpdate", resource: status(b, "InProgress") },
+    { type: "ResourceUpdate", resource: status(b, "NotFound") },
+  ];
+  const expected: Record<Exclude<StopCondition, "forever">, number> = {
+    known: 2,
+    deleted: 3,
+    current: 3, // never holds: the upstream hangs after the last event
+  };
+  for (const [until, count] of Object.entries(expected)) {
+    const { gen, log } = upstream(events);
+    const collector = new ResourceStatusCollector([a, b]);
+    const seen: Event[] = [];
+    for await (const e of observe(gen, collector, until as StopCondition)) {
+      seen.push(e);
+      if (until === "current" && seen.length === 3) break;
+    }
+    assert.equal(seen.length, count, until);
+    assert.equal(log.finished, true, until);
+  }
+});
+
+Deno.test("observe: an upstream that ends (after an Error) ends the stream", async () => {
+  async function* failing(): AsyncGenerator<Event> {
+    yield { type: "ResourceUpdate", resource: status(a, "InProgress") };
+    yield { type: "Error", error: new Error("boom") };
+  }
+  const collector = new ResourceStatusCollector([a]);
+  const seen = await Array.fromAsync(observe(failing(), collector, "forever"));
+  assert.equal(seen.length, 2);
+  assert.equal(collector.latestObservation().error?.message, "boom");
+  assert.equal(collector.latestObservation().lastEventType, "Error");
+});
+
+Deno.test("observe: stops a real engine once everything is Current", async () => {
+  const cluster = createMemoryCluster([configMap("cm"), deployment("web", { ready: false })]);
+  const clock = createManualClock(0);
+  let closed = 0;
+  const engine = new PollerEngine({
+    mapper: cluster.mapper,
+    clusterReaderFactory: () => ({
+      ...createDirectClusterReader(cluster.api),
+      close: () => void closed++,
+    }),
+    clock,
+  });
+  const ids = [id("", "ConfigMap", "cm"), id("apps", "Deployment", "web")];
+  const collector = new ResourceStatusCollector(ids);
+  const run = record(observe(engine.poll(ids, { pollInterval: 1000 }), collector, "current"));
+  await settle();
+  assert.equal(run.events.length, 2);
+  assert.equal(collector.isDone("current"), false);
+  cluster.put(deployment("web"));
+  await clock.advance(1000);
+  await run.done;
+  assert.equal(run.events.length, 3);
+  assert.equal(collector.isDone("current"), true);
+  assert.equal(closed, 1);
+  assert.equal(clock.sleepers, 0);
+});
