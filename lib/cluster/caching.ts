@@ -9,6 +9,7 @@
 import { groupKindKey } from "../groupkind.ts";
 import { labelsOf } from "../selector.ts";
 import type { GroupKind, KubeObject } from "../types.ts";
+import { withKind } from "./direct.ts";
 import { isCancellation, isNoMatch, notFoundMessage, ResourceNotFoundError } from "./errors.ts";
 import { KstatusError } from "../errors.ts";
 import type {
@@ -139,6 +140,7 @@ async function listPair(
   }
   try {
     const { items } = await api.list(mapping, mapping.namespaced ? namespace : "", { signal });
+    withKind(mapping, items);
     const byName = new Map<string, KubeObject>();
     const byOwner = new Map<string, KubeObject[]>();
     for (const item of items) {

@@ -5,7 +5,21 @@
  * @module
  */
 
-import type { ClusterReader, ClusterReaderFactory, KubeApi } from "./types.ts";
+import type { KubeObject } from "../types.ts";
+import type { ClusterReader, ClusterReaderFactory, KubeApi, ResourceMapping } from "./types.ts";
+
+/**
+ * Sets `apiVersion` and `kind` from `mapping` on items that lack them: the API
+ * server leaves them out of the items of a LIST, and status rules go by kind.
+ */
+export function withKind(mapping: ResourceMapping, items: KubeObject[]): KubeObject[] {
+  const apiVersion = mapping.group ? `${mapping.group}/${mapping.version}` : mapping.version;
+  for (const item of items) {
+    if (typeof item.apiVersion !== "string") item.apiVersion = apiVersion;
+    if (typeof item.kind !== "string") item.kind = mapping.kind;
+  }
+  return items;
+}
 
 /**
  * A ClusterReader that asks the API server on every call.
@@ -25,12 +39,15 @@ export function createDirectClusterReader(api: KubeApi): ClusterReader {
     async listNamespaceScoped(gk, namespace, selector, options) {
       const mapping = await api.mapper.mapping(gk, options);
       const labelSelector = selector?.toString() || undefined;
-      return (await api.list(mapping, namespace, { ...options, labelSelector })).items;
+      return withKind(
+        mapping,
+        (await api.list(mapping, namespace, { ...options, labelSelector })).items,
+      );
     },
     async listClusterScoped(gk, selector, options) {
       const mapping = await api.mapper.mapping(gk, options);
       const labelSelector = selector?.toString() || undefined;
-      return (await api.list(mapping, "", { ...options, labelSelector })).items;
+      return withKind(mapping, (await api.list(mapping, "", { ...options, labelSelector })).items);
     },
     sync: () => Promise.resolve(),
   };

@@ -393,3 +393,43 @@ Deno.test("caching: 100 Deployments in 3 namespaces cost 9 LISTs per cycle and n
   ]);
   assert.ok(results.every((r) => r.status === "Current" && r.generatedResources.length === 1));
 });
+
+/** The memory API answering LISTs as the API server does: items without apiVersion and kind. */
+function bareItemsApi(cluster: MemoryCluster): KubeApi {
+  return {
+    ...cluster.api,
+    async list(mapping, namespace, options) {
+      const { items, resourceVersion } = await cluster.api.list(mapping, namespace, options);
+      return {
+        resourceVersion,
+        items: items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest),
+      };
+    },
+  };
+}
+
+Deno.test("list items without apiVersion and kind are read as the kind listed", async () => {
+  const cluster = createMemoryCluster(deploymentTree("web"));
+  const api = bareItemsApi(cluster);
+  const factories = {
+    caching: cachingClusterReaderFactory(api),
+    direct: () => createDirectClusterReader(api),
+  };
+  for (const [name, clusterReaderFactory] of Object.entries(factories)) {
+    const engine = new PollerEngine({
+      mapper: cluster.mapper,
+      clusterReaderFactory,
+      clock: createManualClock(START),
+    });
+    const gen = engine.poll([web]);
+    const [result] = updates([(await gen.next()).value!]);
+    await gen.return();
+    assert.deepEqual(tree(result), [
+      "Deployment/web Current",
+      "  ReplicaSet/web-rs Current",
+      "    Pod/web-rs-0 Current",
+    ], name);
+    assert.equal(result.generatedResources[0].resource?.apiVersion, "apps/v1", name);
+    assert.equal(result.generatedResources[0].generatedResources[0].resource?.apiVersion, "v1");
+  }
+});
