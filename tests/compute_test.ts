@@ -671,6 +671,11 @@ add(
   ip("LessAvailable", "Available: 2/3"),
 );
 add(
+  "§3.1 Deployment step 4: availableReplicas defaults to 0",
+  deploy({ replicas: 1 }, { replicas: 1, updatedReplicas: 1, readyReplicas: 1 }),
+  ip("LessAvailable", "Available: 0/1"),
+);
+add(
   "§3.1 Deployment step 5: LessReady `Ready: %d/%d` (ready, spec)",
   deploy({ replicas: 3 }, { ...DEPLOY_HEALTHY, readyReplicas: 2 }),
   ip("LessReady", "Ready: 2/3"),
@@ -840,6 +845,24 @@ add(
     updatedReplicas: 1,
   }),
   current("All replicas scheduled as expected. Replicas: 1"),
+);
+add(
+  "§3.2 StatefulSet: readyReplicas defaults to 0",
+  sts({ replicas: 2 }, { replicas: 2 }),
+  ip("LessReady", "Ready: 0/2"),
+);
+add(
+  "§3.2 StatefulSet: currentReplicas defaults to 0",
+  sts({ replicas: 2 }, { replicas: 2, readyReplicas: 2 }),
+  ip("LessCurrent", "current: 0/2"),
+);
+add(
+  "§3.2 StatefulSet: updatedReplicas defaults to 0 (partition rollout)",
+  sts({ replicas: 2, updateStrategy: { rollingUpdate: { partition: 0 } } }, {
+    replicas: 2,
+    readyReplicas: 2,
+  }),
+  ip("PartitionRollout", "updated: 0/2"),
 );
 add(
   "§3.2 StatefulSet step 2: LessReady `Ready: %d/%d`",
@@ -1038,6 +1061,32 @@ add(
   ip("LessCurrent", "Current: 0/2"),
 );
 add(
+  "§3.3 DaemonSet: updatedNumberScheduled defaults to 0",
+  ds(GEN2, { observedGeneration: 2, desiredNumberScheduled: 2, currentNumberScheduled: 2 }),
+  ip("LessUpdated", "Updated: 0/2"),
+);
+add(
+  "§3.3 DaemonSet: numberAvailable defaults to 0",
+  ds(GEN2, {
+    observedGeneration: 2,
+    desiredNumberScheduled: 2,
+    currentNumberScheduled: 2,
+    updatedNumberScheduled: 2,
+  }),
+  ip("LessAvailable", "Available: 0/2"),
+);
+add(
+  "§3.3 DaemonSet: numberReady defaults to 0",
+  ds(GEN2, {
+    observedGeneration: 2,
+    desiredNumberScheduled: 2,
+    currentNumberScheduled: 2,
+    updatedNumberScheduled: 2,
+    numberAvailable: 2,
+  }),
+  ip("LessReady", "Ready: 0/2"),
+);
+add(
   "§2.4 extensions/DaemonSet uses the DaemonSet rule (NoGeneration)",
   ds({}, DS_HEALTHY, "extensions/v1beta1"),
   ip("NoGeneration", "DaemonSet metadata.generation not found"),
@@ -1121,6 +1170,21 @@ add(
   "§3.4 ReplicaSet step 5: ExtraPods `Pending termination: %d`",
   rs({ replicas: 3 }, { ...RS_HEALTHY, replicas: 5 }),
   ip("ExtraPods", "Pending termination: 2"),
+);
+add(
+  "§3.4 ReplicaSet: availableReplicas defaults to 0",
+  rs({ replicas: 2 }, { fullyLabeledReplicas: 2 }),
+  ip("LessAvailable", "Available: 0/2"),
+);
+add(
+  "§3.4 ReplicaSet: readyReplicas defaults to 0",
+  rs({ replicas: 2 }, { fullyLabeledReplicas: 2, availableReplicas: 2 }),
+  ip("LessReady", "Ready: 0/2"),
+);
+add(
+  "§3.4 ReplicaSet: zero replicas with an empty status → Current `Replicas: 0`",
+  rs({ replicas: 0 }, {}),
+  current("ReplicaSet is available. Replicas: 0"),
 );
 add(
   "§2.4 extensions/ReplicaSet uses the ReplicaSet rule",
@@ -1512,6 +1576,11 @@ add(
     failed: 2,
   }),
   current("Job in progress. success:1, active: 3, failed: 2"),
+);
+add(
+  "§3.8 Job running: succeeded/active/failed default to 0",
+  job({}, { startTime: STARTED }),
+  current("Job in progress. success:0, active: 0, failed: 0"),
 );
 add(
   "§2.4 Job in batch/v1beta1 uses the Job rule (version ignored)",
