@@ -1,0 +1,599 @@
+/**
+ * The Kubernetes client: GET, paginated LIST, WATCH and small writes over
+ * the runtime's transport, with typed errors, bounded retries with backoff,
+ * credential refresh on 401, a discovery-backed REST mapper and a request
+ * counter.
+ *
+ * @module
+ */
+
+import type { KubeObject } from "../types.ts";
+import { KstatusError } from "../errors.ts";
+import { createCredentialSource, type CredentialSource, type RequestCredentials } from "./auth.ts";
+import type { ClientConfig } from "./config.ts";
+import type { DiscoveryGet } from "./discovery.ts";
+import {
+  apiErrorFromStatus,
+  ConfigError,
+  ConnectionError,
+  type ErrorContext,
+  GoneError,
+  isStatus,
+} from "./errors.ts";
+import { createRestMapper, type RestMapper } from "./mapper.ts";
+import { createRequestCounter, type RequestCounter } from "./requests.ts";
+import {
+  backoffDelay,
+  parseRetryAfter,
+  resolveRetryOptions,
+  type RetryOptions,
+  sleep as defaultSleep,
+  type SleepFn,
+} from "./retry.ts";
+import {
+  type RuntimeName,
+  toTransportError,
+  type Transport,
+  type TransportError,
+  type TransportOptions,
+  type TransportResponse,
+} from "./transport.ts";
+import { createTransport, detectRuntime, selectTransport } from "./transport_select.ts";
+import type {
+  CallOptions,
+  DeleteOptions,
+  ListOptions,
+  ListResult,
+  ResourceMapping,
+  WatchEvent,
+  WatchOptions,
+} from "./types.ts";
+import { lines } from "./watch.ts";
+
+/** Options of {@linkcode createClient}. */
+export interface ClientOptions {
+  /** Retry policy for 429, 5xx and dropped connections. */
+  retry?: RetryOptions;
+  /** Sleep used between tries (tests inject a fast one). */
+  sleep?: SleepFn;
+  /** `User-Agent` header; default `kstatus`. */
+  userAgent?: string;
+  /** Use this runtime's transport instead of the running one's (tests). */
+  runtime?: RuntimeName;
+  /** Whether stdin is a terminal, for exec plugins' interactiveMode; default: detected. */
+  stdinIsTerminal?: boolean;
+  /** Clock for exec credential expiry; default `Date.now`. */
+  now?: () => number;
+}
+
+/** A Kubernetes API client for one server and identity. */
+export interface KubeClient {
+  /** The configuration the client was made from. */
+  readonly config: ClientConfig;
+  /** Discovery-backed mapper from kinds to resources. */
+  readonly mapper: RestMapper;
+  /** Requests sent so far, per verb and resource. */
+  readonly requests: RequestCounter;
+  /** Which transport is used: `deno`, `bun` or `node`. */
+  readonly transport: RuntimeName;
+  /**
+   * GETs one object.
+   *
+   * @throws {NotFoundError} and the other typed errors of `errors.ts`.
+   */
+  get(
+    mapping: ResourceMapping,
+    namespace: string,
+    name: string,
+    options?: CallOptions,
+  ): Promise<KubeObject>;
+  /**
+   * LISTs all pages (`limit`/`continue`) of a resource in `namespace` (`""`:
+   * all namespaces, or a cluster-scoped resource). Restarts when a continue
+   * token expires. Items have `apiVersion` and `kind` filled in.
+   */
+  list(mapping: ResourceMapping, namespace: string, options?: ListOptions): Promise<ListResult>;
+  /**
+   * WATCHes a resource. The stream ends when the server closes it; an `ERROR`
+   * event is thrown as its typed error (410 → {@linkcode GoneError}); a
+   * dropped connection is thrown as a {@linkcode ConnectionError}. Breaking
+   * out of the loop or aborting the signal closes the connection.
+   */
+  watch(
+    mapping: ResourceMapping,
+    namespace: string,
+    options?: WatchOptions,
+  ): AsyncIterable<WatchEvent>;
+  /** POSTs a new object; returns it as stored. */
+  create(
+    mapping: ResourceMapping,
+    namespace: string,
+    object: KubeObject,
+    options?: CallOptions,
+  ): Promise<KubeObject>;
+  /** PUTs an object (a `metadata.resourceVersion` makes it conditional). */
+  replace(
+    mapping: ResourceMapping,
+    namespace: string,
+    name: string,
+    object: KubeObject,
+    options?: CallOptions,
+  ): Promise<KubeObject>;
+  /** PATCHes an object with a JSON merge patch. */
+  mergePatch(
+    mapping: ResourceMapping,
+    namespace: string,
+    name: string,
+    patch: unknown,
+    options?: CallOptions,
+  ): Promise<KubeObject>;
+  /** DELETEs an object; returns what the server answered (the object or a Status). */
+  delete(
+    mapping: ResourceMapping,
+    namespace: string,
+    name: string,
+    options?: DeleteOptions,
+  ): Promise<KubeObject>;
+  /** Aborts what is in flight and releases the runtime's HTTP client. */
+  close(): void;
+}
+
+interface RequestSpec {
+  verb: string;
+  method: string;
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  contentType?: string;
+  accept?: string;
+  ctx: ErrorContext;
+  /** Writes are retried only when the server surely did not act. */
+  write?: boolean;
+  signal?: AbortSignal;
+}
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const REDACTED = "[redacted]";
+
+/**
+ * Creates a client for `config`.
+ *
+ * @example
+ * ```ts ignore
+ * import { createClient, loadClientConfig } from "./mod.ts";
+ * const client = createClient(await loadClientConfig({}));
+ * const m = await client.mapper.mapping({ group: "apps", kind: "Deployment" });
+ * const { items } = await client.list(m, "default", { labelSelector: "app=web" });
+ * for await (const ev of client.watch(m, "default", { signal: AbortSignal.timeout(5000) })) {
+ *   console.log(ev.type, (ev.object.metadata as { name: string }).name);
+ * }
+ * client.close();
+ * ```
+ */
+export function createClient(config: ClientConfig, opts: ClientOptions = {}): KubeClient {
+  const retry = resolveRetryOptions(opts.retry);
+  const sleep = opts.sleep ?? defaultSleep;
+  const userAgent = opts.userAgent ?? "kstatus";
+  const runtime = opts.runtime ?? detectRuntime();
+  const lifetime = new AbortController();
+  const requests = createRequestCounter();
+  const credentials: CredentialSource = createCredentialSource(config, {
+    stdinIsTerminal: opts.stdinIsTerminal,
+    now: opts.now,
+  });
+  const baseTls: TransportOptions = {
+    ca: config.ca,
+    cert: config.cert,
+    key: config.key,
+    insecureSkipVerify: config.insecureSkipVerify,
+    serverName: config.serverName,
+    proxyUrl: config.proxyUrl,
+  };
+  // One transport per client certificate: the kubeconfig's, and any an exec plugin returns.
+  const transports = new Map<string, Transport>();
+
+  function transportFor(creds: RequestCredentials): Transport {
+    const tls = creds.cert ? { ...baseTls, cert: creds.cert, key: creds.key } : baseTls;
+    const key = creds.cert ? `${creds.cert}\n${creds.key}` : "";
+    let t = transports.get(key);
+    if (!t) {
+      try {
+        t = createTransport(tls, runtime);
+      } catch (e) {
+        throw new ConfigError(`cannot connect to ${config.server}: ${(e as Error).message}`, {
+          cause: e,
+        });
+      }
+      transports.set(key, t);
+    }
+    return t;
+  }
+
+  /** Replaces every secret in use by `[redacted]`. */
+  function scrub(text: string): string {
+    let out = text;
+    const secrets = [...credentials.secrets()];
+    if (config.auth.type === "token") secrets.push(config.auth.token);
+    if (config.auth.type === "basic") secrets.push(config.auth.password);
+    for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join(REDACTED);
+    return out;
+  }
+
+  function scrubBody(body: unknown): unknown {
+    if (typeof body === "string") return scrub(body);
+    try {
+      return JSON.parse(scrub(JSON.stringify(body)));
+    } catch {
+      return undefined;
+    }
+  }
+
+  function url(path: string, query?: Record<string, string | undefined>): URL {
+    const u = new URL(config.server + path);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, v);
+    return u;
+  }
+
+  function connectionError(te: TransportError, ctx: ErrorContext): ConnectionError {
+    return new ConnectionError(config.server, te.failure, scrub(te.detail), {
+      cause: te,
+      dropped: te.dropped,
+      resource: ctx.mapping
+        ? {
+          group: ctx.mapping.group,
+          kind: ctx.mapping.kind,
+          namespace: ctx.namespace ?? "",
+          name: ctx.name ?? "",
+        }
+        : undefined,
+    });
+  }
+
+  function linked(signal?: AbortSignal): AbortSignal {
+    return signal ? AbortSignal.any([signal, lifetime.signal]) : lifetime.signal;
+  }
+
+  /** Sends a request with retries; resolves to a 2xx response, else throws a typed error. */
+  async function send(spec: RequestSpec): Promise<TransportResponse> {
+    const signal = linked(spec.signal);
+    const counted = spec.ctx.mapping;
+    let authRetried = false;
+    for (let attempt = 1;; attempt++) {
+      signal.throwIfAborted();
+      const creds = await credentials.get(signal);
+      const transport = transportFor(creds);
+      const headers: Record<string, string> = {
+        accept: spec.accept ?? "application/json",
+        "user-agent": userAgent,
+      };
+      if (creds.authorization) headers.authorization = creds.authorization;
+      let body: string | undefined;
+      if (spec.body !== undefined) {
+        body = JSON.stringify(spec.body);
+        headers["content-type"] = spec.contentType ?? "application/json";
+      }
+      requests.add(spec.verb, counted);
+      let res: TransportResponse;
+      try {
+        res = await transport.request({
+          method: spec.method,
+          url: url(spec.path, spec.query),
+          headers,
+          body,
+          signal,
+        });
+      } catch (e) {
+        if (signal.aborted) throw signal.reason;
+        const te = toTransportError(e);
+        // A refused connection never reached the server, so even a write may be retried.
+        const retryable = te.failure === "refused" ||
+          (!spec.write && (te.failure === "reset" || te.failure === "timeout"));
+        if (retryable && attempt < retry.maxAttempts) {
+          await sleep(backoffDelay(attempt, retry), signal);
+          continue;
+        }
+        throw connectionError(te, spec.ctx);
+      }
+      if (res.status >= 200 && res.status < 300) return res;
+
+      let text = "";
+      try {
+        text = await res.text();
+      } catch {
+        if (signal.aborted) throw signal.reason;
+      }
+      let parsed: unknown = undefined;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      if (res.status === 401 && !authRetried && credentials.invalidate(creds.generation)) {
+        // Fresh credentials (a re-read token file, a re-run exec plugin) may be accepted.
+        authRetried = true;
+        attempt--;
+        continue;
+      }
+      const retryAfter = parseRetryAfter(res.header("retry-after")) ??
+        (isStatus(parsed) ? parsed.details?.retryAfterSeconds : undefined);
+      const retryable = RETRYABLE_STATUS.has(res.status) &&
+        (!spec.write || res.status === 429 || retryAfter !== undefined);
+      if (retryable && attempt < retry.maxAttempts) {
+        await sleep(backoffDelay(attempt, retry, retryAfter), signal);
+        continue;
+      }
+      throw apiErrorFromStatus(res.status, scrubBody(parsed), spec.ctx, retryAfter);
+    }
+  }
+
+  async function sendJson(spec: RequestSpec): Promise<KubeObject> {
+    const res = await send(spec);
+    const text = await readBody(res, spec);
+    try {
+      return JSON.parse(text) as KubeObject;
+    } catch (e) {
+      throw new KstatusError(
+        `the API server at ${config.server} sent a response that is not JSON to ${spec.verb}`,
+        { cause: e },
+      );
+    }
+  }
+
+  async function readBody(res: TransportResponse, spec: RequestSpec): Promise<string> {
+    try {
+      return await res.text();
+    } catch (e) {
+      if (spec.signal?.aborted || lifetime.signal.aborted) {
+        throw (spec.signal?.aborted ? spec.signal.reason : lifetime.signal.reason);
+      }
+      throw connectionError(toTransportError(e, true), spec.ctx);
+    }
+  }
+
+  const discoveryGet: DiscoveryGet = async (path, accept, signal) => {
+    const spec: RequestSpec = {
+      verb: "discovery",
+      method: "GET",
+      path,
+      accept,
+      ctx: { verb: "discovery" },
+      signal,
+    };
+    const res = await send(spec);
+    const text = await readBody(res, spec);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (e) {
+      throw new KstatusError(
+        `the API server at ${config.server} sent discovery that is not JSON (${path})`,
+        {
+          cause: e,
+        },
+      );
+    }
+    return { contentType: res.header("content-type") ?? "", body };
+  };
+
+  const mapper = createRestMapper(discoveryGet, { signal: lifetime.signal });
+
+  function apiVersionOf(m: ResourceMapping): string {
+    return m.group ? `${m.group}/${m.version}` : m.version;
+  }
+
+  function path(m: ResourceMapping, namespace: string, name?: string): string {
+    const base = m.group ? `/apis/${m.group}/${m.version}` : `/api/${m.version}`;
+    const ns = m.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : "";
+    return `${base}${ns}/${m.resource}${name ? `/${encodeURIComponent(name)}` : ""}`;
+  }
+
+  function objectPath(m: ResourceMapping, namespace: string, name: string, verb: string): string {
+    if (!name) throw new KstatusError(`${verb} ${m.resource}: a name is required`);
+    if (m.namespaced && !namespace) {
+      throw new KstatusError(
+        `${verb} ${m.resource} "${name}": a namespace is required for a namespaced resource`,
+      );
+    }
+    return path(m, namespace, name);
+  }
+
+  function ctxOf(verb: string, m: ResourceMapping, namespace: string, name = ""): ErrorContext {
+    return { verb, mapping: m, namespace: m.namespaced ? namespace : "", name };
+  }
+
+  async function* watchStream(
+    m: ResourceMapping,
+    namespace: string,
+    options: WatchOptions,
+  ): AsyncGenerator<WatchEvent> {
+    // Our own controller, so leaving the loop early closes the connection.
+    const ac = new AbortController();
+    const outer = options.signal;
+    const onAbort = () => ac.abort(outer!.reason);
+    if (outer?.aborted) throw outer.reason;
+    outer?.addEventListener("abort", onAbort, { once: true });
+    const ctx = ctxOf("watch", m, namespace);
+    let res: TransportResponse | undefined;
+    try {
+      res = await send({
+        verb: "watch",
+        method: "GET",
+        path: path(m, namespace),
+        query: {
+          watch: "true",
+          resourceVersion: options.resourceVersion || undefined,
+          allowWatchBookmarks: options.allowWatchBookmarks ? "true" : undefined,
+          labelSelector: options.labelSelector || undefined,
+          fieldSelector: options.fieldSelector || undefined,
+          timeoutSeconds: options.timeoutSeconds !== undefined
+            ? String(options.timeoutSeconds)
+            : undefined,
+        },
+        ctx,
+        signal: ac.signal,
+      });
+      const apiVersion = apiVersionOf(m);
+      try {
+        for await (const line of lines(res.body)) {
+          let event: { type?: unknown; object?: unknown };
+          try {
+            event = JSON.parse(line);
+          } catch {
+            throw new ConnectionError(config.server, "other", "malformed watch event", {
+              dropped: true,
+            });
+          }
+          const object = (event.object ?? {}) as KubeObject;
+          if (event.type === "ERROR") {
+            const code = typeof object.code === "number" && object.code ? object.code : 500;
+            throw apiErrorFromStatus(code, scrubBody(object), ctx);
+          }
+          if (
+            event.type !== "ADDED" && event.type !== "MODIFIED" && event.type !== "DELETED" &&
+            event.type !== "BOOKMARK"
+          ) {
+            continue; // unknown event types are skipped, as client-go does
+          }
+          if (object.apiVersion === undefined || object.kind === undefined) {
+            yield { type: event.type, object: { apiVersion, kind: m.kind, ...object } };
+          } else {
+            yield { type: event.type, object };
+          }
+        }
+      } catch (e) {
+        if (ac.signal.aborted) throw ac.signal.reason;
+        if (lifetime.signal.aborted) throw lifetime.signal.reason;
+        if (e instanceof Error && e.name === "TransportError") {
+          throw connectionError(e as TransportError, ctx);
+        }
+        throw e;
+      }
+    } finally {
+      outer?.removeEventListener("abort", onAbort);
+      if (!ac.signal.aborted) ac.abort();
+      await res?.cancel().catch(() => {});
+    }
+  }
+
+  return {
+    config,
+    mapper,
+    requests,
+    get transport() {
+      return selectTransport(baseTls, runtime);
+    },
+    async get(m, namespace, name, options = {}) {
+      return await sendJson({
+        verb: "get",
+        method: "GET",
+        path: objectPath(m, namespace, name, "get"),
+        ctx: ctxOf("get", m, namespace, name),
+        signal: options.signal,
+      });
+    },
+    async list(m, namespace, options = {}) {
+      const limit = options.limit ?? 500;
+      const ctx = ctxOf("list", m, namespace);
+      const apiVersion = apiVersionOf(m);
+      // A continue token can expire between pages (410); the list then starts over, a few times.
+      for (let restarts = 0;; restarts++) {
+        const items: KubeObject[] = [];
+        let cont: string | undefined;
+        let resourceVersion = "";
+        let expired = false;
+        do {
+          let page: KubeObject;
+          try {
+            page = await sendJson({
+              verb: "list",
+              method: "GET",
+              path: path(m, namespace),
+              query: {
+                labelSelector: options.labelSelector || undefined,
+                fieldSelector: options.fieldSelector || undefined,
+                limit: limit > 0 ? String(limit) : undefined,
+                continue: cont,
+              },
+              ctx,
+              signal: options.signal,
+            });
+          } catch (e) {
+            if (e instanceof GoneError && cont && restarts < 3) {
+              expired = true;
+              break;
+            }
+            throw e;
+          }
+          const meta = (page.metadata ?? {}) as { resourceVersion?: string; continue?: string };
+          for (const item of (Array.isArray(page.items) ? page.items : []) as KubeObject[]) {
+            items.push({ apiVersion, kind: m.kind, ...item });
+          }
+          resourceVersion = meta.resourceVersion ?? resourceVersion;
+          cont = meta.continue || undefined;
+        } while (cont);
+        if (!expired) return { items, resourceVersion };
+      }
+    },
+    watch(m, namespace, options = {}) {
+      return watchStream(m, namespace, options);
+    },
+    async create(m, namespace, object, options = {}) {
+      const name = ((object.metadata ?? {}) as { name?: string }).name ?? "";
+      return await sendJson({
+        verb: "create",
+        method: "POST",
+        path: path(m, namespace),
+        body: { apiVersion: apiVersionOf(m), kind: m.kind, ...object },
+        ctx: ctxOf("create", m, namespace, name),
+        write: true,
+        signal: options.signal,
+      });
+    },
+    async replace(m, namespace, name, object, options = {}) {
+      return await sendJson({
+        verb: "update",
+        method: "PUT",
+        path: objectPath(m, namespace, name, "update"),
+        body: { apiVersion: apiVersionOf(m), kind: m.kind, ...object },
+        ctx: ctxOf("update", m, namespace, name),
+        write: true,
+        signal: options.signal,
+      });
+    },
+    async mergePatch(m, namespace, name, patch, options = {}) {
+      return await sendJson({
+        verb: "patch",
+        method: "PATCH",
+        path: objectPath(m, namespace, name, "patch"),
+        body: patch,
+        contentType: "application/merge-patch+json",
+        ctx: ctxOf("patch", m, namespace, name),
+        write: true,
+        signal: options.signal,
+      });
+    },
+    async delete(m, namespace, name, options = {}) {
+      const body: Record<string, unknown> = { apiVersion: "v1", kind: "DeleteOptions" };
+      if (options.propagationPolicy) body.propagationPolicy = options.propagationPolicy;
+      if (options.gracePeriodSeconds !== undefined) {
+        body.gracePeriodSeconds = options.gracePeriodSeconds;
+      }
+      return await sendJson({
+        verb: "delete",
+        method: "DELETE",
+        path: objectPath(m, namespace, name, "delete"),
+        body,
+        ctx: ctxOf("delete", m, namespace, name),
+        write: true,
+        signal: options.signal,
+      });
+    },
+    close() {
+      if (lifetime.signal.aborted) return;
+      lifetime.abort(new DOMException("the Kubernetes client was closed", "AbortError"));
+      credentials.close?.();
+      for (const t of transports.values()) t.close();
+      transports.clear();
+    },
+  };
+}

@@ -1,0 +1,294 @@
+/**
+ * Typed errors of the Kubernetes client. API errors are built from the
+ * server's `Status` body and carry the HTTP code, the reason and the resource
+ * they concern; a server that cannot be reached is a {@linkcode ConnectionError}.
+ * Names follow what the engine recognises (`NotFoundError` with `code` 404,
+ * `NoMatchError`), see `lib/cluster/errors.ts`.
+ *
+ * @module
+ */
+
+import { KstatusError } from "../errors.ts";
+import type { GroupKind, ObjectIdentifier } from "../types.ts";
+import type { ResourceMapping } from "./types.ts";
+
+/** The `Status` object the API server sends with a failure (`kind: Status`). */
+export interface ApiStatus {
+  /** `"Status"`. */
+  kind?: string;
+  /** `"Failure"` or `"Success"`. */
+  status?: string;
+  /** Human-readable description. */
+  message?: string;
+  /** Machine-readable reason: `NotFound`, `Forbidden`, `Expired`, ... */
+  reason?: string;
+  /** HTTP status code. */
+  code?: number;
+  /** Extra details; `retryAfterSeconds` for 429 and some 5xx. */
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    retryAfterSeconds?: number;
+    causes?: Array<{ reason?: string; message?: string; field?: string }>;
+  };
+}
+
+/** What a request was about, so its error can say so. */
+export interface ErrorContext {
+  /** `get`, `list`, `watch`, `create`, `update`, `patch`, `delete`, `discovery`. */
+  verb: string;
+  /** The resource the request concerned, when known. */
+  mapping?: ResourceMapping;
+  /** Namespace of the request (`""` for all or cluster-scoped). */
+  namespace?: string;
+  /** Object name, `""` for collections. */
+  name?: string;
+}
+
+/**
+ * The API server answered with an error. Subclasses per status code; match
+ * with `instanceof` or by `code` / `reason`.
+ */
+export class ApiError extends KstatusError {
+  /** HTTP status code. */
+  code: number;
+  /** The Status reason (`NotFound`, `Expired`, ...), `""` when the server sent none. */
+  reason: string;
+  /** The verb of the failed request. */
+  verb: string;
+  /** The Status body, when the server sent one. */
+  status?: ApiStatus;
+  /** Seconds the server asked us to wait (429, some 503), when it said. */
+  retryAfterSeconds?: number;
+  /**
+   * @param message human-readable, usually the Status message
+   * @param init code, reason, verb and the resource concerned
+   */
+  constructor(
+    message: string,
+    init: {
+      code: number;
+      reason?: string;
+      verb?: string;
+      status?: ApiStatus;
+      retryAfterSeconds?: number;
+      resource?: ObjectIdentifier;
+    },
+  ) {
+    super(message, { resource: init.resource });
+    this.code = init.code;
+    this.reason = init.reason ?? "";
+    this.verb = init.verb ?? "";
+    this.status = init.status;
+    this.retryAfterSeconds = init.retryAfterSeconds;
+  }
+}
+
+/** 400: the request was malformed (a bad selector, a mismatched namespace). */
+export class BadRequestError extends ApiError {}
+/** 401: the credentials were missing, wrong or expired. */
+export class UnauthorizedError extends ApiError {}
+/** 403: authenticated, but not allowed. */
+export class ForbiddenError extends ApiError {}
+/** 404: the object, or its resource, does not exist. */
+export class NotFoundError extends ApiError {}
+/** 405: the verb is not supported on this resource. */
+export class MethodNotAllowedError extends ApiError {}
+/** 409: the object already exists, or was modified since it was read. */
+export class ConflictError extends ApiError {}
+/** 410: a resourceVersion or continue token is too old (`Expired` or `Gone`); relist. */
+export class GoneError extends ApiError {}
+/** 415: the content type of a patch is not supported. */
+export class UnsupportedMediaTypeError extends ApiError {}
+/** 422: the object is invalid. */
+export class InvalidError extends ApiError {}
+/** 429: the server is throttling us. */
+export class TooManyRequestsError extends ApiError {}
+/** 5xx: the server failed (internal error, unavailable, timeout). */
+export class ServerError extends ApiError {}
+
+const BY_CODE: Record<number, typeof ApiError> = {
+  400: BadRequestError,
+  401: UnauthorizedError,
+  403: ForbiddenError,
+  404: NotFoundError,
+  405: MethodNotAllowedError,
+  409: ConflictError,
+  410: GoneError,
+  415: UnsupportedMediaTypeError,
+  422: InvalidError,
+  429: TooManyRequestsError,
+};
+
+const REASON_BY_CODE: Record<number, string> = {
+  400: "BadRequest",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "NotFound",
+  405: "MethodNotAllowed",
+  409: "Conflict",
+  410: "Gone",
+  415: "UnsupportedMediaType",
+  422: "Invalid",
+  429: "TooManyRequests",
+  500: "InternalError",
+  503: "ServiceUnavailable",
+  504: "Timeout",
+};
+
+/** The resource a request concerned, as an identifier (name `""` for collections). */
+export function resourceOf(ctx: ErrorContext): ObjectIdentifier | undefined {
+  if (!ctx.mapping) return undefined;
+  return {
+    group: ctx.mapping.group,
+    kind: ctx.mapping.kind,
+    namespace: ctx.namespace ?? "",
+    name: ctx.name ?? "",
+  };
+}
+
+/** `deployments.apps "web"` or `pods`, as the API server names things in messages. */
+export function describeTarget(ctx: ErrorContext): string {
+  if (!ctx.mapping) return "";
+  const what = ctx.mapping.group
+    ? `${ctx.mapping.resource}.${ctx.mapping.group}`
+    : ctx.mapping.resource;
+  return ctx.name ? `${what} "${ctx.name}"` : what;
+}
+
+/** True when `body` looks like a `Status` object. */
+export function isStatus(body: unknown): body is ApiStatus {
+  return typeof body === "object" && body !== null && (body as ApiStatus).kind === "Status";
+}
+
+/**
+ * The typed error for an HTTP failure `code` with the server's `Status` body
+ * (or anything else it sent, then described by the code alone).
+ */
+export function apiErrorFromStatus(
+  code: number,
+  body: unknown,
+  ctx: ErrorContext,
+  retryAfterSeconds?: number,
+): ApiError {
+  const status = isStatus(body) ? body : undefined;
+  // An ERROR watch event carries its own code in the Status body.
+  const effective = status?.code && status.code >= 400 ? status.code : code;
+  const reason = status?.reason || REASON_BY_CODE[effective] || "";
+  const target = describeTarget(ctx);
+  const message = status?.message ||
+    `the server responded with ${effective}${reason ? ` (${reason})` : ""}` +
+      ` to ${ctx.verb}${target ? ` ${target}` : ""}`;
+  const Cls = BY_CODE[effective] ?? (effective >= 500 ? ServerError : ApiError);
+  return new Cls(message, {
+    code: effective,
+    reason,
+    verb: ctx.verb,
+    status,
+    retryAfterSeconds: retryAfterSeconds ?? status?.details?.retryAfterSeconds,
+    resource: resourceOf(ctx),
+  });
+}
+
+/** Why a connection failed. */
+export type ConnectionFailure = "refused" | "dns" | "tls" | "reset" | "timeout" | "other";
+
+/**
+ * The API server could not be reached (connection refused, DNS, TLS
+ * failure), or the connection dropped before the answer was complete. The
+ * message names the server and the reason in one line.
+ */
+export class ConnectionError extends KstatusError {
+  /** The server URL we tried. */
+  server: string;
+  /** Category of the failure. */
+  failure: ConnectionFailure;
+  /** The runtime's own description, without the category. */
+  detail: string;
+  /**
+   * @param server the server URL
+   * @param failure category of the failure
+   * @param detail what the runtime said
+   * @param options `cause` and whether the connection dropped mid-response
+   */
+  constructor(
+    server: string,
+    failure: ConnectionFailure,
+    detail: string,
+    options?: { cause?: unknown; dropped?: boolean; resource?: ObjectIdentifier },
+  ) {
+    const why = detail ? `${FAILURE_TEXT[failure]}: ${detail}` : FAILURE_TEXT[failure];
+    super(
+      options?.dropped
+        ? `connection to the API server at ${server} dropped: ${why}`
+        : `cannot reach the API server at ${server}: ${why}`,
+      options,
+    );
+    this.server = server;
+    this.failure = failure;
+    this.detail = detail;
+  }
+}
+
+const FAILURE_TEXT: Record<ConnectionFailure, string> = {
+  refused: "connection refused",
+  dns: "host name lookup failed",
+  tls: "TLS handshake failed",
+  reset: "connection reset",
+  timeout: "connection timed out",
+  other: "request failed",
+};
+
+/** A kind is not served by the cluster (a CRD that is not installed). Name `NoMatchError`. */
+export class NoMatchError extends KstatusError {
+  /** The kind that has no mapping. */
+  groupKind: GroupKind;
+  /** @param gk the kind that has no mapping */
+  constructor(gk: GroupKind) {
+    super(`no matches for kind "${gk.kind}" in group "${gk.group}"`);
+    this.groupKind = { group: gk.group, kind: gk.kind };
+  }
+}
+
+/** What a user typed (`deploy`, `foos.example.com`) names no resource type the server has. */
+export class UnknownResourceTypeError extends KstatusError {
+  /** What the user typed. */
+  input: string;
+  /** @param input what the user typed */
+  constructor(input: string) {
+    super(`the server doesn't have a resource type "${input}"`);
+    this.input = input;
+  }
+}
+
+/** A kubeconfig or in-cluster configuration is missing, unreadable or incomplete. */
+export class ConfigError extends KstatusError {
+  /** The file the problem is in, when there is one. */
+  file?: string;
+  /**
+   * @param message what is wrong (the file is prefixed when given)
+   * @param options the `file` and `cause`
+   */
+  constructor(message: string, options?: { file?: string; cause?: unknown }) {
+    super(options?.file ? `kubeconfig ${options.file}: ${message}` : message, {
+      cause: options?.cause,
+    });
+    this.file = options?.file;
+  }
+}
+
+/** An exec credential plugin failed or returned something unusable. */
+export class ExecPluginError extends KstatusError {
+  /** The plugin's command. */
+  command: string;
+  /**
+   * @param command the plugin's command
+   * @param message what went wrong (never the plugin's output: it holds secrets)
+   * @param options `cause`
+   */
+  constructor(command: string, message: string, options?: { cause?: unknown }) {
+    super(`exec plugin "${command}": ${message}`, options);
+    this.command = command;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The Bun transport: Bun's `fetch` with its `tls` option (CA, client
+ * certificate and key, `rejectUnauthorized`, `serverName`) and its `proxy`
+ * option (HTTP and HTTPS proxies).
+ *
+ * @module
+ */
+
+import {
+  guardBody,
+  readText,
+  toTransportError,
+  type Transport,
+  type TransportOptions,
+  type TransportResponse,
+} from "./transport.ts";
+
+/** The extra `fetch` options Bun understands. */
+interface BunFetchInit extends RequestInit {
+  tls?: {
+    ca?: string;
+    cert?: string;
+    key?: string;
+    rejectUnauthorized?: boolean;
+    serverName?: string;
+  };
+  proxy?: string;
+}
+
+/** A transport built on Bun's `fetch`. */
+export function createBunTransport(opts: TransportOptions): Transport {
+  if (opts.proxyUrl && !/^https?:/.test(opts.proxyUrl)) {
+    throw new Error(`proxy-url ${new URL(opts.proxyUrl).protocol} is not supported on Bun`);
+  }
+  const tls: BunFetchInit["tls"] = { rejectUnauthorized: !opts.insecureSkipVerify };
+  if (opts.ca) tls.ca = opts.ca;
+  if (opts.cert && opts.key) {
+    tls.cert = opts.cert;
+    tls.key = opts.key;
+  }
+  if (opts.serverName) tls.serverName = opts.serverName;
+  return {
+    name: "bun",
+    async request(req): Promise<TransportResponse> {
+      const init: BunFetchInit = {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        signal: req.signal,
+        redirect: "manual",
+        tls,
+      };
+      if (opts.proxyUrl) init.proxy = opts.proxyUrl;
+      let res: Response;
+      try {
+        res = await fetch(req.url, init);
+      } catch (e) {
+        if (req.signal.aborted) throw req.signal.reason;
+        throw toTransportError(e);
+      }
+      const body = guardBody(res.body ?? emptyBody(), req.signal);
+      return {
+        status: res.status,
+        header: (name) => res.headers.get(name),
+        body,
+        text: () => readText(body),
+        cancel: async () => {
+          await res.body?.cancel().catch(() => {});
+        },
+      };
+    },
+    close() {
+      // Bun pools connections itself; there is no client object to release.
+    },
+  };
+}
+
+async function* emptyBody(): AsyncGenerator<Uint8Array> {}

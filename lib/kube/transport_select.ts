@@ -1,0 +1,48 @@
+/**
+ * Picks the transport for the running runtime: Deno's `fetch` with
+ * `Deno.createHttpClient` (falling back to `node:https` for
+ * `insecure-skip-tls-verify` and `tls-server-name`), Bun's `fetch` with its
+ * `tls` option, `node:https` on Node.
+ *
+ * @module
+ */
+
+import type { RuntimeName, Transport, TransportOptions } from "./transport.ts";
+import { createDenoTransport, denoSupports } from "./transport_deno.ts";
+import { createBunTransport } from "./transport_bun.ts";
+import { createNodeTransport } from "./transport_node.ts";
+
+/** The runtime this code runs on. */
+export function detectRuntime(): RuntimeName {
+  const g = globalThis as { Bun?: unknown; Deno?: unknown };
+  if (g.Bun !== undefined) return "bun";
+  if (g.Deno !== undefined) return "deno";
+  return "node";
+}
+
+/** The transport {@linkcode createTransport} picks for `opts` on `runtime`. */
+export function selectTransport(
+  opts: TransportOptions,
+  runtime: RuntimeName = detectRuntime(),
+): RuntimeName {
+  return runtime === "deno" && !denoSupports(opts) ? "node" : runtime;
+}
+
+/**
+ * A transport for `opts` on `runtime` (default: the running one).
+ *
+ * @throws {Error} when the runtime cannot honour an option (a SOCKS proxy on Node or Bun).
+ */
+export function createTransport(
+  opts: TransportOptions,
+  runtime: RuntimeName = detectRuntime(),
+): Transport {
+  switch (runtime) {
+    case "deno":
+      return denoSupports(opts) ? createDenoTransport(opts) : createNodeTransport(opts);
+    case "bun":
+      return createBunTransport(opts);
+    default:
+      return createNodeTransport(opts);
+  }
+}
