@@ -18,6 +18,11 @@ KSTATUS_ETCD_PEER_PORT="${KSTATUS_ETCD_PEER_PORT:-32380}"
 KSTATUS_CONTROLLER_MANAGER_PORT="${KSTATUS_CONTROLLER_MANAGER_PORT:-30257}"
 KSTATUS_SCHEDULER_PORT="${KSTATUS_SCHEDULER_PORT:-30259}"
 KSTATUS_KWOK_PORT="${KSTATUS_KWOK_PORT:-30247}"
+# Service and pod addresses are only ever written into objects: no proxy, no CNI, nothing dials them.
+# Pods get loopback addresses (kwok --cidr) so even a stray connection would stay on this machine.
+KSTATUS_SERVICE_CIDR="${KSTATUS_SERVICE_CIDR:-10.96.0.0/16}"
+KSTATUS_SERVICE_IP="${KSTATUS_SERVICE_IP:-10.96.0.1}"
+KSTATUS_POD_CIDR="${KSTATUS_POD_CIDR:-127.16.0.1/16}"
 # How many kwok fake nodes up.sh creates.
 KSTATUS_CLUSTER_NODES="${KSTATUS_CLUSTER_NODES:-2}"
 
