@@ -444,3 +444,21 @@ Deno.test("§4 a Current result does not inspect malformed entries", () => {
   const out = augment(o);
   assert.deepStrictEqual(out, o);
 });
+
+// §4 is silent on these; the Go original reads the list with unstructured.NestedSlice (a present
+// null is "not a list": error) and writes it back with SetNestedSlice (a null status is "not a
+// map": error), so both fail there instead of creating the list.
+Deno.test("§4 (Go) status.conditions: null fails instead of being treated as absent", () => {
+  const o = shortDeployment();
+  (o.status as Record<string, unknown>).conditions = null;
+  const before = structuredClone(o);
+  assert.throws(() => augmentStatus(o, { now: NOW }), Error);
+  assert.deepStrictEqual(o, before);
+});
+
+Deno.test("§4 (Go) status: null fails instead of a status being created", () => {
+  const o: KubeObject = { apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, status: null };
+  const before = structuredClone(o);
+  assert.throws(() => augmentStatus(o, { now: NOW }), Error);
+  assert.deepStrictEqual(o, before);
+});

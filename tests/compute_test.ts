@@ -168,6 +168,14 @@ add(
   current("Resource is always ready"),
 );
 
+// Go reads these with unstructured.NestedString/NestedInt64, whose path walk fails on a non-map
+// intermediate ("accessor error"); only a null intermediate counts as "not found" (§2.1).
+add(
+  "§2.1-fields metadata that is not an object (number) is a compute error (Go accessor error)",
+  { apiVersion: "v1", kind: "ConfigMap", metadata: 5 },
+  { error: true },
+);
+
 // ---------------------------------------------------------------------------------------------
 // §2 step 2: generation check
 // ---------------------------------------------------------------------------------------------
@@ -1285,6 +1293,23 @@ add(
   }),
   ip("PodRunningNotReady", "Pod is running but is not Ready"),
 );
+// §3.5 reads containerStatuses with unstructured.NestedSlice in Go: a present value that is not a
+// list (null included) is an error there, returned by Compute.
+add(
+  "§3.5 Pod Running: containerStatuses that is not a list is a compute error (Go NestedSlice)",
+  pod({ phase: "Running", containerStatuses: { name: "app" } }),
+  { error: true },
+);
+add(
+  "§3.5 Pod Running: containerStatuses: null is a compute error (Go NestedSlice)",
+  pod({ phase: "Running", containerStatuses: null }),
+  { error: true },
+);
+add(
+  "§3.5 Pod Running + Ready=True: containerStatuses are not read at all",
+  pod({ phase: "Running", conditions: [cond("Ready", "True")], containerStatuses: null }),
+  current("Pod is Ready"),
+);
 add(
   "§3.5 Pod Running, not Ready, no crash loop → PodRunningNotReady",
   pod({
@@ -1395,6 +1420,11 @@ add(
   { error: "unknown phase running" },
 );
 add(
+  "§2.4 Pod without apiVersion: empty group → core `Pod` rule",
+  { kind: "Pod", metadata: { name: "p" }, status: { phase: "Pending" } },
+  ip("PodPending", "Pod is in the Pending phase"),
+);
+add(
   "§2.4 Pod in a non-core group is generic",
   obj("example.com/v1", "Pod", { status: { phase: "Unknown" } }),
   current("Resource is current"),
@@ -1493,6 +1523,24 @@ add(
 add(
   "§3.8 Job: parallelism defaults to 1, completions to parallelism",
   job({}, { startTime: STARTED, succeeded: 1, conditions: [cond("Complete", "True")] }),
+  current("Job Completed. succeeded: 1/1"),
+);
+add(
+  '§3.8/§2.1-fields Job: non-integer completions ("4") default to parallelism',
+  job({ parallelism: 2, completions: "4" }, {
+    startTime: STARTED,
+    succeeded: 2,
+    conditions: [cond("Complete", "True")],
+  }),
+  current("Job Completed. succeeded: 2/2"),
+);
+add(
+  "§3.8/§2.1-fields Job: non-integer parallelism (1.5) defaults to 1",
+  job({ parallelism: 1.5 }, {
+    startTime: STARTED,
+    succeeded: 1,
+    conditions: [cond("Complete", "True")],
+  }),
   current("Job Completed. succeeded: 1/1"),
 );
 add(
