@@ -389,6 +389,11 @@ Deno.test("§4 error: a non-object condition entry", () => {
   );
 });
 
+// A null entry passes Compute (it reads as an empty condition) but is not an object for Augment.
+Deno.test("§4 error: a null condition entry", () => {
+  assertAugmentError(shortDeployment([null]), "condition does not have the expected structure");
+});
+
 Deno.test("§4 error: a condition entry without a type", () => {
   assertAugmentError(
     shortDeployment([{ status: "True", reason: "NoType" }]),

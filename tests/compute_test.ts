@@ -1094,6 +1094,20 @@ add(
   }),
   ip("LessReady", "Ready: 0/2"),
 );
+// Go's generic check and checkGenerationSet both stop at a missing generation before reading
+// observedGeneration, so a malformed observedGeneration is never looked at here.
+add(
+  "§3.3 DaemonSet: no generation → NoGeneration even with a malformed observedGeneration",
+  ds({}, { ...DS_HEALTHY, observedGeneration: "2" }),
+  ip("NoGeneration", "DaemonSet metadata.generation not found"),
+);
+add(
+  "§2 conditions: a null entry reads as an empty condition (no error, Go converter)",
+  obj("example.com/v1", "Widget", {
+    status: { conditions: [null, cond("Ready", "False", "W", "w")] },
+  }),
+  ip("W", "w"),
+);
 add(
   "§2.4 extensions/DaemonSet uses the DaemonSet rule (NoGeneration)",
   ds({}, DS_HEALTHY, "extensions/v1beta1"),
