@@ -34,10 +34,18 @@ import type { ComputeOptions, KubeObject } from "./types.ts";
 export function augmentStatus(obj: KubeObject, options: ComputeOptions = {}): KubeObject {
   const result = computeStatus(obj, options);
   const copy = structuredClone(obj);
+  // As the original's field helpers: a present but null list is not a list, and a null
+  // status cannot be written into.
+  if (copy.status === null) {
+    throw new ComputeError("value cannot be set because .status is null, not an object");
+  }
   const status = isObject(copy.status) ? copy.status : {};
   const existing = status.conditions;
-  if (existing !== undefined && existing !== null && !Array.isArray(existing)) {
-    throw new ComputeError(".status.conditions accessor error: expected a list");
+  if (existing !== undefined && !Array.isArray(existing)) {
+    throw new ComputeError(
+      `.status.conditions accessor error: ${existing === null ? "null" : typeof existing} ` +
+        "is not a list",
+    );
   }
   const conditions: unknown[] = Array.isArray(existing) ? existing : [];
   // Whole seconds, as Go's RFC3339 formatting of time.Now().UTC().
