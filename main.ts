@@ -5,6 +5,7 @@
  *
  * @example
  * ```sh
+ * kstatus wait -f app.yaml
  * kstatus compute -f deploy.yaml
  * ```
  *
@@ -12,11 +13,13 @@
  */
 
 import process from "node:process";
+import { connectToCluster } from "./lib/cli/kube_connection.ts";
 import { runCli } from "./lib/cli/program.ts";
 import { readStdin } from "./lib/manifests.ts";
 
 export { runCli } from "./lib/cli/program.ts";
 export type { CliIo, CommandInstaller } from "./lib/cli/program.ts";
+export { parseDuration } from "./lib/cli/duration.ts";
 
 /** Writes a line, ignoring a closed pipe (`kstatus ... | head`). */
 function writer(stream: NodeJS.WriteStream): (line: string) => void {
@@ -29,12 +32,27 @@ function writer(stream: NodeJS.WriteStream): (line: string) => void {
 }
 
 if (import.meta.main) {
+  // The first SIGINT/SIGTERM stops the wait cleanly (summary printed); a second one exits at once.
+  const interrupt = new AbortController();
+  const onSignal = (signal: "SIGINT" | "SIGTERM") => () => {
+    if (interrupt.signal.aborted) process.exit(signal === "SIGINT" ? 130 : 143);
+    interrupt.abort(signal);
+  };
+  const onInt = onSignal("SIGINT");
+  const onTerm = onSignal("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
   const code = await runCli(process.argv.slice(2), {
     out: writer(process.stdout),
     err: writer(process.stderr),
     readStdin,
     env: process.env,
     isTerminal: Boolean(process.stdout.isTTY),
+    columns: process.stdout.columns,
+    connect: connectToCluster,
+    interrupt: interrupt.signal,
   });
+  process.off("SIGINT", onInt);
+  process.off("SIGTERM", onTerm);
   process.exitCode = code;
 }

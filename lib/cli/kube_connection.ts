@@ -1,0 +1,29 @@
+/**
+ * The real cluster connection: kubeconfig (or in-cluster config) loaded,
+ * the HTTPS client created, and the reader factories wired to it.
+ *
+ * @module
+ */
+
+import { createClient, loadClientConfig } from "../kube/mod.ts";
+import { type Connection, type ConnectionFlags, connectionFromApi } from "./connection.ts";
+
+/** Opens a connection to the cluster the flags and environment point at. */
+export async function connectToCluster(
+  flags: ConnectionFlags,
+  env: Record<string, string | undefined>,
+): Promise<Connection> {
+  const config = await loadClientConfig({
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    namespace: flags.namespace,
+    env,
+  });
+  const client = createClient(config, { userAgent: "kstatus" });
+  return connectionFromApi(client, {
+    namespace: config.namespace,
+    server: config.server,
+    resolveKind: (text, signal) => client.mapper.resolve(text, { signal }),
+    close: () => client.close(),
+  });
+}
