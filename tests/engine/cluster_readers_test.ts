@@ -238,6 +238,14 @@ Deno.test("caching: cluster-scoped kinds are listed cluster-wide", async () => {
   assert.equal((await reader.get(prod)).kind, "Namespace");
   assert.deepEqual(callLines(cluster.calls), ["list Namespace "]);
   assert.equal((await reader.listClusterScoped(prod, undefined)).length, 1);
+
+  // An identifier naming a namespace for a cluster-scoped kind: listed cluster-wide, cached
+  // under the identifier's namespace.
+  const named = { ...prod, namespace: "x" };
+  const reader2 = cachingReader(cluster, [named]);
+  await reader2.sync();
+  assert.equal((await reader2.get(named)).kind, "Namespace");
+  assert.deepEqual(callLines(cluster.calls), ["list Namespace ", "list Namespace "]);
 });
 
 Deno.test("caching: a kind without match is stored, another mapping error fails sync", async () => {
@@ -285,6 +293,17 @@ Deno.test("caching: aborting during sync ends polling silently", async () => {
   assert.equal(seen?.aborted, true);
   assert.equal(clock.sleepers, 0);
   assert.deepEqual(callLines(cluster.calls), ["list Deployment ns", "list ReplicaSet ns"]);
+});
+
+Deno.test("caching: a cancelled LIST fails sync instead of being cached", async () => {
+  const cluster = createMemoryCluster(deploymentTree("web"));
+  const ctl = new AbortController();
+  cluster.hook = (call) => {
+    if (call.gk.kind === "Pod") ctl.abort(); // the last pair
+  };
+  const reader = cachingReader(cluster, [web]);
+  await assert.rejects(reader.sync({ signal: ctl.signal }), { name: "AbortError" });
+  assert.equal(cluster.calls.length, 3);
 });
 
 /** The memory API, recording the label selector of every LIST. */

@@ -490,3 +490,51 @@ Deno.test("poll: a reader that throws is reported on its resource", async () => 
     "b Unknown reader bug",
   ]);
 });
+
+Deno.test("poll: aborting while the consumer holds an event reads nothing more", async () => {
+  const cluster = createMemoryCluster([configMap("a"), configMap("b")]);
+  const read: string[] = [];
+  // A reader that ignores the signal: the engine itself must stop between identifiers.
+  const reader = {
+    supports: () => true,
+    readStatus: (_ctx: unknown, i: ObjectIdentifier) => {
+      read.push(i.name);
+      return Promise.resolve({
+        identifier: i,
+        status: "Current" as const,
+        message: "",
+        generatedResources: [],
+      });
+    },
+    readStatusForObject: () => Promise.reject(new Error("unused")),
+  };
+  const engine = new PollerEngine({
+    mapper: cluster.mapper,
+    clusterReaderFactory: () => cluster.reader,
+    registry: new Map([["ConfigMap", reader]]),
+    clock: createManualClock(START),
+  });
+  const ctl = new AbortController();
+  const gen = engine.poll([cmA, cmB], { signal: ctl.signal });
+  await take(gen, 1);
+  ctl.abort();
+  assert.deepEqual(await gen.next(), { done: true, value: undefined });
+  assert.deepEqual(read, ["a"]);
+});
+
+Deno.test("poll: the signal given to the cluster reader is aborted when polling ends", async () => {
+  const cluster = createMemoryCluster([configMap("a")]);
+  const signals: AbortSignal[] = [];
+  const engine = new PollerEngine({
+    mapper: cluster.mapper,
+    clusterReaderFactory: () => ({
+      ...createDirectClusterReader(cluster.api),
+      // A watch-backed reader keeps background work tied to this signal.
+      sync: (o) => (signals.push(o!.signal!), Promise.resolve()),
+    }),
+    clock: createManualClock(START),
+  });
+  for await (const _ of engine.poll([cmA])) break;
+  assert.equal(signals.length, 1);
+  assert.equal(signals[0].aborted, true, "background work of the reader was left running");
+});
