@@ -69,6 +69,13 @@ export interface ClusterReader {
     ownerUid: string,
     options?: CallOptions,
   ): Promise<KubeObject[]>;
+  /**
+   * Optional, for readers that learn of changes as they happen (watch-backed):
+   * resolves with the objects changed since the last call, as soon as there
+   * is at least one. The engine then re-reads only the resources concerned
+   * instead of waiting for the next tick.
+   */
+  nextChange?(options?: CallOptions): Promise<ObjectIdentifier[]>;
   /** Prepares for a poll cycle; failures other than per-kind ones stop the engine. */
   sync(options?: CallOptions): Promise<void>;
   /** Releases what the reader holds (watches, caches). Optional. */

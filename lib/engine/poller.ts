@@ -20,9 +20,9 @@ import { formatGroupKind, groupKindKey, identifierKey } from "../groupkind.ts";
 import { resourceStatusEqual } from "../resource_status.ts";
 import {
   lookupStatusReader,
+  statusFromError,
   type StatusReaderContext,
   type StatusReaderRegistry,
-  statusFromError,
 } from "../status_reader.ts";
 import type { GroupKind, ObjectIdentifier, ResourceStatus } from "../types.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -144,15 +144,20 @@ export class PollerEngine {
       };
       const last = new Map<string, ResourceStatus>();
       const firstStart = this.#clock.now();
+      // What to read next: everything on a tick, only the affected resources on a change.
+      let targets: readonly ObjectIdentifier[] = identifiers;
+      let fullCycle = true;
       while (!signal.aborted) {
-        try {
-          await cluster.sync({ signal });
-        } catch (e) {
-          if (isCancellation(e, signal)) return;
-          yield { type: "Error", error: asError(e) };
-          return;
+        if (fullCycle) {
+          try {
+            await cluster.sync({ signal });
+          } catch (e) {
+            if (isCancellation(e, signal)) return;
+            yield { type: "Error", error: asError(e) };
+            return;
+          }
         }
-        for (const id of identifiers) {
+        for (const id of targets) {
           if (signal.aborted) return;
           const reader = lookupStatusReader(this.#registry, id, genericStatusReader);
           let status: ResourceStatus;
@@ -171,17 +176,70 @@ export class PollerEngine {
         }
         // Ticks are aligned to the first poll; ticks missed during a long poll are dropped.
         const elapsed = this.#clock.now() - firstStart;
-        try {
-          await this.#clock.sleep(interval - (elapsed % interval), signal);
-        } catch {
-          return;
-        }
+        const next = await this.#waitForTickOrChange(
+          cluster,
+          interval - (elapsed % interval),
+          signal,
+        );
+        if (next === "aborted") return;
+        fullCycle = next === "tick";
+        targets = next === "tick" ? identifiers : this.#affected(identifiers, next);
       }
     } finally {
       outer?.removeEventListener("abort", onAbort);
       controller.abort();
       cluster?.close?.();
     }
+  }
+
+  /**
+   * Sleeps until the next tick, or until the cluster reader reports changed
+   * objects (watch-backed readers), whichever comes first.
+   */
+  async #waitForTickOrChange(
+    cluster: ClusterReader,
+    ms: number,
+    signal: AbortSignal,
+  ): Promise<"tick" | "aborted" | ObjectIdentifier[]> {
+    if (!cluster.nextChange) {
+      try {
+        await this.#clock.sleep(ms, signal);
+        return "tick";
+      } catch {
+        return "aborted";
+      }
+    }
+    // One controller for both waits, so the loser is cancelled and nothing is left pending.
+    const race = new AbortController();
+    const onAbort = () => race.abort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      return await Promise.race([
+        this.#clock.sleep(ms, race.signal).then(() => "tick" as const),
+        cluster.nextChange({ signal: race.signal }),
+      ]);
+    } catch {
+      return signal.aborted ? "aborted" : "tick";
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+      race.abort();
+    }
+  }
+
+  /**
+   * The identifiers a change may concern: the changed object itself, or an
+   * object of one of its child kinds in its namespace (a pod of a Deployment).
+   */
+  #affected(
+    identifiers: readonly ObjectIdentifier[],
+    changed: readonly ObjectIdentifier[],
+  ): ObjectIdentifier[] {
+    const exact = new Set(changed.map(identifierKey));
+    const kindsInNamespace = new Set(changed.map((c) => `${c.namespace}|${groupKindKey(c)}`));
+    return identifiers.filter((id) =>
+      exact.has(identifierKey(id)) ||
+      this.childKinds(id).some((gk) => kindsInNamespace.has(`${id.namespace}|${groupKindKey(gk)}`))
+    );
   }
 
   /** Checks identifiers: a no-match kind is allowed (its CRD may come later). */
@@ -200,7 +258,9 @@ export class PollerEngine {
       }
       if (mapping.namespaced && !id.namespace) {
         return new KstatusError(
-          `resource ${formatGroupKind(id)} ${id.name} is namespace scoped, but namespace is not set`,
+          `resource ${
+            formatGroupKind(id)
+          } ${id.name} is namespace scoped, but namespace is not set`,
           { resource: id },
         );
       }
