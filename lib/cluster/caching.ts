@@ -106,7 +106,7 @@ export function createCachingClusterReader(api: KubeApi, args: ClusterReaderArgs
       try {
         const entry = entryFor(gk, namespace);
         if ("error" in entry) throw entry.error;
-        return Promise.resolve(entry.byOwner.get(ownerUid) ?? []);
+        return Promise.resolve([...entry.byOwner.get(ownerUid) ?? []]);
       } catch (e) {
         return Promise.reject(e);
       }

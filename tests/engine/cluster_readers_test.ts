@@ -452,3 +452,18 @@ Deno.test("list items without apiVersion and kind are read as the kind listed", 
     assert.equal(result.generatedResources[0].generatedResources[0].resource?.apiVersion, "v1");
   }
 });
+
+Deno.test("caching: lists hand out copies; changing one leaves the cache as it was", async () => {
+  const cluster = createMemoryCluster(deploymentTree("web", { pods: 2 }));
+  const reader = cachingReader(cluster, [web]);
+  await reader.sync();
+  const pod = { group: "", kind: "Pod" };
+  const byOwner = await reader.listControlledBy!(pod, "ns", "uid-ns-web-rs");
+  assert.equal(byOwner.length, 2);
+  byOwner.length = 0;
+  assert.equal((await reader.listControlledBy!(pod, "ns", "uid-ns-web-rs")).length, 2);
+  const all = await reader.listNamespaceScoped(pod, "ns", undefined);
+  all.pop();
+  assert.equal((await reader.listNamespaceScoped(pod, "ns", undefined)).length, 2);
+  assert.deepEqual(await reader.listControlledBy!(pod, "ns", "no-such-uid"), []);
+});
