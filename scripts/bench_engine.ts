@@ -2,8 +2,9 @@
  * Engine benchmark (`deno task bench`): status computation throughput over
  * 10,000 generated objects of mixed kinds, and polling cycles over 1,000
  * Deployments with their ReplicaSets and Pods, served by the HTTPS fake API
- * server through the real client (and, for reference, by the in-memory
- * cluster): requests per cycle, milliseconds per cycle, peak memory.
+ * server through the real client (and by the in-memory cluster, to separate
+ * the engine's own cost from HTTP and JSON): requests per cycle,
+ * milliseconds per cycle, peak memory.
  *
  * Figures are printed, never asserted.
  *
@@ -15,19 +16,19 @@ import {
   computeStatus,
   createMemoryCluster,
   type KubeApi,
+  type KubeObject,
   type ObjectIdentifier,
   PollerEngine,
 } from "../mod.ts";
+import { createClient, loadClientConfig } from "../lib/kube/mod.ts";
+import { startFakeApiServer } from "../tests/support/fake_apiserver.ts";
 import { deploymentFamily, mixedObjects } from "./bench_fixtures.ts";
 
-function memoryMb(): number {
-  return Math.round(Deno.memoryUsage().rss / 1024 / 1024);
+let peakRss = 0;
+function sampleMemory(): void {
+  peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
 }
-
-let peakRss = memoryMb();
-const sample = () => {
-  peakRss = Math.max(peakRss, memoryMb());
-};
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 function benchCompute(n: number, rounds: number): void {
   const objects = mixedObjects(n);
@@ -38,97 +39,111 @@ function benchCompute(n: number, rounds: number): void {
   const ms = performance.now() - t0;
   const perSec = Math.round((n * rounds) / (ms / 1000));
   console.log(
-    `computeStatus: ${n} objects x ${rounds} rounds in ${ms.toFixed(1)} ms = ${perSec.toLocaleString("en")} objects/s`,
+    `computeStatus: ${n} mixed objects x ${rounds} rounds: ${ms.toFixed(1)} ms, ` +
+      `${perSec.toLocaleString("en")} objects/s`,
   );
-  sample();
+  sampleMemory();
 }
 
-/** Runs `cycles` polling cycles and reports requests and time per cycle. */
-export async function benchCycles(
+/**
+ * Polls `ids` with the caching reader for `cycles` cycles back to back and
+ * prints the time and requests of the first cycle (discovery included) and
+ * of the steady ones.
+ */
+async function benchCycles(
   label: string,
   api: KubeApi,
   ids: ObjectIdentifier[],
   cycles: number,
   requestCount: () => number,
 ): Promise<void> {
+  // The reader calls sync() once per cycle: time and count between calls.
+  const marks: Array<{ t: number; requests: number }> = [];
+  const factory = cachingClusterReaderFactory(api);
   const engine = new PollerEngine({
     mapper: api.mapper,
-    clusterReaderFactory: cachingClusterReaderFactory(api),
+    clusterReaderFactory: async (args) => {
+      const reader = await factory(args);
+      const sync = reader.sync.bind(reader);
+      reader.sync = (options) => {
+        marks.push({ t: performance.now(), requests: requestCount() });
+        sampleMemory();
+        return sync(options);
+      };
+      return reader;
+    },
   });
   const controller = new AbortController();
-  let seenInCycle = 0;
-  let cycle = 0;
-  const durations: number[] = [];
-  const before = requestCount();
-  let cycleStart = performance.now();
-  // A short interval so cycles run back to back; events only come on change,
-  // so cycle ends are detected by timing the engine's sync calls instead.
-  const interval = 1;
-  const started = performance.now();
-  for await (const e of engine.poll(ids, { pollInterval: interval, signal: controller.signal })) {
-    if (e.type !== "ResourceUpdate") continue;
-    seenInCycle++;
-    if (seenInCycle === ids.length) break; // first cycle done: every id reported once
-  }
-  durations.push(performance.now() - started);
-  sample();
-  // Steady cycles: drive the cluster reader directly, as the engine does each tick.
-  const reader = await cachingClusterReaderFactory(api)({
-    identifiers: ids,
-    mapper: api.mapper,
-    childKinds: (gk) => engine.childKinds(gk),
-  });
-  const { defaultStatusReaders, genericStatusReader, lookupStatusReader } = await import(
-    "../mod.ts"
-  );
-  const registry = defaultStatusReaders();
-  const ctx = {
-    cluster: reader,
-    mapper: api.mapper,
-    registry,
-    now: () => new Date(),
-  };
-  const steadyBefore = requestCount();
-  for (cycle = 0; cycle < cycles; cycle++) {
-    cycleStart = performance.now();
-    await reader.sync();
-    for (const id of ids) {
-      await lookupStatusReader(registry, id, genericStatusReader).readStatus(ctx, id);
+  const start = { t: performance.now(), requests: requestCount() };
+  // An interval of 1 ms runs cycles back to back; the loop ends after `cycles + 1` syncs.
+  const poll = engine.poll(ids, { pollInterval: 1, signal: controller.signal });
+  const drain = (async () => {
+    for await (const _ of poll) {
+      if (marks.length > cycles + 1) break;
     }
-    durations.push(performance.now() - cycleStart);
-    sample();
-  }
-  const steadyRequests = (requestCount() - steadyBefore) / cycles;
-  const firstRequests = steadyBefore - before;
-  const steady = durations.slice(1);
-  const avg = steady.reduce((a, b) => a + b, 0) / steady.length;
+  })();
+  while (marks.length <= cycles + 1) await new Promise((r) => setTimeout(r, 5));
+  controller.abort();
+  await drain;
+  const first = { ms: marks[1].t - start.t, requests: marks[1].requests - start.requests };
+  const steady = marks.slice(1, cycles + 1).map((m, i) => ({
+    ms: marks[i + 2].t - m.t,
+    requests: marks[i + 2].requests - m.requests,
+  }));
+  const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   console.log(
-    `${label}: first cycle ${durations[0].toFixed(1)} ms (${firstRequests} requests incl. discovery); ` +
-      `steady cycle ${avg.toFixed(1)} ms avg over ${cycles}, ${steadyRequests} requests/cycle; peak RSS ${peakRss} MB`,
+    `${label}:\n  first cycle ${
+      first.ms.toFixed(0)
+    } ms, ${first.requests} requests (with discovery)` +
+      `\n  steady cycle ${avg(steady.map((s) => s.ms)).toFixed(0)} ms avg over ${cycles}, ` +
+      `${avg(steady.map((s) => s.requests))} requests per cycle; peak RSS so far ${mb(peakRss)}`,
   );
 }
 
 if (import.meta.main) {
-  console.log(`kstatus engine benchmark (${Deno.build.os}/${Deno.build.arch}, deno ${Deno.version.deno})`);
+  console.log(
+    `kstatus engine benchmark (${Deno.build.os}/${Deno.build.arch}, deno ${Deno.version.deno})`,
+  );
+  sampleMemory();
   benchCompute(10_000, 5);
 
-  const n = 1000;
-  const objects = [];
+  const n = Number(Deno.env.get("BENCH_DEPLOYMENTS") ?? 1000);
+  const objects: KubeObject[] = [];
   const ids: ObjectIdentifier[] = [];
   for (let i = 0; i < n; i++) {
     const ns = `ns-${i % 3}`;
     objects.push(...deploymentFamily(`web-${i}`, ns, 2));
     ids.push({ group: "apps", kind: "Deployment", namespace: ns, name: `web-${i}` });
   }
+
   const memory = createMemoryCluster(objects);
   await benchCycles(
-    `memory cluster, ${n} Deployments (${objects.length} objects)`,
+    `in-memory cluster, ${n} Deployments in 3 namespaces (${objects.length} objects)`,
     memory.api,
     ids,
     5,
     () => memory.calls.length,
   );
-  const server = await import("./bench_server.ts").catch(() => undefined);
-  if (server) await server.benchAgainstFakeServer(objects, ids, benchCycles);
-  else console.log("fake API server cycle: skipped (scripts/bench_server.ts not present yet)");
+
+  const server = await startFakeApiServer();
+  try {
+    for (const o of objects) server.put(o);
+    const config = await loadClientConfig({ kubeconfig: await server.kubeconfig() });
+    const client = createClient(config);
+    try {
+      await benchCycles(
+        `fake API server over HTTPS, ${n} Deployments in 3 namespaces (${objects.length} objects)`,
+        client,
+        ids,
+        5,
+        () => client.requests.total(),
+      );
+      console.log(`  requests by verb and resource: ${JSON.stringify(client.requests.snapshot())}`);
+    } finally {
+      client.close();
+    }
+  } finally {
+    await server.close();
+  }
+  console.log(`peak RSS: ${mb(peakRss)}`);
 }
