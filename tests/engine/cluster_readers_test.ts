@@ -28,6 +28,7 @@ import {
   record,
   settle,
   statefulSet,
+  test,
   tree,
   untilAborted,
   updates,
@@ -57,7 +58,7 @@ function cachingReader(cluster: MemoryCluster, ids: ObjectIdentifier[], api = cl
   });
 }
 
-Deno.test("caching: pairs expand to child kinds, in insertion order, without duplicates", () => {
+test("caching: pairs expand to child kinds, in insertion order, without duplicates", () => {
   const { engine } = cachingEngine(createMemoryCluster());
   const ids = [
     id("apps", "Deployment", "web", "a"),
@@ -86,7 +87,7 @@ Deno.test("caching: pairs expand to child kinds, in insertion order, without dup
   assert.deepEqual(pairs[0].gk, { group: "apps", kind: "Deployment" });
 });
 
-Deno.test("caching: one LIST per pair per cycle, and no GET", async () => {
+test("caching: one LIST per pair per cycle, and no GET", async () => {
   const cluster = createMemoryCluster([
     ...deploymentTree("web"),
     statefulSet("db"),
@@ -116,7 +117,7 @@ Deno.test("caching: one LIST per pair per cycle, and no GET", async () => {
 const web = id("apps", "Deployment", "web");
 const api = id("apps", "Deployment", "api");
 
-Deno.test("caching: a Forbidden list of ReplicaSets makes every Deployment Unknown", async () => {
+test("caching: a Forbidden list of ReplicaSets makes every Deployment Unknown", async () => {
   const cluster = createMemoryCluster([...deploymentTree("web"), ...deploymentTree("api")]);
   const refusal = forbidden('replicasets.apps is forbidden: cannot list in namespace "ns"');
   cluster.hook = (call) => {
@@ -143,7 +144,7 @@ Deno.test("caching: a Forbidden list of ReplicaSets makes every Deployment Unkno
   }
 });
 
-Deno.test("caching: a NotFound list makes the resources of that kind NotFound", async () => {
+test("caching: a NotFound list makes the resources of that kind NotFound", async () => {
   const cluster = createMemoryCluster([...deploymentTree("web"), ...deploymentTree("api")]);
   cluster.hook = (call) => {
     if (call.gk.kind === "Deployment") throw notFound("the server could not find the resource");
@@ -158,7 +159,7 @@ Deno.test("caching: a NotFound list makes the resources of that kind NotFound", 
   ]);
 });
 
-Deno.test("caching: the cache is rebuilt at every sync", async () => {
+test("caching: the cache is rebuilt at every sync", async () => {
   const cluster = createMemoryCluster([configMap("a")]);
   const a = id("", "ConfigMap", "a");
   const b = id("", "ConfigMap", "b");
@@ -180,7 +181,7 @@ Deno.test("caching: the cache is rebuilt at every sync", async () => {
   await assert.rejects(reader.get(b), /not found in cache/);
 });
 
-Deno.test("caching: lists filter the snapshot with the selector", async () => {
+test("caching: lists filter the snapshot with the selector", async () => {
   const cluster = createMemoryCluster([
     configMap("a", { labels: { app: "web", tier: "front" } }),
     configMap("b", { labels: { app: "web" } }),
@@ -207,7 +208,7 @@ Deno.test("caching: lists filter the snapshot with the selector", async () => {
   );
 });
 
-Deno.test("caching: failed lookups are rejected promises, not synchronous throws", async () => {
+test("caching: failed lookups are rejected promises, not synchronous throws", async () => {
   const cluster = createMemoryCluster([configMap("a")]);
   cluster.hook = (call) => {
     if (call.gk.kind === "ReplicaSet") throw forbidden("replicasets.apps is forbidden");
@@ -228,7 +229,7 @@ Deno.test("caching: failed lookups are rejected promises, not synchronous throws
   }
 });
 
-Deno.test("caching: cluster-scoped kinds are listed cluster-wide", async () => {
+test("caching: cluster-scoped kinds are listed cluster-wide", async () => {
   const cluster = createMemoryCluster([
     { apiVersion: "v1", kind: "Namespace", metadata: { name: "prod" } },
   ]);
@@ -248,7 +249,7 @@ Deno.test("caching: cluster-scoped kinds are listed cluster-wide", async () => {
   assert.deepEqual(callLines(cluster.calls), ["list Namespace ", "list Namespace "]);
 });
 
-Deno.test("caching: a kind without match is stored, another mapping error fails sync", async () => {
+test("caching: a kind without match is stored, another mapping error fails sync", async () => {
   const cluster = createMemoryCluster([configMap("a")]);
   const widget = id("example.com", "Widget", "w");
   const reader = cachingReader(cluster, [widget, id("", "ConfigMap", "a")]);
@@ -273,7 +274,7 @@ Deno.test("caching: a kind without match is stored, another mapping error fails 
   assert.deepEqual(events, [{ type: "Error", error: outage }]);
 });
 
-Deno.test("caching: aborting during sync ends polling silently", async () => {
+test("caching: aborting during sync ends polling silently", async () => {
   const cluster = createMemoryCluster(deploymentTree("web"));
   const reached = gate();
   let seen: AbortSignal | undefined;
@@ -295,7 +296,7 @@ Deno.test("caching: aborting during sync ends polling silently", async () => {
   assert.deepEqual(callLines(cluster.calls), ["list Deployment ns", "list ReplicaSet ns"]);
 });
 
-Deno.test("caching: a cancelled LIST fails sync instead of being cached", async () => {
+test("caching: a cancelled LIST fails sync instead of being cached", async () => {
   const cluster = createMemoryCluster(deploymentTree("web"));
   const ctl = new AbortController();
   cluster.hook = (call) => {
@@ -321,7 +322,7 @@ function selectorSpy(cluster: MemoryCluster): { api: KubeApi; selectors: (string
   };
 }
 
-Deno.test("direct: gets each object and sends the selector to the server", async () => {
+test("direct: gets each object and sends the selector to the server", async () => {
   const d = deployment("web", {
     selector: {
       matchLabels: { app: "web" },
@@ -357,7 +358,7 @@ Deno.test("direct: gets each object and sends the selector to the server", async
   ]);
 });
 
-Deno.test("direct: sync does nothing and lists of cluster-scoped kinds are cluster-wide", async () => {
+test("direct: sync does nothing and lists of cluster-scoped kinds are cluster-wide", async () => {
   const cluster = createMemoryCluster([
     { apiVersion: "v1", kind: "Namespace", metadata: { name: "prod", labels: { env: "prod" } } },
     { apiVersion: "v1", kind: "Namespace", metadata: { name: "dev", labels: { env: "dev" } } },
@@ -373,7 +374,7 @@ Deno.test("direct: sync does nothing and lists of cluster-scoped kinds are clust
   assert.deepEqual(callLines(cluster.calls), ["list Namespace "]);
 });
 
-Deno.test("caching: 100 Deployments in 3 namespaces cost 9 LISTs per cycle and no GET", async () => {
+test("caching: 100 Deployments in 3 namespaces cost 9 LISTs per cycle and no GET", async () => {
   const namespaces = ["alpha", "beta", "gamma"];
   const objects: KubeObject[] = [];
   const ids: ObjectIdentifier[] = [];
@@ -427,7 +428,7 @@ function bareItemsApi(cluster: MemoryCluster): KubeApi {
   };
 }
 
-Deno.test("list items without apiVersion and kind are read as the kind listed", async () => {
+test("list items without apiVersion and kind are read as the kind listed", async () => {
   const cluster = createMemoryCluster(deploymentTree("web"));
   const api = bareItemsApi(cluster);
   const factories = {
@@ -453,7 +454,7 @@ Deno.test("list items without apiVersion and kind are read as the kind listed", 
   }
 });
 
-Deno.test("caching: lists hand out copies; changing one leaves the cache as it was", async () => {
+test("caching: lists hand out copies; changing one leaves the cache as it was", async () => {
   const cluster = createMemoryCluster(deploymentTree("web", { pods: 2 }));
   const reader = cachingReader(cluster, [web]);
   await reader.sync();

@@ -12,9 +12,9 @@ import {
   STOP_CONDITIONS,
   type StopCondition,
 } from "../../mod.ts";
-import { configMap, deployment, id, record, settle, status } from "./fixtures.ts";
+import { configMap, deployment, id, record, settle, status, test } from "./fixtures.ts";
 
-Deno.test("aggregateStatus: every rule", () => {
+test("aggregateStatus: every rule", () => {
   const cases: Array<[Status[], Status, Status]> = [
     // empty → desired
     [[], "Current", "Current"],
@@ -51,7 +51,7 @@ const b = id("", "ConfigMap", "b", "ns1");
 const c = id("", "ConfigMap", "a", "ns0");
 const extra = id("", "Secret", "s", "ns1");
 
-Deno.test("collector: starts with every identifier Unknown, sorted", () => {
+test("collector: starts with every identifier Unknown, sorted", () => {
   const collector = new ResourceStatusCollector([a, b, c]);
   const obs = collector.latestObservation();
   assert.equal(obs.lastEventType, undefined);
@@ -61,7 +61,7 @@ Deno.test("collector: starts with every identifier Unknown, sorted", () => {
   assert.equal(collector.get(extra), undefined);
 });
 
-Deno.test("collector: applies updates, adds unknown ids, records errors and event types", () => {
+test("collector: applies updates, adds unknown ids, records errors and event types", () => {
   const collector = new ResourceStatusCollector([a, b]);
   collector.apply({ type: "ResourceUpdate", resource: status(a, "InProgress") });
   collector.apply({ type: "ResourceUpdate", resource: status(extra, "Current") });
@@ -81,7 +81,7 @@ Deno.test("collector: applies updates, adds unknown ids, records errors and even
   ]);
 });
 
-Deno.test("collector: stop conditions", () => {
+test("collector: stop conditions", () => {
   const cases: Array<[Status[], Record<StopCondition, boolean>]> = [
     [[], { known: true, current: true, deleted: true, forever: false }],
     [["Unknown", "Current"], { known: false, current: false, deleted: false, forever: false }],
@@ -125,7 +125,7 @@ function upstream(events: Event[]) {
   return { gen: gen(), log };
 }
 
-Deno.test("observe: passes events through and ends the upstream once the condition holds", async () => {
+test("observe: passes events through and ends the upstream once the condition holds", async () => {
   const events: Event[] = [
     { type: "ResourceUpdate", resource: status(a, "InProgress") },
     { type: "ResourceUpdate", resource: status(a, "Current") },
@@ -141,7 +141,7 @@ Deno.test("observe: passes events through and ends the upstream once the conditi
   assert.equal(collector.latestObservation().resourceStatuses[1].status, "Current");
 });
 
-Deno.test("observe: each condition stops at its own event", async () => {
+test("observe: each condition stops at its own event", async () => {
   const events: Event[] = [
     { type: "ResourceUpdate", resource: status(a, "NotFound") },
     { type: "ResourceUpdate", resource: status(b, "InProgress") },
@@ -165,7 +165,7 @@ Deno.test("observe: each condition stops at its own event", async () => {
   }
 });
 
-Deno.test("observe: an upstream that ends (after an Error) ends the stream", async () => {
+test("observe: an upstream that ends (after an Error) ends the stream", async () => {
   async function* failing(): AsyncGenerator<Event> {
     yield { type: "ResourceUpdate", resource: status(a, "InProgress") };
     yield { type: "Error", error: new Error("boom") };
@@ -177,7 +177,7 @@ Deno.test("observe: an upstream that ends (after an Error) ends the stream", asy
   assert.equal(collector.latestObservation().lastEventType, "Error");
 });
 
-Deno.test("observe: stops a real engine once everything is Current", async () => {
+test("observe: stops a real engine once everything is Current", async () => {
   const cluster = createMemoryCluster([configMap("cm"), deployment("web", { ready: false })]);
   const clock = createManualClock(0);
   let closed = 0;

@@ -306,3 +306,11 @@ export function forbidden(message: string): Error {
 export function notFound(message: string): Error {
   return Object.assign(new Error(message), { name: "NotFoundError", code: 404 });
 }
+
+/**
+ * `Deno.test` with the ops and resources sanitizers switched on: Deno 2.9 leaves
+ * them off unless asked, and these tests are about leaving no timer or request behind.
+ */
+export function test(name: string, fn: (t: Deno.TestContext) => void | Promise<void>): void {
+  Deno.test({ name, fn, sanitizeOps: true, sanitizeResources: true, sanitizeExit: true });
+}

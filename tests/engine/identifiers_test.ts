@@ -6,6 +6,7 @@ import {
   type KubeObject,
   type RestMapper,
 } from "../../mod.ts";
+import { test } from "./fixtures.ts";
 
 const { mapper } = createMemoryCluster();
 const options = { defaultNamespace: "team", mapper };
@@ -19,7 +20,7 @@ function crd(group: string, kind: string, scope: "Namespaced" | "Cluster"): Kube
   };
 }
 
-Deno.test("identifiers: namespaced kinds take the default namespace, others lose theirs", async () => {
+test("identifiers: namespaced kinds take the default namespace, others lose theirs", async () => {
   const ids = await identifiersFromObjects([
     { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" } },
     { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm", namespace: "other" } },
@@ -38,7 +39,7 @@ Deno.test("identifiers: namespaced kinds take the default namespace, others lose
   ]);
 });
 
-Deno.test("identifiers: a CRD in the same set gives the scope of its kind", async () => {
+test("identifiers: a CRD in the same set gives the scope of its kind", async () => {
   const ids = await identifiersFromObjects([
     { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w", namespace: "x" } },
     { apiVersion: "example.com/v1", kind: "Gadget", metadata: { name: "g" } },
@@ -54,7 +55,7 @@ Deno.test("identifiers: a CRD in the same set gives the scope of its kind", asyn
   ]);
 });
 
-Deno.test("identifiers: the cluster's mapping wins over a CRD in the set", async () => {
+test("identifiers: the cluster's mapping wins over a CRD in the set", async () => {
   const cluster = createMemoryCluster([], [
     { group: "example.com", version: "v1", kind: "Widget", resource: "widgets", namespaced: true },
   ]);
@@ -65,7 +66,7 @@ Deno.test("identifiers: the cluster's mapping wins over a CRD in the set", async
   assert.equal(ids[0].namespace, "team");
 });
 
-Deno.test("identifiers: duplicates are removed, first occurrence kept in place", async () => {
+test("identifiers: duplicates are removed, first occurrence kept in place", async () => {
   const ids = await identifiersFromObjects([
     { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a" } },
     { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "b" } },
@@ -75,7 +76,7 @@ Deno.test("identifiers: duplicates are removed, first occurrence kept in place",
   assert.deepEqual(ids.map((i) => `${i.namespace}/${i.name}`), ["team/a", "team/b", "other/a"]);
 });
 
-Deno.test("identifiers: an object without a name is an InputError", async () => {
+test("identifiers: an object without a name is an InputError", async () => {
   await assert.rejects(
     identifiersFromObjects([
       { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a" } },
@@ -85,7 +86,7 @@ Deno.test("identifiers: an object without a name is an InputError", async () => 
   );
 });
 
-Deno.test("identifiers: mapper failures other than no-match and cancellation propagate", async () => {
+test("identifiers: mapper failures other than no-match and cancellation propagate", async () => {
   const outage = new Error("discovery is down");
   const failing: RestMapper = { mapping: () => Promise.reject(outage) };
   const objs = [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a" } }];
@@ -99,7 +100,7 @@ Deno.test("identifiers: mapper failures other than no-match and cancellation pro
   );
 });
 
-Deno.test("identifiers: the mapper is asked once per kind", async () => {
+test("identifiers: the mapper is asked once per kind", async () => {
   let asked = 0;
   const counting: RestMapper = {
     mapping: (gk, o) => (asked++, mapper.mapping(gk, o)),

@@ -31,6 +31,7 @@ import {
   type PodState,
   replicaSet,
   statefulSet,
+  test,
   tree,
 } from "./fixtures.ts";
 
@@ -78,7 +79,7 @@ async function read(
 
 const web = id("apps", "Deployment", "web");
 
-Deno.test("readers: Deployment → ReplicaSets → Pods, nested and sorted", async () => {
+test("readers: Deployment → ReplicaSets → Pods, nested and sorted", async () => {
   const d = deployment("web");
   const labels = (hash: string) => ({ app: "web", hash });
   const rsB = replicaSet("web-b", {
@@ -134,7 +135,7 @@ function strangers(d: KubeObject): KubeObject[] {
   ];
 }
 
-Deno.test("readers: children must match the selector and be controlled by the parent", async () => {
+test("readers: children must match the selector and be controlled by the parent", async () => {
   const d = deployment("web");
   const owned = replicaSet("owned", { labels: { app: "web" }, owner: d });
   for (const kind of ["direct", "caching"] as const) {
@@ -143,7 +144,7 @@ Deno.test("readers: children must match the selector and be controlled by the pa
   }
 });
 
-Deno.test("readers: a parent without uid matches by selector only", async () => {
+test("readers: a parent without uid matches by selector only", async () => {
   const d = deployment("web", { uid: undefined });
   assert.equal((d.metadata as { uid?: string }).uid, undefined);
   const owned = replicaSet("owned", { labels: { app: "web" }, owner: deployment("web") });
@@ -156,7 +157,7 @@ Deno.test("readers: a parent without uid matches by selector only", async () => 
   ]);
 });
 
-Deno.test("readers: an empty selector matches every owned child", async () => {
+test("readers: an empty selector matches every owned child", async () => {
   const d = deployment("web", { selector: {} });
   const objects = [
     d,
@@ -174,7 +175,7 @@ Deno.test("readers: an empty selector matches every owned child", async () => {
   }
 });
 
-Deno.test("readers: a missing selector is Unknown with the resource and no children", async () => {
+test("readers: a missing selector is Unknown with the resource and no children", async () => {
   const d = deployment("web", { selector: null });
   const result = await read([d, replicaSet("web-rs", { labels: { app: "web" }, owner: d })], web);
   assert.equal(result.status, "Unknown");
@@ -185,7 +186,7 @@ Deno.test("readers: a missing selector is Unknown with the resource and no child
   assert.deepEqual(result.generatedResources, []);
 });
 
-Deno.test("readers: matchExpressions In, NotIn, Exists, DoesNotExist", async () => {
+test("readers: matchExpressions In, NotIn, Exists, DoesNotExist", async () => {
   const d = deployment("web", {
     selector: {
       matchLabels: { app: "web" },
@@ -231,7 +232,7 @@ function withPods(parent: KubeObject, states: PodState[]): KubeObject[] {
   ];
 }
 
-Deno.test("readers: ReplicaSet and StatefulSet escalate failed pods only when InProgress", async () => {
+test("readers: ReplicaSet and StatefulSet escalate failed pods only when InProgress", async () => {
   const cases: Array<[string, KubeObject, PodState[], string]> = [
     ["RS in progress, one crashing", replicaSet("rs", { ready: false, labels: { app: "rs" } }), [
       "crashing",
@@ -278,7 +279,7 @@ Deno.test("readers: ReplicaSet and StatefulSet escalate failed pods only when In
   }
 });
 
-Deno.test("readers: a Deployment never takes a failed child's status", async () => {
+test("readers: a Deployment never takes a failed child's status", async () => {
   const d = deployment("web", { ready: false });
   const rs = replicaSet("web-rs", {
     ready: false,
@@ -301,7 +302,7 @@ Deno.test("readers: a Deployment never takes a failed child's status", async () 
   assert.equal(result.generatedResources[0].message, "1 pods have failed");
 });
 
-Deno.test("readers: DaemonSet and Job show their own pods", async () => {
+test("readers: DaemonSet and Job show their own pods", async () => {
   const ds = daemonSet("ds");
   const other = daemonSet("ds-other");
   const j = job("jb");
@@ -327,7 +328,7 @@ Deno.test("readers: DaemonSet and Job show their own pods", async () => {
   ]);
 });
 
-Deno.test("readers: a CronJob shows the Jobs it controls, each with its pods", async () => {
+test("readers: a CronJob shows the Jobs it controls, each with its pods", async () => {
   const cj = cronJob("nightly");
   const j1 = job("nightly-1", { owner: cj });
   const j2 = job("nightly-2", { owner: cj, ready: false });
@@ -354,7 +355,7 @@ Deno.test("readers: a CronJob shows the Jobs it controls, each with its pods", a
   ]);
 });
 
-Deno.test("readers: NotFound is `Resource not found`, nothing attached", async () => {
+test("readers: NotFound is `Resource not found`, nothing attached", async () => {
   const result = await read([], web);
   assert.deepEqual(result, {
     identifier: web,
@@ -364,7 +365,7 @@ Deno.test("readers: NotFound is `Resource not found`, nothing attached", async (
   });
 });
 
-Deno.test("readers: a refused read is Unknown with the error and no resource", async () => {
+test("readers: a refused read is Unknown with the error and no resource", async () => {
   const cluster = createMemoryCluster([deployment("web")]);
   const refusal = forbidden('deployments.apps "web" is forbidden: User "x" cannot get');
   cluster.hook = () => {
@@ -380,7 +381,7 @@ Deno.test("readers: a refused read is Unknown with the error and no resource", a
   });
 });
 
-Deno.test("readers: a compute error is Unknown with the resource and the children", async () => {
+test("readers: a compute error is Unknown with the resource and the children", async () => {
   const d = deployment("web");
   (d.metadata as Record<string, unknown>).generation = "two";
   const rs = replicaSet("web-rs", { labels: { app: "web" }, owner: d });
@@ -393,7 +394,7 @@ Deno.test("readers: a compute error is Unknown with the resource and the childre
   assert.deepEqual(tree(result), ["Deployment/web Unknown", "  ReplicaSet/web-rs Current"]);
 });
 
-Deno.test("readers: a child that cannot be computed is Unknown under its parent", async () => {
+test("readers: a child that cannot be computed is Unknown under its parent", async () => {
   const rs = replicaSet("rs", { ready: false });
   const lost = pod("rs-0", { labels: { app: "rs" }, owner: rs });
   lost.status = { phase: "Lost" };
@@ -405,7 +406,7 @@ Deno.test("readers: a child that cannot be computed is Unknown under its parent"
   assert.deepEqual(child.resource, lost);
 });
 
-Deno.test("readers: errors listing children", async (t) => {
+test("readers: errors listing children", async (t) => {
   const d = deployment("web");
   await t.step("NotFound → NotFound", async () => {
     const cluster = createMemoryCluster([d]);
@@ -434,7 +435,7 @@ Deno.test("readers: errors listing children", async (t) => {
   });
 });
 
-Deno.test("readers: a kind the cluster does not serve is Unknown, not NotFound", async () => {
+test("readers: a kind the cluster does not serve is Unknown, not NotFound", async () => {
   const widget = id("example.com", "Widget", "w");
   for (const kind of ["direct", "caching"] as const) {
     const result = await read([], widget, { kind });
@@ -444,7 +445,7 @@ Deno.test("readers: a kind the cluster does not serve is Unknown, not NotFound",
   }
 });
 
-Deno.test("readers: cancellation is thrown, not turned into a status", async () => {
+test("readers: cancellation is thrown, not turned into a status", async () => {
   const ctl = new AbortController();
   const cluster = createMemoryCluster([deployment("web")]);
   cluster.hook = () => {
@@ -455,7 +456,7 @@ Deno.test("readers: cancellation is thrown, not turned into a status", async () 
   await assert.rejects(read([], web, { signal: AbortSignal.abort() }));
 });
 
-Deno.test("readers: a custom reader in the registry finds its own children", async () => {
+test("readers: a custom reader in the registry finds its own children", async () => {
   const widget = {
     apiVersion: "example.com/v1",
     kind: "Widget",

@@ -5,7 +5,7 @@ import {
   resourceStatusEqual,
   sortResourceStatuses,
 } from "../../mod.ts";
-import { id, status } from "./fixtures.ts";
+import { id, status, test } from "./fixtures.ts";
 
 const web = id("apps", "Deployment", "web");
 const rsA = id("apps", "ReplicaSet", "web-a");
@@ -21,7 +21,7 @@ function withGeneration(generation: unknown, extra: Record<string, unknown> = {}
   };
 }
 
-Deno.test("resourceStatusEqual: the de-duplication rule", () => {
+test("resourceStatusEqual: the de-duplication rule", () => {
   const base = status(web, "Current", { message: "ok" });
   const child = (i = rsA, s: ResourceStatus["status"] = "Current", kids: ResourceStatus[] = []) =>
     status(i, s, { generatedResources: kids });
@@ -95,7 +95,7 @@ Deno.test("resourceStatusEqual: the de-duplication rule", () => {
   }
 });
 
-Deno.test("sortResourceStatuses: namespace, group, kind, name, plain string order", () => {
+test("sortResourceStatuses: namespace, group, kind, name, plain string order", () => {
   const ids = [
     id("apps", "Deployment", "b", "ns2"),
     id("apps", "Deployment", "a", "ns2"),

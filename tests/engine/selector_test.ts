@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { compileLabelSelector, labelsOf, parseSelector, SelectorError } from "../../mod.ts";
+import { test } from "./fixtures.ts";
 
 /** Label sets the matching tests run over. */
 const LABELS: Record<string, Record<string, string>> = {
@@ -17,7 +18,7 @@ function accepted(matches: (l: Record<string, string>) => boolean): string[] {
   return Object.entries(LABELS).filter(([, l]) => matches(l)).map(([name]) => name);
 }
 
-Deno.test("compileLabelSelector: matchLabels and each operator", () => {
+test("compileLabelSelector: matchLabels and each operator", () => {
   const cases: Array<[unknown, string, string[]]> = [
     [{}, "", Object.keys(LABELS)],
     [{ matchLabels: null, matchExpressions: null }, "", Object.keys(LABELS)],
@@ -61,7 +62,7 @@ Deno.test("compileLabelSelector: matchLabels and each operator", () => {
   }
 });
 
-Deno.test("compileLabelSelector: malformed selectors are SelectorErrors", () => {
+test("compileLabelSelector: malformed selectors are SelectorErrors", () => {
   const bad: unknown[] = [
     null,
     "app=web",
@@ -79,7 +80,7 @@ Deno.test("compileLabelSelector: malformed selectors are SelectorErrors", () => 
   }
 });
 
-Deno.test("parseSelector: query syntax", () => {
+test("parseSelector: query syntax", () => {
   const cases: Array<[string, string[]]> = [
     ["", Object.keys(LABELS)],
     ["app=web", ["web", "webFront", "webBack", "test", "emptyTier"]],
@@ -104,7 +105,7 @@ Deno.test("parseSelector: query syntax", () => {
   }
 });
 
-Deno.test("parseSelector: malformed selectors are SelectorErrors", () => {
+test("parseSelector: malformed selectors are SelectorErrors", () => {
   for (
     const text of ["a=b=c", "tier in front", "a b", "=web", "(a)", "tier in (a b)", "tier in (a=b)"]
   ) {
@@ -112,7 +113,7 @@ Deno.test("parseSelector: malformed selectors are SelectorErrors", () => {
   }
 });
 
-Deno.test("compiled selectors printed and parsed back match the same labels", () => {
+test("compiled selectors printed and parsed back match the same labels", () => {
   const selectors: unknown[] = [
     { matchLabels: { app: "web" } },
     { matchLabels: { app: "web", tier: "" } },
@@ -132,7 +133,7 @@ Deno.test("compiled selectors printed and parsed back match the same labels", ()
   }
 });
 
-Deno.test("labelsOf: string labels only", () => {
+test("labelsOf: string labels only", () => {
   assert.deepEqual(labelsOf({}), {});
   assert.deepEqual(labelsOf({ metadata: { labels: null } }), {});
   assert.deepEqual(labelsOf({ metadata: { labels: { a: "1", b: 2, c: "" } } }), { a: "1", c: "" });
