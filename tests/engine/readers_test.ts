@@ -503,3 +503,22 @@ test("readers: a custom reader in the registry finds its own children", async ()
   assert.equal(first.value.resource.message, "1 pods have failed");
   assert.deepEqual(tree(first.value.resource), ["Widget/w Failed", "  Pod/w-0 Failed"]);
 });
+
+test("readers: a kind removed from the registry falls back to the generic reader", async () => {
+  const ds = daemonSet("ds");
+  const objects = [ds, pod("ds-0", { labels: { app: "ds" }, owner: ds })];
+  const cluster = createMemoryCluster(objects);
+  const registry = defaultStatusReaders();
+  registry.delete("apps/DaemonSet");
+  const target = id("apps", "DaemonSet", "ds");
+  const reader = lookupStatusReader(registry, target, genericStatusReader);
+  assert.equal(reader, genericStatusReader);
+  const result = await reader.readStatus({
+    cluster: cluster.reader,
+    mapper: cluster.mapper,
+    registry,
+    now: () => NOW,
+  }, target);
+  assert.deepEqual(tree(result), ["DaemonSet/ds Current"]);
+  assert.equal(result.message, "All replicas scheduled as expected. Replicas: 1");
+});
