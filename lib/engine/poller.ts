@@ -209,6 +209,7 @@ export class PollerEngine {
         return "aborted";
       }
     }
+    const deadline = this.#clock.now() + ms;
     // One controller for both waits, so the loser is cancelled and nothing is left pending.
     const race = new AbortController();
     const onAbort = () => race.abort();
@@ -219,10 +220,19 @@ export class PollerEngine {
         cluster.nextChange({ signal: race.signal }),
       ]);
     } catch {
-      return signal.aborted ? "aborted" : "tick";
+      if (signal.aborted) return "aborted";
     } finally {
       signal.removeEventListener("abort", onAbort);
       race.abort();
+    }
+    // The change feed failed: wait for the tick. Polling at once would spin while it keeps failing.
+    const rest = deadline - this.#clock.now();
+    if (rest <= 0) return "tick";
+    try {
+      await this.#clock.sleep(rest, signal);
+      return "tick";
+    } catch {
+      return "aborted";
     }
   }
 

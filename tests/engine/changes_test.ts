@@ -1,0 +1,161 @@
+import assert from "node:assert/strict";
+import {
+  type CallOptions,
+  type ClusterReader,
+  createDirectClusterReader,
+  createManualClock,
+  createMemoryCluster,
+  type KubeObject,
+  type MemoryCluster,
+  type ObjectIdentifier,
+  PollerEngine,
+} from "../../mod.ts";
+import {
+  callLines,
+  configMap,
+  deploymentTree,
+  id,
+  record,
+  settle,
+  test,
+  tree,
+  updates,
+} from "./fixtures.ts";
+
+const START = Date.parse("2025-01-01T00:00:00Z");
+const INTERVAL = 1000;
+
+/** A direct reader that also reports changes (as a watch-backed one does) when told to. */
+function changeReporting(cluster: MemoryCluster) {
+  let pending: ObjectIdentifier[] = [];
+  let wake: (() => void) | undefined;
+  let syncs = 0;
+  const reader: ClusterReader = {
+    ...createDirectClusterReader(cluster.api),
+    sync: () => (syncs++, Promise.resolve()),
+    nextChange(options?: CallOptions) {
+      return new Promise((resolve, reject) => {
+        const signal = options?.signal;
+        const onAbort = () => {
+          wake = undefined;
+          reject(signal!.reason);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        wake = () => {
+          if (pending.length === 0) return;
+          const out = pending;
+          pending = [];
+          wake = undefined;
+          signal?.removeEventListener("abort", onAbort);
+          resolve(out);
+        };
+        wake();
+      });
+    },
+  };
+  return {
+    reader,
+    syncs: () => syncs,
+    /** Changes `obj` in the cluster and reports it. */
+    change(obj: KubeObject) {
+      cluster.put(obj);
+      const meta = obj.metadata as { name: string; namespace: string };
+      const [group] = String(obj.apiVersion).includes("/")
+        ? String(obj.apiVersion).split("/")
+        : [""];
+      pending.push({ group, kind: String(obj.kind), namespace: meta.namespace, name: meta.name });
+      wake?.();
+    },
+  };
+}
+
+test("changes: a reported change re-reads only the resources it concerns, at once", async () => {
+  const objects = [configMap("a"), ...deploymentTree("web")];
+  const cluster = createMemoryCluster(objects);
+  const feed = changeReporting(cluster);
+  const clock = createManualClock(START);
+  const engine = new PollerEngine({
+    mapper: cluster.mapper,
+    clusterReaderFactory: () => feed.reader,
+    clock,
+  });
+  const ids = [id("", "ConfigMap", "a"), id("apps", "Deployment", "web")];
+  const ctl = new AbortController();
+  const run = record(engine.poll(ids, { pollInterval: INTERVAL, signal: ctl.signal }));
+  await settle();
+  assert.equal(run.events.length, 2);
+  const before = cluster.calls.length;
+
+  // A pod of the Deployment crashes: no tick needed, no sync, the ConfigMap is not read.
+  const pod = objects[3];
+  feed.change({ ...pod, status: { phase: "Pending" } });
+  await settle();
+  assert.equal(clock.now(), START);
+  assert.equal(feed.syncs(), 1);
+  assert.deepEqual(callLines(cluster.calls.slice(before)), [
+    "get Deployment ns",
+    "list ReplicaSet ns",
+    "list Pod ns",
+  ]);
+  assert.equal(run.events.length, 3);
+  assert.deepEqual(tree(updates(run.events)[2]), [
+    "Deployment/web Current",
+    "  ReplicaSet/web-rs Current",
+    "    Pod/web-rs-0 InProgress",
+  ]);
+
+  // The tick still comes on time, with a sync and every resource read.
+  await clock.advance(INTERVAL);
+  await settle();
+  assert.equal(feed.syncs(), 2);
+  assert.deepEqual(callLines(cluster.calls.slice(before + 3)), [
+    "get ConfigMap ns",
+    "get Deployment ns",
+    "list ReplicaSet ns",
+    "list Pod ns",
+  ]);
+
+  // A change to the ConfigMap itself re-reads the ConfigMap only.
+  feed.change(configMap("a", { data: { k: "v" } }));
+  await settle();
+  assert.deepEqual(callLines(cluster.calls.slice(before + 7)), ["get ConfigMap ns"]);
+
+  ctl.abort();
+  await run.done;
+  assert.equal(clock.sleepers, 0);
+});
+
+test("changes: a change feed that fails waits for the tick, it does not spin", async () => {
+  const cluster = createMemoryCluster([configMap("a")]);
+  const clock = createManualClock(START);
+  const ctl = new AbortController();
+  let asked = 0;
+  const engine = new PollerEngine({
+    mapper: cluster.mapper,
+    clusterReaderFactory: () => ({
+      ...createDirectClusterReader(cluster.api),
+      nextChange() {
+        // Bounded, so that a spinning engine fails this test instead of hanging it.
+        if (++asked > 20) ctl.abort();
+        return Promise.reject(new Error("watch broken"));
+      },
+    }),
+    clock,
+  });
+  const run = record(engine.poll([id("", "ConfigMap", "a")], {
+    pollInterval: INTERVAL,
+    signal: ctl.signal,
+  }));
+  await settle();
+  assert.equal(cluster.calls.length, 1, "polled again before the tick");
+  await clock.advance(INTERVAL - 1);
+  await settle();
+  assert.equal(cluster.calls.length, 1, "polled again before the tick");
+  await clock.advance(1);
+  await settle();
+  assert.equal(cluster.calls.length, 2);
+  assert.equal(ctl.signal.aborted, false);
+  ctl.abort();
+  await run.done;
+  assert.equal(clock.sleepers, 0);
+});
