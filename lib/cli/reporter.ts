@@ -6,6 +6,7 @@
 
 import type { ResourceStatusCollector, StopCondition } from "../engine/collector.ts";
 import type { Event } from "../engine/events.ts";
+import { identifierKey } from "../groupkind.ts";
 import { formatEventLine } from "../printers/events.ts";
 import { formatDuration } from "../printers/format.ts";
 import { jsonErrorLine, jsonResource, jsonStatusLine, rfc3339 } from "../printers/json.ts";
@@ -123,10 +124,18 @@ export function createReporter(options: ReporterOptions): Reporter {
     );
 
   switch (options.mode) {
-    case "events":
+    case "events": {
+      // The engine also reports changes deeper in the tree; a line that reads the same as
+      // the last one for that resource tells nothing new.
+      const printed = new Map<string, string>();
       return {
         event(event) {
-          if (event.type === "ResourceUpdate") out(formatEventLine(event.resource));
+          if (event.type === "ResourceUpdate") {
+            const key = identifierKey(event.resource.identifier);
+            const line = formatEventLine(event.resource);
+            if (printed.get(key) !== line) out(line);
+            printed.set(key, line);
+          }
           if (event.type === "Error") err(`error: ${event.error.message}`);
         },
         finish(outcome, collector) {
@@ -137,6 +146,7 @@ export function createReporter(options: ReporterOptions): Reporter {
           }
         },
       };
+    }
     case "json":
       return {
         event(event) {

@@ -5,7 +5,8 @@
  *   "status","message","error"?,"children":[{group,kind,namespace,name,status,message,error?,children}]}`
  * - error line (engine stopped): `{"type":"error","timestamp","error"}`
  * - summary line (last): `{"type":"summary","timestamp","goal","result","exitCode","elapsedMs",
- *   "resources":[{group,kind,namespace,name,status,message}]}`
+ *   "message","resources":[{group,kind,namespace,name,status,message,error?}]}`; `result` is
+ *   `goal`, `failed`, `timeout`, `interrupted`, `error`, `refused` or `once` (`kstatus status`)
  *
  * @module
  */
