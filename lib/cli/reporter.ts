@@ -32,8 +32,6 @@ export interface ReporterOptions {
   mode: ReportMode;
   /** Writes a line to stdout. */
   out: (line: string) => void;
-  /** Writes a line to stderr. */
-  err: (line: string) => void;
   /** Colour on. */
   color: boolean;
   /** Terminal width, if known. */
@@ -103,7 +101,8 @@ export function summaryLine(
 
 /** Creates the reporter for a mode. */
 export function createReporter(options: ReporterOptions): Reporter {
-  const { out, err } = options;
+  // Stderr is not the reporter's: the command prints the one line that explains exit code 4.
+  const { out } = options;
   const elapsed = () => options.now() - options.startedAt;
   const header = (collector: ResourceStatusCollector) => {
     const statuses = collector.latestObservation().resourceStatuses;
@@ -120,7 +119,10 @@ export function createReporter(options: ReporterOptions): Reporter {
     });
   const pendingLines = (collector: ResourceStatusCollector) =>
     notReady(collector.latestObservation().resourceStatuses, options.goal).map((s) =>
-      `  ${formatEventLine(s)}`
+      // A resource the engine never got to (fail-fast, an early stop) has no message of its own.
+      s.status === "Unknown" && !s.message && !s.error && !s.resource
+        ? `  ${formatEventLine(s)}: not read yet`
+        : `  ${formatEventLine(s)}`
     );
 
   switch (options.mode) {
@@ -136,7 +138,6 @@ export function createReporter(options: ReporterOptions): Reporter {
             if (printed.get(key) !== line) out(line);
             printed.set(key, line);
           }
-          if (event.type === "Error") err(`error: ${event.error.message}`);
         },
         finish(outcome, collector) {
           const statuses = collector.latestObservation().resourceStatuses;
@@ -170,9 +171,7 @@ export function createReporter(options: ReporterOptions): Reporter {
       };
     case "table":
       return {
-        event(event) {
-          if (event.type === "Error") err(`error: ${event.error.message}`);
-        },
+        event() {},
         finish(outcome, collector) {
           for (const line of table(collector)) out(line);
           out(
@@ -194,8 +193,7 @@ export function createReporter(options: ReporterOptions): Reporter {
       return {
         event(event, collector) {
           last = collector;
-          if (event.type === "Error") err(`error: ${event.error.message}`);
-          else draw(collector);
+          if (event.type === "ResourceUpdate") draw(collector);
         },
         finish(outcome, collector) {
           clearInterval(timer);

@@ -131,7 +131,6 @@ async function pollUntilDone(
   const reporter = createReporter({
     mode,
     out: deps.out,
-    err: deps.err,
     color,
     width: deps.columns,
     now: () => clock.now(),
@@ -188,6 +187,12 @@ async function pollUntilDone(
   }
   const code = exitCodeFor(outcome, collector.latestObservation().resourceStatuses, deps);
   reporter.finish(outcome, collector, code);
+  // Exit code 4 gets one clear line on stderr whatever the output mode, as at setup.
+  if (outcome.kind === "refused") {
+    deps.err(`error: the cluster at ${conn.server} refused us: ${outcome.error.message}`);
+  } else if (outcome.kind === "error") {
+    deps.err(`error: ${outcome.error.message}`);
+  }
   return code;
 }
 
