@@ -2,8 +2,7 @@
 // (with and without --fail-fast), 2 timed out, 3 bad input, 4 unreachable or refused.
 
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { explain, FIXTURES, runCli, spawnCli, startCluster } from "./fixtures/harness.ts";
+import { explain, runCli, spawnCli, startCluster } from "./fixtures/harness.ts";
 import {
   deployment,
   job,
@@ -12,6 +11,9 @@ import {
   replicaSet,
   statefulSet,
 } from "./fixtures/objects.ts";
+
+const MALFORMED = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n" +
+  "  labels: {app: web\nspec:\n  replicas: 2\n";
 
 const opts = { sanitizeOps: true, sanitizeResources: true };
 
@@ -110,11 +112,6 @@ Deno.test("exit 3: bad input and configuration, one line on stderr", opts, async
   await using c = await startCluster();
   const cases: Array<[string, string[], RegExp]> = [
     ["a missing file", ["-f", "/nonexistent/app.yaml"], /^error: \/nonexistent\/app.yaml: /],
-    [
-      "malformed YAML",
-      ["-f", join(FIXTURES, "malformed.yaml")],
-      /^error: .*malformed\.yaml:\d+: malformed YAML/,
-    ],
     ["an unknown kind", ["frobs/web"], /^error: .*resource type "frobs"/],
     ["a KIND/NAME without a name", ["deploy/"], /^error: argument "deploy\/": expected KIND\/NAME/],
     [
@@ -132,6 +129,11 @@ Deno.test("exit 3: bad input and configuration, one line on stderr", opts, async
   // The runs are independent: run them side by side, check them one by one.
   const results = await Promise.all(
     cases.map(([, args]) => runCli(["wait", ...args, "--kubeconfig", c.kubeconfig])),
+  );
+  // Malformed YAML, from stdin (a malformed fixture file would trip `deno fmt`).
+  cases.push(["malformed YAML", ["-f", "-"], /^error: -:\d+: malformed YAML/]);
+  results.push(
+    await runCli(["wait", "-f", "-", "--kubeconfig", c.kubeconfig], { stdin: MALFORMED }),
   );
   for (const [i, [name, , stderr]] of cases.entries()) {
     await t.step(name, () => {
