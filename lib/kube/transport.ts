@@ -143,6 +143,10 @@ export function toTransportError(e: unknown, dropped = false): TransportError {
   ) {
     failure = "dns";
     detail = inner.replace(/^dns error: /, "");
+  } else if (/close_notify|unexpected eof/i.test(text)) {
+    // rustls' words for a connection closed without a TLS goodbye: a reset, not a TLS problem.
+    failure = "reset";
+    detail = "the server closed the connection";
   } else if (
     codes.some((c) => TLS_CODES.test(c)) ||
     /certificate|TLS|SSL|handshake|fatal alert|altnames/i.test(text)
