@@ -98,6 +98,19 @@ export {
   createCachingClusterReader,
 } from "./lib/cluster/caching.ts";
 export { createDirectClusterReader, directClusterReaderFactory } from "./lib/cluster/direct.ts";
+// Watch-backed reader: LIST then WATCH per kind and namespace, changes reported at once.
+export {
+  type BackoffOptions,
+  createWatchClusterReader,
+  type InformerSleep,
+  type InformerStats,
+  type WatchClusterReader,
+  watchClusterReaderFactory,
+  type WatchKubeApi,
+  type WatchReaderOptions,
+  type WatchRequestOptions,
+  type WatchStreamEvent,
+} from "./lib/cluster/watch.ts";
 export { createMemoryCluster, type MemoryCall, type MemoryCluster } from "./lib/cluster/memory.ts";
 export {
   isCancellation,

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { watchClusterReaderFactory } from "../cluster/watch.ts";
 import { createClient, loadClientConfig } from "../kube/mod.ts";
 import { type Connection, type ConnectionFlags, connectionFromApi } from "./connection.ts";
 
@@ -24,6 +25,8 @@ export async function connectToCluster(
     namespace: config.namespace,
     server: config.server,
     resolveKind: (text, signal) => client.mapper.resolve(text, { signal }),
+    // `--reader watch`: one LIST then one WATCH per kind and namespace (lib/cluster/watch.ts).
+    factories: { watch: watchClusterReaderFactory(client) },
     close: () => client.close(),
   });
 }

@@ -1,0 +1,408 @@
+/**
+ * One (GroupKind, namespace) kept in memory: a LIST, then a WATCH kept open
+ * from the list's resourceVersion, resumed after a dropped connection or a
+ * server-closed stream, relisted after `410 Gone`, retried with bounded,
+ * jittered exponential backoff. The watch-backed cluster reader runs one per
+ * pair it needs (`watch.ts`).
+ *
+ * @module
+ */
+
+import { systemClock } from "../engine/clock.ts";
+import type { GroupKind, KubeObject } from "../types.ts";
+import { withKind } from "./direct.ts";
+import { isCancellation, isNoMatch } from "./errors.ts";
+import type { CallOptions, KubeApi, ResourceMapping } from "./types.ts";
+
+/** One event of a watch stream, as the Kubernetes client yields it. */
+export interface WatchStreamEvent {
+  /** `ADDED`, `MODIFIED`, `DELETED`, `BOOKMARK` (an `ERROR` is normally thrown instead). */
+  type: string;
+  /** The object after the change; for a BOOKMARK only its resourceVersion matters. */
+  object: KubeObject;
+}
+
+/** Options of a WATCH request. */
+export interface WatchRequestOptions extends CallOptions {
+  /** Start after this resourceVersion. */
+  resourceVersion?: string;
+  /** Ask the server for BOOKMARK events. */
+  allowWatchBookmarks?: boolean;
+  /** The server ends the watch after this many seconds. */
+  timeoutSeconds?: number;
+}
+
+/**
+ * The part of the Kubernetes client the watch-backed reader uses: the
+ * caching reader's API plus WATCH. A `GoneError` (or any error with `code`
+ * 410) means "relist"; other failures are retried with backoff.
+ */
+export interface WatchKubeApi extends KubeApi {
+  /** WATCHes a resource in `namespace` (`""`: cluster-wide); ends when the server closes it. */
+  watch(
+    mapping: ResourceMapping,
+    namespace: string,
+    options?: WatchRequestOptions,
+  ): AsyncIterable<WatchStreamEvent>;
+}
+
+/** Reconnection backoff: `initialMs`, doubled per failure up to `maxMs`, with jitter. */
+export interface BackoffOptions {
+  /** First delay; default 500 ms. */
+  initialMs?: number;
+  /** Upper bound; default 30 s. */
+  maxMs?: number;
+  /** Source of randomness in [0, 1); default `Math.random`. */
+  random?: () => number;
+}
+
+/** How an informer waits: an abortable sleep that rejects when the signal aborts. */
+export type InformerSleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** Options of {@linkcode startInformer}. */
+export interface InformerOptions {
+  /** Aborting stops the loop and closes the watch. */
+  signal: AbortSignal;
+  /** Called with the names of changed objects, or `"all"` when the pair's state changed. */
+  onChange(names: string[] | "all"): void;
+  /** Reconnection backoff. */
+  backoff?: BackoffOptions;
+  /** Server-side watch timeout, renewed by a resume; default a random 5-10 minutes. */
+  watchTimeoutSeconds?: number;
+  /** Sleep between retries; default real time. */
+  sleep?: InformerSleep;
+}
+
+/** Counters of what an informer sent, for tests and benchmarks. */
+export interface InformerStats {
+  /** LIST requests (the first one, relists and retries). */
+  lists: number;
+  /** WATCH requests (the first one and every resume). */
+  watches: number;
+  /** Relists after `410 Gone`. */
+  relists: number;
+  /** BOOKMARK events received. */
+  bookmarks: number;
+  /** Change events (ADDED, MODIFIED, DELETED) received. */
+  events: number;
+}
+
+/** What the reader sees of one (GroupKind, namespace). */
+export type InformerState =
+  | { kind: "pending" }
+  | { kind: "error"; error: Error }
+  | { kind: "ready"; mapping: ResourceMapping };
+
+/** A running list+watch loop for one (GroupKind, namespace) and its objects. */
+export interface Informer {
+  /** The kind. */
+  readonly gk: GroupKind;
+  /** The namespace of the identifiers (kept even for cluster-scoped kinds). */
+  readonly namespace: string;
+  /**
+   * Settles once the first LIST completed or failed; rejects only when the
+   * kind could not be mapped for another reason than "no such kind".
+   */
+  readonly firstSync: Promise<void>;
+  /** Resolves when the loop has stopped (after the signal aborted, or a fatal error). */
+  readonly done: Promise<void>;
+  /** The current state. */
+  state(): InformerState;
+  /** One object by name. */
+  get(name: string): KubeObject | undefined;
+  /** Every object (a new array). */
+  list(): KubeObject[];
+  /** The objects whose controller ownerReference has `uid` (a new array). */
+  controlledBy(uid: string): KubeObject[];
+  /** The resourceVersion the next watch resumes from. */
+  resourceVersion(): string;
+  /** Counters. */
+  stats(): InformerStats;
+}
+
+/**
+ * Starts the loop for (`gk`, `namespace`) at once; it runs until
+ * `options.signal` aborts. Failures are kept as the pair's state (so reads
+ * return them, as the caching reader does) and retried in the background.
+ */
+export function startInformer(
+  api: WatchKubeApi,
+  gk: GroupKind,
+  namespace: string,
+  options: InformerOptions,
+): Informer {
+  const { signal, onChange } = options;
+  const sleep = options.sleep ?? systemClock.sleep;
+  const backoff = createBackoff(options.backoff);
+  const stats: InformerStats = { lists: 0, watches: 0, relists: 0, bookmarks: 0, events: 0 };
+  let state: InformerState = { kind: "pending" };
+  let byName = new Map<string, KubeObject>();
+  let byOwner = new Map<string, Map<string, KubeObject>>();
+  let rv = "";
+  // Before the first sync settles, nothing the engine has read can be stale: no reports.
+  let settled = false;
+  let settle!: () => void;
+  let fail!: (e: unknown) => void;
+  const firstSync = new Promise<void>((resolve, reject) => {
+    settle = () => {
+      settled = true;
+      resolve();
+    };
+    fail = reject;
+  });
+  firstSync.catch(() => {}); // the reader awaits it; nobody else must see an unhandled rejection
+
+  const index = (obj: KubeObject) => {
+    const name = nameOf(obj);
+    const uid = controllerUid(obj);
+    if (!uid) return;
+    let owned = byOwner.get(uid);
+    if (!owned) byOwner.set(uid, owned = new Map());
+    owned.set(name, obj);
+  };
+  const unindex = (obj: KubeObject) => {
+    const uid = controllerUid(obj);
+    const owned = uid ? byOwner.get(uid) : undefined;
+    if (!owned) return;
+    owned.delete(nameOf(obj));
+    if (owned.size === 0) byOwner.delete(uid!);
+  };
+
+  const setError = (error: Error) => {
+    const previous = state;
+    state = { kind: "error", error };
+    byName = new Map();
+    byOwner = new Map();
+    const same = previous.kind === "error" && previous.error.name === error.name &&
+      previous.error.message === error.message;
+    if (settled && !same) onChange("all");
+    if (!settled) settle();
+  };
+
+  const replace = (mapping: ResourceMapping, items: KubeObject[]) => {
+    const previous = state;
+    const old = byName;
+    byName = new Map();
+    byOwner = new Map();
+    for (const item of items) {
+      byName.set(nameOf(item), item);
+      index(item);
+    }
+    state = { kind: "ready", mapping };
+    if (!settled) return settle();
+    if (previous.kind !== "ready") return onChange("all");
+    // A relist: report what differs from what was held.
+    const changed: string[] = [];
+    for (const [name, obj] of byName) {
+      const before = old.get(name);
+      if (!before || !sameVersion(before, obj)) changed.push(name);
+    }
+    for (const name of old.keys()) if (!byName.has(name)) changed.push(name);
+    if (changed.length) onChange(changed);
+  };
+
+  const apply = (type: string, obj: KubeObject) => {
+    const name = nameOf(obj);
+    const before = byName.get(name);
+    if (type === "DELETED") {
+      if (!before) return;
+      unindex(before);
+      byName.delete(name);
+    } else {
+      if (before && sameVersion(before, obj)) return;
+      if (before) unindex(before);
+      byName.set(name, obj);
+      index(obj);
+    }
+    onChange([name]);
+  };
+
+  /** Waits out the next backoff delay; false when aborted meanwhile. */
+  const pause = async (): Promise<boolean> => {
+    try {
+      await sleep(backoff.next(), signal);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  type WatchOutcome = "aborted" | "gone" | "ended" | "idle" | "retry" | "relist";
+
+  const watchOnce = async (mapping: ResourceMapping): Promise<WatchOutcome> => {
+    let progressed = false;
+    stats.watches++;
+    try {
+      const stream = api.watch(mapping, listNamespace(mapping, namespace), {
+        resourceVersion: rv || undefined,
+        allowWatchBookmarks: true,
+        timeoutSeconds: options.watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300),
+        signal,
+      });
+      for await (const event of stream) {
+        progressed = true;
+        backoff.reset();
+        const version = versionOf(event.object);
+        if (event.type === "BOOKMARK") {
+          stats.bookmarks++;
+          if (version) rv = version;
+          continue;
+        }
+        if (event.type === "ERROR") {
+          // Clients that yield ERROR events rather than throwing them.
+          return (event.object as { code?: unknown }).code === 410 ? "gone" : "relist";
+        }
+        if (event.type !== "ADDED" && event.type !== "MODIFIED" && event.type !== "DELETED") {
+          continue;
+        }
+        stats.events++;
+        apply(event.type, withKind(mapping, [event.object])[0]);
+        if (version) rv = version;
+      }
+      // The server ended the stream (its timeout): resume; pause first if it gave us nothing.
+      return progressed ? "ended" : "idle";
+    } catch (e) {
+      if (isCancellation(e, signal)) return "aborted";
+      if (isGone(e)) return "gone";
+      // A dropped or refused connection, or a server in trouble: resume where we were.
+      if (isTransient(e)) return "retry";
+      // Anything else (Forbidden, NotFound...): relist, which records the error if it persists.
+      return "relist";
+    }
+  };
+
+  const run = async () => {
+    let needList = true;
+    let mapping: ResourceMapping | undefined;
+    while (!signal.aborted) {
+      if (needList) {
+        try {
+          mapping = await api.mapper.mapping(gk, { signal });
+        } catch (e) {
+          if (isCancellation(e, signal)) return;
+          // A kind without mapping may come later (a CRD applied after start): the mapper
+          // refreshes discovery on unknown kinds, so retrying picks it up.
+          if (!isNoMatch(e) && !settled) return fail(e);
+          setError(asError(e));
+          if (!await pause()) return;
+          continue;
+        }
+        stats.lists++;
+        let result: { items: KubeObject[]; resourceVersion?: string };
+        try {
+          result = await api.list(mapping, listNamespace(mapping, namespace), { signal });
+        } catch (e) {
+          if (isCancellation(e, signal)) return;
+          setError(asError(e));
+          if (!await pause()) return;
+          continue;
+        }
+        replace(mapping, withKind(mapping, result.items));
+        rv = result.resourceVersion ?? "";
+        needList = false;
+        backoff.reset();
+      }
+      const outcome = await watchOnce(mapping!);
+      if (outcome === "aborted") return;
+      if (outcome === "gone") {
+        stats.relists++;
+        needList = true;
+        continue;
+      }
+      if (outcome === "ended") continue;
+      if (outcome === "relist") needList = true;
+      if (!await pause()) return;
+    }
+  };
+  const done = run().catch((e) => {
+    // The loop catches what it expects; anything else is a bug, surfaced on the pair.
+    if (!settled) fail(e);
+    else setError(asError(e));
+  });
+
+  return {
+    gk,
+    namespace,
+    firstSync,
+    done,
+    state: () => state,
+    get: (name) => byName.get(name),
+    list: () => [...byName.values()],
+    controlledBy: (uid) => [...byOwner.get(uid)?.values() ?? []],
+    resourceVersion: () => rv,
+    stats: () => ({ ...stats }),
+  };
+}
+
+/** Exponential backoff with "equal jitter": half the delay fixed, half random. */
+export function createBackoff(options: BackoffOptions = {}): { next(): number; reset(): void } {
+  const initial = options.initialMs ?? 500;
+  const max = options.maxMs ?? 30_000;
+  const random = options.random ?? Math.random;
+  let failures = 0;
+  return {
+    next() {
+      const base = Math.min(max, initial * 2 ** failures);
+      failures = Math.min(failures + 1, 30);
+      return base / 2 + random() * (base / 2);
+    },
+    reset() {
+      failures = 0;
+    },
+  };
+}
+
+/** The namespace to LIST and WATCH in: `""` (cluster-wide) for cluster-scoped kinds. */
+function listNamespace(mapping: ResourceMapping, namespace: string): string {
+  return mapping.namespaced ? namespace : "";
+}
+
+function metaOf(obj: KubeObject): Record<string, unknown> | undefined {
+  const m = obj.metadata;
+  return m && typeof m === "object" ? m as Record<string, unknown> : undefined;
+}
+
+function nameOf(obj: KubeObject): string {
+  const name = metaOf(obj)?.name;
+  return typeof name === "string" ? name : "";
+}
+
+function versionOf(obj: KubeObject): string {
+  const rv = metaOf(obj)?.resourceVersion;
+  return typeof rv === "string" ? rv : "";
+}
+
+/** Same non-empty resourceVersion: the same state of the object. */
+function sameVersion(a: KubeObject, b: KubeObject): boolean {
+  const v = versionOf(a);
+  return v !== "" && v === versionOf(b);
+}
+
+/** The uid of the controller ownerReference, if any. */
+function controllerUid(obj: KubeObject): string | undefined {
+  const refs = metaOf(obj)?.ownerReferences;
+  if (!Array.isArray(refs)) return undefined;
+  for (const r of refs) {
+    if (r && typeof r === "object" && r.controller === true && typeof r.uid === "string") {
+      return r.uid;
+    }
+  }
+  return undefined;
+}
+
+/** `410 Gone` / `Expired`: the resourceVersion is too old, relist. */
+function isGone(e: unknown): boolean {
+  return e instanceof Error && (e.name === "GoneError" || (e as { code?: unknown }).code === 410);
+}
+
+/** Failures worth resuming the same watch after: connection problems, throttling, 5xx. */
+function isTransient(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  if (e.name === "ConnectionError" || e.name === "TransportError") return true;
+  const code = (e as { code?: unknown }).code;
+  return typeof code === "number" && (code === 429 || code >= 500);
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
