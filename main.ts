@@ -42,10 +42,14 @@ if (import.meta.main) {
   const onTerm = onSignal("SIGTERM");
   process.on("SIGINT", onInt);
   process.on("SIGTERM", onTerm);
+  let stdinRead = false;
   const code = await runCli(process.argv.slice(2), {
     out: writer(process.stdout),
     err: writer(process.stderr),
-    readStdin,
+    readStdin: () => {
+      stdinRead = true;
+      return readStdin();
+    },
     env: process.env,
     isTerminal: Boolean(process.stdout.isTTY),
     columns: process.stdout.columns,
@@ -54,5 +58,12 @@ if (import.meta.main) {
   });
   process.off("SIGINT", onInt);
   process.off("SIGTERM", onTerm);
+  // A wait stopped (signal, timeout) while stdin was still open leaves that read pending; it
+  // would keep the process alive until the producer ends. Node and Bun let go of stdin when
+  // the stream is destroyed; Deno's pending read only ends when its own stdin is closed.
+  if (stdinRead) {
+    process.stdin.destroy();
+    (globalThis as { Deno?: { stdin: { close(): void } } }).Deno?.stdin.close();
+  }
   process.exitCode = code;
 }

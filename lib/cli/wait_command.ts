@@ -13,7 +13,8 @@ import { PollerEngine } from "../engine/poller.ts";
 import { InputError, KstatusError } from "../errors.ts";
 import { identifierKey } from "../groupkind.ts";
 import type { ObjectIdentifier, ResourceStatus } from "../types.ts";
-import type { ConnectionFlags, Connector, ReaderChoice } from "./connection.ts";
+import { formatDuration } from "../printers/format.ts";
+import type { Connection, ConnectionFlags, Connector, ReaderChoice } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { createReporter, type Outcome, type ReportMode } from "./reporter.ts";
 import { resolveTargets, type StdinReader, type TargetFlags } from "./targets.ts";
@@ -74,21 +75,41 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
     }, options.timeoutMs)
     : undefined;
 
-  let conn;
+  // Before polling starts (connecting, reading stdin) a signal or the timeout ends the command
+  // at once, even when what it waits on cannot be cancelled (a stdin that stays open).
+  const stoppedEarly = () =>
+    timedOut
+      ? new CliExit(
+        ExitCode.NotReady,
+        `error: timed out after ${
+          formatDuration(options.timeoutMs)
+        } before the resources to wait for were known`,
+      )
+      : new CliExit(
+        interruptCode(deps),
+        `interrupted (${deps.interrupt?.reason === "SIGTERM" ? "SIGTERM" : "SIGINT"}) ` +
+          "before the resources to wait for were known",
+      );
+  let conn: Connection | undefined;
   try {
     try {
-      conn = await deps.connect(options, deps.env);
+      conn = await untilAborted(
+        deps.connect(options, deps.env),
+        controller.signal,
+        (c) => c.close(),
+      );
     } catch (e) {
+      if (controller.signal.aborted) throw stoppedEarly();
       throw classify(e, "");
     }
     let ids: ObjectIdentifier[];
     try {
-      ids = await resolveTargets(options, conn, {
-        readStdin: deps.readStdin,
-        signal: controller.signal,
-      });
+      ids = await untilAborted(
+        resolveTargets(options, conn, { readStdin: deps.readStdin, signal: controller.signal }),
+        controller.signal,
+      );
     } catch (e) {
-      if (controller.signal.aborted) throw new CliExit(interruptCode(deps), "interrupted");
+      if (controller.signal.aborted) throw stoppedEarly();
       throw classify(e, conn.server);
     }
     if (ids.length === 0) {
@@ -214,6 +235,38 @@ function exitCodeFor(outcome: Outcome, statuses: ResourceStatus[], deps: WaitDep
     case "refused":
       return ExitCode.Cluster;
   }
+}
+
+/**
+ * Settles like `promise`, or rejects with the signal's reason as soon as it aborts; a value
+ * that arrives after that is handed to `discard`.
+ */
+function untilAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  discard?: (value: T) => void,
+): Promise<T> {
+  if (signal.aborted) {
+    promise.then(discard, () => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const onAbort = () => {
+      if (settled) return;
+      settled = true;
+      promise.then(discard, () => {});
+      reject(signal.reason);
+    };
+    const settle = (finish: () => void) => {
+      signal.removeEventListener("abort", onAbort);
+      if (settled) return;
+      settled = true;
+      finish();
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then((v) => settle(() => resolve(v)), (e) => settle(() => reject(e)));
+  });
 }
 
 function interruptCode(deps: WaitDeps): number {
