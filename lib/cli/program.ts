@@ -73,8 +73,30 @@ export async function runCli(
       writeErr: (s) => io.err(s.replace(/\n$/, "")),
     });
 
+  program
+    .version(`kstatus ${VERSION} (${runtimeDescription()})`, "--version", "print the version")
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 goal reached, 1 a resource Failed, 2 timed out or not ready, 3 bad input or
+configuration, 4 the cluster could not be reached or refused us, 130/143 interrupted.
+
+Examples:
+  kstatus wait -f app.yaml
+  kustomize build . | kstatus wait -f - --timeout 10m
+  kstatus status deploy/web -n shop
+  kstatus compute -f deploy.yaml
+  kstatus wait --help`,
+    );
+
   program.command("version")
     .description("print the version and the runtime")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  kstatus version    # kstatus 0.1.0 (deno 2.1.4)`,
+    )
     .action(() => {
       io.out(`kstatus ${VERSION} (${runtimeDescription()})`);
     });
@@ -127,9 +149,12 @@ Examples:
 
 function handleError(e: unknown, io: CliIo): number {
   if (e instanceof CommanderError) {
-    // Help and version output are successful runs; anything else is a usage error.
-    // Asked-for help is a success; help shown because no command was given is a usage error.
-    if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return 0;
+    // Asked-for help (`--help`, `help wait`) and `--version` are successful runs (exit code 0
+    // from commander); help shown because no command was given is a usage error.
+    if (
+      e.exitCode === 0 &&
+      ["commander.helpDisplayed", "commander.help", "commander.version"].includes(e.code)
+    ) return 0;
     return ExitCode.BadInput;
   }
   if (e instanceof CliExit) {
