@@ -21,9 +21,13 @@ export function isNoMatch(e: unknown): boolean {
   return e instanceof Error && e.name === "NoMatchError";
 }
 
-/** True when the error means the caller gave up: an abort or a deadline. */
+/**
+ * True when the error means the caller gave up. With a `signal`, only its
+ * abort counts (a request's own timeout, or a client closed under us, is an
+ * ordinary failure); without one, an `AbortError` or `TimeoutError` does.
+ */
 export function isCancellation(e: unknown, signal?: AbortSignal): boolean {
-  if (signal?.aborted) return true;
+  if (signal) return signal.aborted;
   if (!(e instanceof Error) && !(e instanceof DOMException)) return false;
   const name = (e as Error).name;
   return name === "AbortError" || name === "TimeoutError";
