@@ -53,6 +53,7 @@ if (import.meta.main) {
     env: process.env,
     isTerminal: Boolean(process.stdout.isTTY),
     columns: process.stdout.columns,
+    rows: process.stdout.rows,
     connect: connectToCluster,
     interrupt: interrupt.signal,
   });

@@ -28,6 +28,8 @@ export interface CliIo {
   isTerminal: boolean;
   /** Terminal width, if known. */
   columns?: number;
+  /** Terminal height, if known. */
+  rows?: number;
   /** Opens cluster connections; without it the cluster commands are not available. */
   connect?: Connector;
   /** Aborted on SIGINT/SIGTERM, with the signal name as reason. */

@@ -36,6 +36,8 @@ export interface ReporterOptions {
   color: boolean;
   /** Terminal width, if known. */
   width?: number;
+  /** Terminal height, if known: the live table is cut to fit while it is redrawn. */
+  height?: number;
   /** Current time in ms. */
   now: () => number;
   /** When the wait started (ms). */
@@ -185,7 +187,7 @@ export function createReporter(options: ReporterOptions): Reporter {
         },
       };
     case "live": {
-      const region = createLiveRegion(out);
+      const region = createLiveRegion(out, { width: options.width, height: options.height });
       let last: ResourceStatusCollector | undefined;
       const draw = (c: ResourceStatusCollector) => region.draw([header(c), ...table(c)]);
       // Redraw every second so the elapsed time moves even when nothing changes.
@@ -197,7 +199,7 @@ export function createReporter(options: ReporterOptions): Reporter {
         },
         finish(outcome, collector) {
           clearInterval(timer);
-          draw(collector);
+          region.draw([header(collector), ...table(collector)], { fit: false });
           out(
             summaryLine(
               outcome,

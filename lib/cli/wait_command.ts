@@ -49,6 +49,8 @@ export interface WaitDeps {
   isTerminal: boolean;
   /** Terminal width, if known. */
   columns?: number;
+  /** Terminal height, if known. */
+  rows?: number;
   /** Opens the cluster connection. */
   connect: Connector;
   /** Reads stdin for `-f -`. */
@@ -154,6 +156,7 @@ async function pollUntilDone(
     out: deps.out,
     color,
     width: deps.columns,
+    height: deps.rows,
     now: () => clock.now(),
     startedAt,
     goal: options.goal,

@@ -87,20 +87,70 @@ export function renderTable(statuses: readonly ResourceStatus[], options: TableO
 
 /** Draws a block of lines in place, replacing the block drawn before. */
 export interface LiveRegion {
-  /** Replaces the previous block with `lines`. */
-  draw(lines: readonly string[]): void;
+  /**
+   * Replaces the previous block with `lines`. With `fit` (the default) a block taller than the
+   * terminal is cut to fit, as rows that scrolled off the screen can no longer be redrawn;
+   * the last block of a run is drawn whole (`fit: false`), it is never redrawn.
+   */
+  draw(lines: readonly string[], options?: { fit?: boolean }): void;
 }
 
-/** A region that moves the cursor up over its last block and clears it (ANSI). */
-export function createLiveRegion(write: (line: string) => void): LiveRegion {
+/** The terminal a live region draws on. */
+export interface TerminalSize {
+  /** Columns, when known: long lines wrap onto more rows. */
+  width?: number;
+  /** Rows, when known: a taller block is cut. */
+  height?: number;
+}
+
+// deno-lint-ignore no-control-regex
+const SGR = /\x1b\[[0-9;]*m/g;
+
+/** How many terminal rows `line` takes at `width` columns (colour codes take none). */
+export function screenRows(line: string, width?: number): number {
+  if (!width || width <= 0) return 1;
+  return Math.max(1, Math.ceil(line.replace(SGR, "").length / width));
+}
+
+/** The first lines of `lines` that fit in `height` rows, and a line saying how many were left. */
+function fitToHeight(lines: readonly string[], size: TerminalSize): readonly string[] {
+  // The cursor rests on the row below the block: that row is not available.
+  const budget = size.height ? size.height - 1 : Infinity;
+  const rowsOf = (l: string) => screenRows(l, size.width);
+  if (lines.reduce((n, l) => n + rowsOf(l), 0) <= budget) return lines;
+  const kept: string[] = [];
+  let used = 1; // the "more" line
+  for (const line of lines) {
+    if (used + rowsOf(line) > budget) break;
+    kept.push(line);
+    used += rowsOf(line);
+  }
+  kept.push(`… ${lines.length - kept.length} more lines (the whole table is printed at the end)`);
+  return kept;
+}
+
+/**
+ * A region that moves the cursor up over its last block and clears it (ANSI), counting the
+ * rows wrapped lines take when the terminal width is known.
+ */
+export function createLiveRegion(
+  write: (line: string) => void,
+  size: TerminalSize = {},
+): LiveRegion {
   let previous = 0;
   return {
-    draw(lines) {
-      // Cursor up over the old block, then clear to the end of the screen.
-      const reset = previous > 0 ? `\x1b[${previous}A\r\x1b[J` : "";
-      lines.forEach((line, i) => write(i === 0 ? reset + line : line));
-      if (lines.length === 0 && reset) write(reset);
-      previous = lines.length;
+    draw(lines, { fit = true } = {}) {
+      const shown = fit ? fitToHeight(lines, size) : lines;
+      // Cursor up over the old block, then each line is erased as it is rewritten and the
+      // last one clears what is left below. Clearing the whole block at once from the top row
+      // of the screen would make some terminals (tmux) keep a copy of it in their scrollback.
+      const up = previous > 0 ? `\x1b[${previous}A\r` : "";
+      shown.forEach((line, i) => {
+        const erase = i === shown.length - 1 ? "\x1b[J" : "\x1b[2K";
+        write((i === 0 ? up : "") + erase + line);
+      });
+      if (shown.length === 0 && up) write(`${up}\x1b[J`);
+      previous = shown.reduce((n, l) => n + screenRows(l, size.width), 0);
     },
   };
 }
