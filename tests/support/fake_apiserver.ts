@@ -1405,6 +1405,12 @@ export async function startFakeApiServer(
   );
   // TLS failures of clients are expected in tests; keep them off stderr.
   server.on("tlsClientError", () => {});
+  // Every socket, also those whose handshake failed or stalled, so close() can end them.
+  const sockets = new Set<{ destroy(): void; once(ev: "close", f: () => void): void }>();
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.once("close", () => sockets.delete(s));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
@@ -1615,6 +1621,7 @@ export async function startFakeApiServer(
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        for (const s of sockets) s.destroy();
       });
       await rm(dir, { recursive: true, force: true });
     },
