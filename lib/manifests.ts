@@ -8,7 +8,7 @@
 
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { LineCounter, parseAllDocuments } from "yaml";
+import { isMap, isNode, isSeq, LineCounter, parseAllDocuments } from "yaml";
 import { InputError } from "./errors.ts";
 import { isObject } from "./fields.ts";
 import type { KubeObject } from "./types.ts";
@@ -136,31 +136,26 @@ export function parseManifests(text: string, file: string): ManifestObject[] {
       throw new InputError(`malformed YAML: ${(e as Error).message}`, { file, line, cause: e });
     }
     if (value === null || value === undefined) continue; // an empty document
-    // Item positions come from the parsed node so errors point at the item.
-    const itemNodes = listItemNodes(doc.contents);
-    out.push(...checkObject(value, file, line, (i) => {
-      const range = itemNodes?.[i]?.range;
-      return range ? lineAt(range[0]) : line;
-    }));
+    out.push(...checkObject(value, doc.contents, line, { file, lineAt }));
   }
   return out;
 }
 
-function listItemNodes(contents: unknown): Array<{ range?: [number, number, number] }> | undefined {
-  if (!contents || typeof contents !== "object" || !("get" in contents)) return undefined;
-  const items = (contents as { get(key: string, keepScalar: boolean): unknown }).get("items", true);
-  if (items && typeof items === "object" && "items" in items) {
-    return (items as { items: Array<{ range?: [number, number, number] }> }).items;
-  }
-  return undefined;
+/** Where a document came from: its file and how to turn an offset into a line. */
+interface Source {
+  file: string;
+  lineAt: (offset: number) => number;
 }
 
-function checkObject(
-  value: unknown,
-  file: string,
-  line: number,
-  itemLine: (index: number) => number,
-): ManifestObject[] {
+/** The item nodes of a mapping's `items` sequence, so each list item gets its own line. */
+function listItemNodes(node: unknown): unknown[] | undefined {
+  if (!isMap(node)) return undefined;
+  const items = node.get("items", true);
+  return isSeq(items) ? items.items : undefined;
+}
+
+function checkObject(value: unknown, node: unknown, line: number, src: Source): ManifestObject[] {
+  const { file } = src;
   if (!isObject(value)) {
     const what = Array.isArray(value) ? "a list" : `a ${typeof value}`;
     throw new InputError(`expected a Kubernetes object (a mapping), got ${what}`, { file, line });
@@ -175,9 +170,12 @@ function checkObject(
     if (!Array.isArray(value.items)) {
       throw new InputError(`${kind}: items is not a list`, { file, line });
     }
-    return value.items.flatMap((item, i) =>
-      checkObject(item, file, itemLine(i), () => itemLine(i))
-    );
+    const itemNodes = listItemNodes(node);
+    return value.items.flatMap((item, i) => {
+      const itemNode = itemNodes?.[i];
+      const range = isNode(itemNode) ? itemNode.range : undefined;
+      return checkObject(item, itemNode, range ? src.lineAt(range[0]) : line, src);
+    });
   }
   return [{ object: value, file, line }];
 }

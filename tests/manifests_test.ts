@@ -178,6 +178,31 @@ Deno.test("typed lists (DeploymentList): items in order at their own lines; empt
   ]);
 });
 
+Deno.test("a List inside a List: every item keeps its own line", () => {
+  const text = [
+    "apiVersion: v1", // 1
+    "kind: List",
+    "items:",
+    "- apiVersion: v1", // 4
+    "  kind: ConfigMap",
+    "  metadata: {name: outer}",
+    "- apiVersion: v1", // 7
+    "  kind: List",
+    "  items:",
+    "  - apiVersion: v1", // 10
+    "    kind: ConfigMap",
+    "    metadata: {name: inner1}",
+    "  - apiVersion: v1", // 13
+    "    kind: ConfigMap",
+    "    metadata: {name: inner2}",
+  ].join("\n");
+  assert.deepEqual(summary(parseManifests(text, "n.yaml")), [
+    "ConfigMap/outer@4",
+    "ConfigMap/inner1@10",
+    "ConfigMap/inner2@13",
+  ]);
+});
+
 Deno.test("directories: sorted, only .yaml/.yml/.json, subdirectories only when recursive", async () => {
   const tree = fixture("tree");
   const flat = await loadManifests([tree]);
