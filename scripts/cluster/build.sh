@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds (or reuses) the binaries of the local control plane into a cache outside the clone:
 #   $KSTATUS_CLUSTER_CACHE/<k8s-version>/bin/  (default ~/.cache/kstatus-cluster/v1.37.2/bin)
-# kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok, kwokctl, and the
+# kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok, and the
 # cli-utils benchmark peer (scripts/bench/peer). Each group has a stamp file (hash of its go.mod,
 # go.sum, sources and the Go version): a second run with nothing changed only checks and prints.
 # Prints the bin directory as its last line.
@@ -18,6 +18,9 @@ mkdir -p "$bin"
 build_log_dir="$KSTATUS_CLUSTER_CACHE/$K8S_VERSION/build-logs"
 mkdir -p "$build_log_dir"
 export GOFLAGS="-trimpath -mod=readonly"
+# A build cache of our own (several GB after a cold build): it keeps rebuilds after a pin or peer
+# change quick without filling the user's default cache; delete the whole cache dir to reclaim it.
+export GOCACHE="${KSTATUS_CLUSTER_GOCACHE:-$KSTATUS_CLUSTER_CACHE/go-build}"
 go_version="$(go env GOVERSION)"
 
 # The generated go.mod files must match versions.env; regenerate when a pin changed.
@@ -85,7 +88,7 @@ k8s_ldflags+=" -X k8s.io/client-go/pkg/version.gitMinor=$k8s_minor"
 build_group etcd "$cluster_dir_src/go/etcd" "-s -w" etcd=go.etcd.io/etcd/server/v3
 build_group kwok "$cluster_dir_src/go/kwok" \
   "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" \
-  kwok=sigs.k8s.io/kwok/cmd/kwok kwokctl=sigs.k8s.io/kwok/cmd/kwokctl
+  kwok=sigs.k8s.io/kwok/cmd/kwok
 build_group kubernetes "$cluster_dir_src/go/kubernetes" "$k8s_ldflags" \
   kube-apiserver=k8s.io/kubernetes/cmd/kube-apiserver \
   kube-controller-manager=k8s.io/kubernetes/cmd/kube-controller-manager \

@@ -87,7 +87,7 @@ write_simple "$here/go/etcd" go.etcd.io/etcd/server/v3 "$ETCD_VERSION" "$(go_dir
   go.etcd.io/etcd/server/v3
 kwok_mod="$(gomod_of "sigs.k8s.io/kwok@$KWOK_VERSION")"
 write_simple "$here/go/kwok" sigs.k8s.io/kwok "$KWOK_VERSION" "$(go_directive "$kwok_mod")" \
-  sigs.k8s.io/kwok/cmd/kwok sigs.k8s.io/kwok/cmd/kwokctl
+  sigs.k8s.io/kwok/cmd/kwok
 
 # go.sum (and the indirect requirements the tool directives need).
 for d in kubernetes etcd kwok; do
