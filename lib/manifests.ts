@@ -107,8 +107,10 @@ function describeFsError(e: unknown): string {
 
 /**
  * Parses the text of one manifest file (YAML with `---` separated documents,
- * or JSON) into objects; `List` kinds are expanded into their items. Empty
- * documents are allowed and yield nothing.
+ * or JSON) into objects; `List` kinds are expanded into their items (items of a
+ * typed list such as `DeploymentList` that have neither `apiVersion` nor `kind`
+ * take them from the list, as kubectl does). Empty documents are allowed and
+ * yield nothing.
  *
  * @throws {InputError} naming `file` and the line of the problem.
  */
@@ -161,7 +163,7 @@ function checkObject(value: unknown, node: unknown, line: number, src: Source): 
     throw new InputError(`expected a Kubernetes object (a mapping), got ${what}`, { file, line });
   }
   for (const field of ["apiVersion", "kind"] as const) {
-    if (typeof value[field] !== "string" || value[field] === "") {
+    if (!isNonEmptyString(value[field])) {
       throw new InputError(`object has no ${field}`, { file, line });
     }
   }
@@ -171,13 +173,31 @@ function checkObject(value: unknown, node: unknown, line: number, src: Source): 
       throw new InputError(`${kind}: items is not a list`, { file, line });
     }
     const itemNodes = listItemNodes(node);
+    const itemKind = kind.slice(0, -"List".length);
     return value.items.flatMap((item, i) => {
       const itemNode = itemNodes?.[i];
       const range = isNode(itemNode) ? itemNode.range : undefined;
-      return checkObject(item, itemNode, range ? src.lineAt(range[0]) : line, src);
+      const filled = itemKind ? withListIdentity(item, value.apiVersion as string, itemKind) : item;
+      return checkObject(filled, itemNode, range ? src.lineAt(range[0]) : line, src);
     });
   }
   return [{ object: value, file, line }];
+}
+
+/**
+ * The API server leaves `apiVersion` and `kind` out of a typed list's items (a `DeploymentList`
+ * holds Deployments); like kubectl, take them from the list when an item has neither.
+ */
+function withListIdentity(item: unknown, apiVersion: string, kind: string): unknown {
+  if (!isObject(item) || isNonEmptyString(item.apiVersion) || isNonEmptyString(item.kind)) {
+    return item;
+  }
+  const { apiVersion: _apiVersion, kind: _kind, ...rest } = item;
+  return { apiVersion, kind, ...rest };
+}
+
+function isNonEmptyString(v: unknown): v is string {
+  return typeof v === "string" && v !== "";
 }
 
 /** Reads all of standard input as text, on Deno, Bun and Node. */

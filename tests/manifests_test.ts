@@ -178,6 +178,46 @@ Deno.test("typed lists (DeploymentList): items in order at their own lines; empt
   ]);
 });
 
+Deno.test("typed lists from the API (DeploymentList): items without apiVersion and kind get them", async () => {
+  // The API server leaves them out of a typed list's items; kubectl fills them in from the list.
+  const objs = await loadManifests([fixture("deployment-list.json")]);
+  assert.deepEqual(summary(objs), ["Deployment/web@6", "Deployment/api@21"]);
+  for (const { object } of objs) {
+    assert.equal(object.apiVersion, "apps/v1");
+    assert.equal(object.kind, "Deployment");
+  }
+  assert.deepEqual(Object.keys(objs[0].object), [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec",
+    "status",
+  ]);
+
+  // Only when both are missing: an item with its own kind keeps it, half an identity is an error.
+  const text = (item: string) => `apiVersion: apps/v1\nkind: DeploymentList\nitems:\n- ${item}\n`;
+  assert.deepEqual(
+    parseManifests(text("{apiVersion: v1, kind: ConfigMap, metadata: {name: c}}"), "t.yaml")
+      .map((o) => [o.object.apiVersion, o.object.kind]),
+    [["v1", "ConfigMap"]],
+  );
+  await assertInputError(() => parseManifests(text("{kind: Deployment}"), "t.yaml"), {
+    message: "t.yaml:4: object has no apiVersion",
+    file: "t.yaml",
+    line: 4,
+  });
+  await assertInputError(() => parseManifests(text("{apiVersion: apps/v1}"), "t.yaml"), {
+    message: "t.yaml:4: object has no kind",
+    file: "t.yaml",
+    line: 4,
+  });
+  // A plain `List` says nothing about its items' kind.
+  await assertInputError(
+    () => parseManifests("apiVersion: v1\nkind: List\nitems:\n- metadata: {name: x}\n", "t.yaml"),
+    { message: "t.yaml:4: object has no apiVersion", file: "t.yaml", line: 4 },
+  );
+});
+
 Deno.test("a List inside a List: every item keeps its own line", () => {
   const text = [
     "apiVersion: v1", // 1
