@@ -51,6 +51,10 @@ export async function loadManifests(
   paths: readonly string[],
   options: LoadOptions = {},
 ): Promise<ManifestObject[]> {
+  // A second read of stdin would find it drained and quietly yield nothing.
+  if (paths.filter((p) => p === "-").length > 1) {
+    throw new InputError("- (stdin) is given more than once; it can be read only once");
+  }
   const out: ManifestObject[] = [];
   for (const path of paths) {
     if (path === "-") {

@@ -32,20 +32,25 @@ async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-/** Asserts that `fn` throws an InputError with exactly this message, file and line. */
+/**
+ * Asserts that `fn` throws an InputError with exactly this message, file and line, and that the
+ * message starts with `file:line: ` (or `file: ` without a line).
+ */
 async function assertInputError(
   fn: () => unknown,
-  expected: { message: string; file: string; line?: number },
+  expected: { message: string; file?: string; line?: number },
 ): Promise<void> {
   await assert.rejects(async () => await fn(), (e: unknown) => {
     assert.ok(e instanceof InputError, `expected an InputError, got ${e}`);
     assert.equal(e.message, expected.message);
     assert.equal(e.file, expected.file);
     assert.equal(e.line, expected.line);
-    const where = expected.line === undefined
-      ? `${expected.file}: `
-      : `${expected.file}:${expected.line}: `;
-    assert.ok(e.message.startsWith(where), `"${e.message}" should start with "${where}"`);
+    if (expected.file !== undefined) {
+      const where = expected.line === undefined
+        ? `${expected.file}: `
+        : `${expected.file}:${expected.line}: `;
+      assert.ok(e.message.startsWith(where), `"${e.message}" should start with "${where}"`);
+    }
     return true;
   });
 }
@@ -300,6 +305,18 @@ Deno.test("paths are read in the order given, stdin (-) included", async () => {
     "ConfigMap/c@1",
   ]);
   assert.deepEqual(objs.slice(1, 3).map((o) => o.file), ["-", "-"]);
+});
+
+Deno.test("error: stdin (-) given twice, before anything is read", async () => {
+  let reads = 0;
+  const readStdin = () => {
+    reads++;
+    return Promise.resolve(CM("a"));
+  };
+  await assertInputError(() => loadManifests(["-", fixture("object.json"), "-"], { readStdin }), {
+    message: "- (stdin) is given more than once; it can be read only once",
+  });
+  assert.equal(reads, 0);
 });
 
 Deno.test("stdin errors name '-' as the file", async () => {
