@@ -8,7 +8,16 @@
 
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { isMap, isNode, isSeq, LineCounter, parseAllDocuments } from "yaml";
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isNode,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  visit,
+} from "yaml";
 import { InputError } from "./errors.ts";
 import { isObject } from "./fields.ts";
 import type { KubeObject } from "./types.ts";
@@ -139,12 +148,36 @@ export function parseManifests(text: string, file: string): ManifestObject[] {
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (e) {
-      throw new InputError(`malformed YAML: ${(e as Error).message}`, { file, line, cause: e });
+      const at = unresolvedAliasOffset(doc) ?? contentsRange?.[0] ?? doc.range[0];
+      throw new InputError(`malformed YAML: ${(e as Error).message}`, {
+        file,
+        line: lineAt(at),
+        cause: e,
+      });
     }
     if (value === null || value === undefined) continue; // an empty document
     out.push(...checkObject(value, doc.contents, line, { file, lineAt }));
   }
   return out;
+}
+
+/** Offset of the first alias with no anchor of its name before it, if any. */
+function unresolvedAliasOffset(doc: Document.Parsed): number | undefined {
+  const anchors = new Set<string>();
+  let offset: number | undefined;
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        if (!anchors.has(node.source)) {
+          offset = node.range?.[0];
+          return visit.BREAK;
+        }
+      } else if (node.anchor) {
+        anchors.add(node.anchor);
+      }
+    },
+  });
+  return offset;
 }
 
 /** Where a document came from: its file and how to turn an offset into a line. */

@@ -448,6 +448,28 @@ Deno.test("error: malformed YAML and JSON report the line of the problem", async
   }
 });
 
+Deno.test("error: an alias without an anchor before it, at the alias's line", async () => {
+  await assertInputError(
+    () => parseManifests(CM("a") + "  labels: &l {a: b}\ndata: *nowhere\n", "al.yaml"),
+    {
+      message:
+        "al.yaml:6: malformed YAML: Unresolved alias (the anchor must be set before the alias): nowhere",
+      file: "al.yaml",
+      line: 6,
+    },
+  );
+  // The anchor comes after the alias: still unresolved.
+  await assertInputError(
+    () => parseManifests(CM("a") + "data: *later\nspec: &later {x: 1}\n", "al.yaml"),
+    {
+      message:
+        "al.yaml:5: malformed YAML: Unresolved alias (the anchor must be set before the alias): later",
+      file: "al.yaml",
+      line: 5,
+    },
+  );
+});
+
 Deno.test("error: duplicate keys, at the line of the second one", async () => {
   await assertInputError(
     () => parseManifests(CM("a") + "  labels:\n    app: x\n    app: y\n", "dup.yaml"),
