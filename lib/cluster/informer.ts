@@ -287,6 +287,7 @@ export function startInformer(
           if (!await pause()) return;
           continue;
         }
+        if (signal.aborted) return;
         stats.lists++;
         let result: { items: KubeObject[]; resourceVersion?: string };
         try {
@@ -314,11 +315,17 @@ export function startInformer(
       if (!await pause()) return;
     }
   };
-  const done = run().catch((e) => {
-    // The loop catches what it expects; anything else is a bug, surfaced on the pair.
-    if (!settled) fail(e);
-    else setError(asError(e));
-  });
+  const done = run().then(
+    // Closed before the first LIST finished: whoever waits for it must not wait forever.
+    () => {
+      if (!settled) fail(signal.reason);
+    },
+    (e) => {
+      // The loop catches what it expects; anything else is a bug, surfaced on the pair.
+      if (!settled) fail(e);
+      else setError(asError(e));
+    },
+  );
 
   return {
     gk,

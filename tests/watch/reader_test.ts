@@ -339,7 +339,7 @@ Deno.test("watch reader: a kind without mapping is retried and picked up without
   }
 });
 
-Deno.test("watch reader: sync fails on a mapping error other than no-match, and is abortable", async () => {
+Deno.test("watch reader: sync fails on a mapping error other than no-match, is abortable, and ends on close", async () => {
   const broken = deploymentsApi();
   const discovery = new Error("discovery failed: 500");
   broken.mapper.mapping = () => Promise.reject(discovery);
@@ -360,6 +360,12 @@ Deno.test("watch reader: sync fails on a mapping error other than no-match, and 
   controller.abort(new Error("stop"));
   await assert.rejects(syncing, /stop/);
   await shut(b.reader, slow);
+
+  // Closed before the first LIST finished: sync rejects rather than waiting forever.
+  const c = makeReader(slow, [WEB]);
+  c.reader.close();
+  await assert.rejects(c.reader.sync(), (e: Error) => e.name === "AbortError");
+  await shut(c.reader, slow);
 });
 
 Deno.test("watch reader: an aborted nextChange leaves no listener; close rejects a waiting one", async () => {
