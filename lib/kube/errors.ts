@@ -51,6 +51,8 @@ export interface ErrorContext {
  * with `instanceof` or by `code` / `reason`.
  */
 export class ApiError extends KstatusError {
+  // Explicit, because minifiers rename classes and callers match on `name`.
+  override name = "ApiError";
   /** HTTP status code. */
   code: number;
   /** The Status reason (`NotFound`, `Expired`, ...), `""` when the server sent none. */
@@ -86,27 +88,49 @@ export class ApiError extends KstatusError {
 }
 
 /** 400: the request was malformed (a bad selector, a mismatched namespace). */
-export class BadRequestError extends ApiError {}
+export class BadRequestError extends ApiError {
+  override name = "BadRequestError";
+}
 /** 401: the credentials were missing, wrong or expired. */
-export class UnauthorizedError extends ApiError {}
+export class UnauthorizedError extends ApiError {
+  override name = "UnauthorizedError";
+}
 /** 403: authenticated, but not allowed. */
-export class ForbiddenError extends ApiError {}
+export class ForbiddenError extends ApiError {
+  override name = "ForbiddenError";
+}
 /** 404: the object, or its resource, does not exist. */
-export class NotFoundError extends ApiError {}
+export class NotFoundError extends ApiError {
+  override name = "NotFoundError";
+}
 /** 405: the verb is not supported on this resource. */
-export class MethodNotAllowedError extends ApiError {}
+export class MethodNotAllowedError extends ApiError {
+  override name = "MethodNotAllowedError";
+}
 /** 409: the object already exists, or was modified since it was read. */
-export class ConflictError extends ApiError {}
+export class ConflictError extends ApiError {
+  override name = "ConflictError";
+}
 /** 410: a resourceVersion or continue token is too old (`Expired` or `Gone`); relist. */
-export class GoneError extends ApiError {}
+export class GoneError extends ApiError {
+  override name = "GoneError";
+}
 /** 415: the content type of a patch is not supported. */
-export class UnsupportedMediaTypeError extends ApiError {}
+export class UnsupportedMediaTypeError extends ApiError {
+  override name = "UnsupportedMediaTypeError";
+}
 /** 422: the object is invalid. */
-export class InvalidError extends ApiError {}
+export class InvalidError extends ApiError {
+  override name = "InvalidError";
+}
 /** 429: the server is throttling us. */
-export class TooManyRequestsError extends ApiError {}
+export class TooManyRequestsError extends ApiError {
+  override name = "TooManyRequestsError";
+}
 /** 5xx: the server failed (internal error, unavailable, timeout). */
-export class ServerError extends ApiError {}
+export class ServerError extends ApiError {
+  override name = "ServerError";
+}
 
 const BY_CODE: Record<number, typeof ApiError> = {
   400: BadRequestError,
@@ -200,6 +224,7 @@ export type ConnectionFailure = "refused" | "dns" | "tls" | "reset" | "timeout" 
  * message names the server and the reason in one line.
  */
 export class ConnectionError extends KstatusError {
+  override name = "ConnectionError";
   /** The server URL we tried. */
   server: string;
   /** Category of the failure. */
@@ -242,6 +267,7 @@ const FAILURE_TEXT: Record<ConnectionFailure, string> = {
 
 /** A kind is not served by the cluster (a CRD that is not installed). Name `NoMatchError`. */
 export class NoMatchError extends KstatusError {
+  override name = "NoMatchError";
   /** The kind that has no mapping. */
   groupKind: GroupKind;
   /** @param gk the kind that has no mapping */
@@ -253,6 +279,7 @@ export class NoMatchError extends KstatusError {
 
 /** What a user typed (`deploy`, `foos.example.com`) names no resource type the server has. */
 export class UnknownResourceTypeError extends KstatusError {
+  override name = "UnknownResourceTypeError";
   /** What the user typed. */
   input: string;
   /** @param input what the user typed */
@@ -264,6 +291,7 @@ export class UnknownResourceTypeError extends KstatusError {
 
 /** A kubeconfig or in-cluster configuration is missing, unreadable or incomplete. */
 export class ConfigError extends KstatusError {
+  override name = "ConfigError";
   /** The file the problem is in, when there is one. */
   file?: string;
   /**
@@ -280,6 +308,7 @@ export class ConfigError extends KstatusError {
 
 /** An exec credential plugin failed or returned something unusable. */
 export class ExecPluginError extends KstatusError {
+  override name = "ExecPluginError";
   /** The plugin's command. */
   command: string;
   /**
