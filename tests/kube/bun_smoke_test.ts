@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import type { FakeApiServer } from "../support/fake_apiserver.ts";
+import { startConnectProxy } from "../support/connect_proxy.ts";
 import { deployment, withServer } from "./helpers.ts";
 
 const SMOKE = fileURLToPath(new URL("./smoke.ts", import.meta.url));
@@ -82,6 +83,17 @@ Deno.test("runtime smoke: Bun (fetch with tls options) against the fake server",
     });
     checkSteps(await runSmoke(api, "bun", ["run", SMOKE, tokenConfig, "smoke"]), "bun");
     assert.ok(api.requests.some((r) => r.authKind === "token"));
+    // Through an HTTP CONNECT proxy (Bun's fetch `proxy` option).
+    const proxy = await startConnectProxy();
+    try {
+      api.remove({ group: "apps", kind: "Deployment" }, "smoke", "added-later");
+      const viaProxy = await api.kubeconfig({ tlsServerName: "kube.test", proxyUrl: proxy.url });
+      checkSteps(await runSmoke(api, "bun", ["run", SMOKE, viaProxy, "smoke"]), "bun");
+      assert.ok(proxy.connects.length >= 1, "the proxy was used");
+      assert.equal(proxy.connects[0].target, `127.0.0.1:${api.port}`);
+    } finally {
+      await proxy.close();
+    }
   }, { clientCert: "optional", serverNames: ["kube.test"] });
 });
 
@@ -98,5 +110,15 @@ Deno.test("runtime smoke: Node (node:https, bundled with bun build) against the 
     assert.equal(build.code, 0, new TextDecoder().decode(build.stderr));
     const kubeconfig = await api.kubeconfig({ auth: "cert-data" });
     checkSteps(await runSmoke(api, "node", [bundle, kubeconfig, "smoke"]), "node");
+    // insecure-skip-tls-verify through an HTTP CONNECT proxy (the CONNECT tunnel of node:https).
+    const proxy = await startConnectProxy();
+    try {
+      api.remove({ group: "apps", kind: "Deployment" }, "smoke", "added-later");
+      const viaProxy = await api.kubeconfig({ ca: "insecure", proxyUrl: proxy.url });
+      checkSteps(await runSmoke(api, "node", [bundle, viaProxy, "smoke"]), "node");
+      assert.ok(proxy.connects.length >= 1, "the proxy was used");
+    } finally {
+      await proxy.close();
+    }
   });
 });
