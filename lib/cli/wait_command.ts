@@ -209,13 +209,23 @@ async function pollUntilDone(
       signal: deps.interrupt?.reason === "SIGTERM" ? "SIGTERM" : "SIGINT",
     };
   }
-  const code = exitCodeFor(outcome, collector.latestObservation().resourceStatuses, deps);
+  const statuses = collector.latestObservation().resourceStatuses;
+  // A wait that ran out of time while the cluster could not be reached says so (exit 4): the
+  // resources may well be ready, nobody could tell.
+  const unreachable = outcome.kind === "timeout"
+    ? statuses.map(findUnreachable).find((e) => e !== undefined)
+    : undefined;
+  const code = unreachable && !statuses.some((s) => s.status === "Failed")
+    ? ExitCode.Cluster
+    : exitCodeFor(outcome, statuses, deps);
   reporter.finish(outcome, collector, code);
   // Exit code 4 gets one clear line on stderr whatever the output mode, as at setup.
   if (outcome.kind === "refused") {
     deps.err(`error: the cluster at ${conn.server} refused us: ${outcome.error.message}`);
   } else if (outcome.kind === "error") {
     deps.err(`error: ${outcome.error.message}`);
+  } else if (code === ExitCode.Cluster && unreachable) {
+    deps.err(`error: timed out: ${unreachable.message}`);
   }
   return code;
 }
@@ -281,6 +291,16 @@ function findRefusal(status: ResourceStatus): Error | undefined {
   if (status.error && isRefusal(status.error)) return status.error;
   for (const child of status.generatedResources) {
     const found = findRefusal(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The latest "cannot reach the API server" error of the resource or any child. */
+function findUnreachable(status: ResourceStatus): Error | undefined {
+  if (status.error && isUnreachable(status.error)) return status.error;
+  for (const child of status.generatedResources) {
+    const found = findUnreachable(child);
     if (found) return found;
   }
   return undefined;
