@@ -274,3 +274,19 @@ for (const reader of ["caching", "direct", "watch"]) {
     assert.equal(r.lines.length, 3, explain(r));
   });
 }
+
+Deno.test("$KUBECONFIG is used without --kubeconfig; --kubeconfig wins over it", opts, async () => {
+  await using c = await startCluster();
+  putDeploymentTree(c.api, "web", "ready");
+  const env = { KUBECONFIG: c.kubeconfig, HOME: "/nonexistent" };
+  const fromEnv = await runCli(["status", "deploy/web"], { env });
+  assert.equal(fromEnv.code, 0, explain(fromEnv));
+  const broken = await runCli(["status", "deploy/web"], {
+    env: { KUBECONFIG: "/nonexistent/config", HOME: "/nonexistent" },
+  });
+  assert.equal(broken.code, 3, explain(broken));
+  const flagWins = await runCli(["status", "deploy/web", "--kubeconfig", c.kubeconfig], {
+    env: { KUBECONFIG: "/nonexistent/config", HOME: "/nonexistent" },
+  });
+  assert.equal(flagWins.code, 0, explain(flagWins));
+});
