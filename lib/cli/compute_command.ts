@@ -63,7 +63,8 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
       json: {
         ...id,
         status: result.status,
-        message: result.message,
+        // As in the other JSON outputs, the message says why when there is an error.
+        message: error ?? result.message,
         conditions: result.conditions,
         ...(error ? { error } : {}),
         file,
