@@ -51,7 +51,7 @@ export interface ErrorContext {
  * with `instanceof` or by `code` / `reason`.
  */
 export class ApiError extends KstatusError {
-  // Explicit, because minifiers rename classes and callers match on `name`.
+  /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "ApiError";
   /** HTTP status code. */
   code: number;
@@ -64,6 +64,8 @@ export class ApiError extends KstatusError {
   /** Seconds the server asked us to wait (429, some 503), when it said. */
   retryAfterSeconds?: number;
   /**
+   * Builds an API error; usually {@linkcode apiErrorFromStatus} does.
+   *
    * @param message human-readable, usually the Status message
    * @param init code, reason, verb and the resource concerned
    */
@@ -89,46 +91,57 @@ export class ApiError extends KstatusError {
 
 /** 400: the request was malformed (a bad selector, a mismatched namespace). */
 export class BadRequestError extends ApiError {
+  /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "BadRequestError";
 }
 /** 401: the credentials were missing, wrong or expired. */
 export class UnauthorizedError extends ApiError {
+  /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "UnauthorizedError";
 }
 /** 403: authenticated, but not allowed. */
 export class ForbiddenError extends ApiError {
+  /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "ForbiddenError";
 }
 /** 404: the object, or its resource, does not exist. */
 export class NotFoundError extends ApiError {
+  /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "NotFoundError";
 }
 /** 405: the verb is not supported on this resource. */
 export class MethodNotAllowedError extends ApiError {
+  /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "MethodNotAllowedError";
 }
 /** 409: the object already exists, or was modified since it was read. */
 export class ConflictError extends ApiError {
+  /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "ConflictError";
 }
 /** 410: a resourceVersion or continue token is too old (`Expired` or `Gone`); relist. */
 export class GoneError extends ApiError {
+  /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "GoneError";
 }
 /** 415: the content type of a patch is not supported. */
 export class UnsupportedMediaTypeError extends ApiError {
+  /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "UnsupportedMediaTypeError";
 }
 /** 422: the object is invalid. */
 export class InvalidError extends ApiError {
+  /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "InvalidError";
 }
 /** 429: the server is throttling us. */
 export class TooManyRequestsError extends ApiError {
+  /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "TooManyRequestsError";
 }
 /** 5xx: the server failed (internal error, unavailable, timeout). */
 export class ServerError extends ApiError {
+  /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "ServerError";
 }
 
@@ -224,6 +237,7 @@ export type ConnectionFailure = "refused" | "dns" | "tls" | "reset" | "timeout" 
  * message names the server and the reason in one line.
  */
 export class ConnectionError extends KstatusError {
+  /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "ConnectionError";
   /** The server URL we tried. */
   server: string;
@@ -232,6 +246,8 @@ export class ConnectionError extends KstatusError {
   /** The runtime's own description, without the category. */
   detail: string;
   /**
+   * Creates the error.
+   *
    * @param server the server URL
    * @param failure category of the failure
    * @param detail what the runtime said
@@ -267,10 +283,15 @@ const FAILURE_TEXT: Record<ConnectionFailure, string> = {
 
 /** A kind is not served by the cluster (a CRD that is not installed). Name `NoMatchError`. */
 export class NoMatchError extends KstatusError {
+  /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "NoMatchError";
   /** The kind that has no mapping. */
   groupKind: GroupKind;
-  /** @param gk the kind that has no mapping */
+  /**
+   * Creates the error.
+   *
+   * @param gk the kind that has no mapping
+   */
   constructor(gk: GroupKind) {
     super(`no matches for kind "${gk.kind}" in group "${gk.group}"`);
     this.groupKind = { group: gk.group, kind: gk.kind };
@@ -279,10 +300,15 @@ export class NoMatchError extends KstatusError {
 
 /** What a user typed (`deploy`, `foos.example.com`) names no resource type the server has. */
 export class UnknownResourceTypeError extends KstatusError {
+  /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "UnknownResourceTypeError";
   /** What the user typed. */
   input: string;
-  /** @param input what the user typed */
+  /**
+   * Creates the error.
+   *
+   * @param input what the user typed
+   */
   constructor(input: string) {
     super(`the server doesn't have a resource type "${input}"`);
     this.input = input;
@@ -291,10 +317,13 @@ export class UnknownResourceTypeError extends KstatusError {
 
 /** A kubeconfig or in-cluster configuration is missing, unreadable or incomplete. */
 export class ConfigError extends KstatusError {
+  /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "ConfigError";
   /** The file the problem is in, when there is one. */
   file?: string;
   /**
+   * Creates the error.
+   *
    * @param message what is wrong (the file is prefixed when given)
    * @param options the `file` and `cause`
    */
@@ -308,10 +337,13 @@ export class ConfigError extends KstatusError {
 
 /** An exec credential plugin failed or returned something unusable. */
 export class ExecPluginError extends KstatusError {
+  /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "ExecPluginError";
   /** The plugin's command. */
   command: string;
   /**
+   * Creates the error.
+   *
    * @param command the plugin's command
    * @param message what went wrong (never the plugin's output: it holds secrets)
    * @param options `cause`

@@ -22,6 +22,8 @@
  * @module
  */
 
+export type { GroupKind, KubeObject, ObjectIdentifier } from "../types.ts";
+export { KstatusError } from "../errors.ts";
 export {
   type AuthConfig,
   type ClientConfig,
@@ -46,8 +48,19 @@ export type {
   WatchEventType,
   WatchOptions,
 } from "./types.ts";
-export { createRestMapper, findKind, resolveText, type RestMapper } from "./mapper.ts";
-export { discover, type DiscoveredResource, type DiscoveryResult } from "./discovery.ts";
+export {
+  createRestMapper,
+  findKind,
+  resolveText,
+  type RestMapper,
+  type RestMapperOptions,
+} from "./mapper.ts";
+export {
+  discover,
+  type DiscoveredResource,
+  type DiscoveryGet,
+  type DiscoveryResult,
+} from "./discovery.ts";
 export { createRequestCounter, type RequestCounter, requestKey } from "./requests.ts";
 export { type RetryOptions, sleep, type SleepFn } from "./retry.ts";
 export {
@@ -59,6 +72,7 @@ export {
   ConflictError,
   ConnectionError,
   type ConnectionFailure,
+  type ErrorContext,
   ExecPluginError,
   ForbiddenError,
   GoneError,
@@ -72,5 +86,11 @@ export {
   UnknownResourceTypeError,
   UnsupportedMediaTypeError,
 } from "./errors.ts";
-export type { RuntimeName, Transport, TransportOptions } from "./transport.ts";
+export type {
+  RuntimeName,
+  Transport,
+  TransportOptions,
+  TransportRequest,
+  TransportResponse,
+} from "./transport.ts";
 export { createTransport, detectRuntime, selectTransport } from "./transport_select.ts";

@@ -23,7 +23,7 @@ export interface RetryOptions {
 export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** The default {@linkcode SleepFn}: a timer that is cleared on abort. */
-export const sleep: SleepFn = (ms, signal) => {
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
@@ -39,7 +39,7 @@ export const sleep: SleepFn = (ms, signal) => {
     }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
-};
+}
 
 /** Retry options with every default filled in. */
 export type ResolvedRetryOptions = Required<RetryOptions>;

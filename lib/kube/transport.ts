@@ -76,6 +76,8 @@ export class TransportError extends Error {
   /** True when the response had started (a body read failed). */
   dropped: boolean;
   /**
+   * Creates the error.
+   *
    * @param failure category
    * @param detail the runtime's description
    * @param options `cause`, and `dropped` when the response had started
