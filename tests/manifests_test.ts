@@ -11,6 +11,9 @@ import { fileURLToPath } from "node:url";
 import { InputError } from "../lib/errors.ts";
 import { loadManifests, type ManifestObject, parseManifests } from "../lib/manifests.ts";
 
+// Deno 2.9 leaves the ops and resources sanitizers off unless asked.
+const opts = { sanitizeOps: true, sanitizeResources: true };
+
 const FIXTURES = fileURLToPath(new URL("./fixtures/manifests/", import.meta.url));
 const fixture = (name: string) => join(FIXTURES, name);
 
@@ -57,38 +60,42 @@ async function assertInputError(
 
 const CM = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 
-Deno.test("YAML stream: empty documents and comments yield nothing, lines point at each object", () => {
-  const text = [
-    "# leading comment", //                 1
-    "---", //                               2
-    "---", //                               3  empty document
-    "# a document with only a comment", //  4
-    "---", //                               5
-    "", //                                  6
-    "apiVersion: v1 # inline comment", //   7  object one
-    "kind: ConfigMap",
-    "metadata:",
-    "  name: one",
-    "---", //                              11
-    "# comment before the object", //      12
-    "", //                                 13
-    "apiVersion: v1", //                   14 object two
-    "kind: Secret",
-    "metadata: {name: two}",
-    "---", //                              17
-    "...", //                              18 document end marker
-    "--- {apiVersion: v1, kind: Service, metadata: {name: three}}", // 19
-    "---", //                              20 trailing empty document
-    "",
-  ].join("\n");
-  assert.deepEqual(summary(parseManifests(text, "s.yaml")), [
-    "ConfigMap/one@7",
-    "Secret/two@14",
-    "Service/three@19",
-  ]);
-});
+Deno.test(
+  "YAML stream: empty documents and comments yield nothing, lines point at each object",
+  opts,
+  () => {
+    const text = [
+      "# leading comment", //                 1
+      "---", //                               2
+      "---", //                               3  empty document
+      "# a document with only a comment", //  4
+      "---", //                               5
+      "", //                                  6
+      "apiVersion: v1 # inline comment", //   7  object one
+      "kind: ConfigMap",
+      "metadata:",
+      "  name: one",
+      "---", //                              11
+      "# comment before the object", //      12
+      "", //                                 13
+      "apiVersion: v1", //                   14 object two
+      "kind: Secret",
+      "metadata: {name: two}",
+      "---", //                              17
+      "...", //                              18 document end marker
+      "--- {apiVersion: v1, kind: Service, metadata: {name: three}}", // 19
+      "---", //                              20 trailing empty document
+      "",
+    ].join("\n");
+    assert.deepEqual(summary(parseManifests(text, "s.yaml")), [
+      "ConfigMap/one@7",
+      "Secret/two@14",
+      "Service/three@19",
+    ]);
+  },
+);
 
-Deno.test("YAML stream: nothing but separators, comments or nulls is no objects", () => {
+Deno.test("YAML stream: nothing but separators, comments or nulls is no objects", opts, () => {
   for (
     const text of [
       "",
@@ -104,25 +111,33 @@ Deno.test("YAML stream: nothing but separators, comments or nulls is no objects"
   }
 });
 
-Deno.test("YAML stream: CRLF line endings and a byte order mark keep line numbers right", () => {
-  const text = "\uFEFF" + CM("a").replaceAll("\n", "\r\n") + "---\r\n\r\n" +
-    CM("b").replaceAll("\n", "\r\n");
-  assert.deepEqual(summary(parseManifests(text, "w.yaml")), ["ConfigMap/a@1", "ConfigMap/b@7"]);
-});
+Deno.test(
+  "YAML stream: CRLF line endings and a byte order mark keep line numbers right",
+  opts,
+  () => {
+    const text = "\uFEFF" + CM("a").replaceAll("\n", "\r\n") + "---\r\n\r\n" +
+      CM("b").replaceAll("\n", "\r\n");
+    assert.deepEqual(summary(parseManifests(text, "w.yaml")), ["ConfigMap/a@1", "ConfigMap/b@7"]);
+  },
+);
 
-Deno.test("YAML values stay JSON-like: timestamps and yes/no are strings, no prototype pollution", () => {
-  const [{ object }] = parseManifests(
-    CM("a") + "  creationTimestamp: 2024-01-02T03:04:05Z\ndata:\n  flag: yes\n  n: 010\n" +
-      "__proto__: {polluted: true}\n",
-    "v.yaml",
-  );
-  const meta = object.metadata as Record<string, unknown>;
-  assert.equal(meta.creationTimestamp, "2024-01-02T03:04:05Z");
-  assert.deepEqual(object.data, { flag: "yes", n: 10 });
-  assert.equal(({} as Record<string, unknown>).polluted, undefined);
-});
+Deno.test(
+  "YAML values stay JSON-like: timestamps and yes/no are strings, no prototype pollution",
+  opts,
+  () => {
+    const [{ object }] = parseManifests(
+      CM("a") + "  creationTimestamp: 2024-01-02T03:04:05Z\ndata:\n  flag: yes\n  n: 010\n" +
+        "__proto__: {polluted: true}\n",
+      "v.yaml",
+    );
+    const meta = object.metadata as Record<string, unknown>;
+    assert.equal(meta.creationTimestamp, "2024-01-02T03:04:05Z");
+    assert.deepEqual(object.data, { flag: "yes", n: 10 });
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  },
+);
 
-Deno.test("files: multi-document YAML with comments, JSON object, JSON List", async () => {
+Deno.test("files: multi-document YAML with comments, JSON object, JSON List", opts, async () => {
   const objs = await loadManifests([
     fixture("multi.yaml"),
     fixture("object.json"),
@@ -150,80 +165,92 @@ Deno.test("files: multi-document YAML with comments, JSON object, JSON List", as
   });
 });
 
-Deno.test("kind: List (kubectl get -o yaml): items in order, each at its own line", async () => {
-  const objs = await loadManifests([fixture("kubectl-list.yaml")]);
-  assert.deepEqual(summary(objs), ["ConfigMap/one@3", "Secret/two@8", "Service/three@13"]);
-  assert.ok(objs.every((o) => o.object.kind !== "List"));
-});
+Deno.test(
+  "kind: List (kubectl get -o yaml): items in order, each at its own line",
+  opts,
+  async () => {
+    const objs = await loadManifests([fixture("kubectl-list.yaml")]);
+    assert.deepEqual(summary(objs), ["ConfigMap/one@3", "Secret/two@8", "Service/three@13"]);
+    assert.ok(objs.every((o) => o.object.kind !== "List"));
+  },
+);
 
-Deno.test("typed lists (DeploymentList): items in order at their own lines; empty lists", () => {
-  const text = [
-    "apiVersion: apps/v1", // 1
-    "kind: DeploymentList",
-    "metadata: {resourceVersion: '5'}",
-    "items:",
-    "- apiVersion: apps/v1", // 5
-    "  kind: Deployment",
-    "  metadata: {name: z}",
-    "- apiVersion: apps/v1", // 8
-    "  kind: Deployment",
-    "  metadata: {name: a}",
-    "---", // 11
-    "apiVersion: v1",
-    "kind: PodList",
-    "items: []",
-    "---",
-    '{"apiVersion": "v1", "kind": "List", "items": [',
-    '  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}]}', // 17
-  ].join("\n");
-  assert.deepEqual(summary(parseManifests(text, "l.yaml")), [
-    "Deployment/z@5",
-    "Deployment/a@8",
-    "Pod/p@17",
-  ]);
-});
+Deno.test(
+  "typed lists (DeploymentList): items in order at their own lines; empty lists",
+  opts,
+  () => {
+    const text = [
+      "apiVersion: apps/v1", // 1
+      "kind: DeploymentList",
+      "metadata: {resourceVersion: '5'}",
+      "items:",
+      "- apiVersion: apps/v1", // 5
+      "  kind: Deployment",
+      "  metadata: {name: z}",
+      "- apiVersion: apps/v1", // 8
+      "  kind: Deployment",
+      "  metadata: {name: a}",
+      "---", // 11
+      "apiVersion: v1",
+      "kind: PodList",
+      "items: []",
+      "---",
+      '{"apiVersion": "v1", "kind": "List", "items": [',
+      '  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}]}', // 17
+    ].join("\n");
+    assert.deepEqual(summary(parseManifests(text, "l.yaml")), [
+      "Deployment/z@5",
+      "Deployment/a@8",
+      "Pod/p@17",
+    ]);
+  },
+);
 
-Deno.test("typed lists from the API (DeploymentList): items without apiVersion and kind get them", async () => {
-  // The API server leaves them out of a typed list's items; kubectl fills them in from the list.
-  const objs = await loadManifests([fixture("deployment-list.json")]);
-  assert.deepEqual(summary(objs), ["Deployment/web@6", "Deployment/api@21"]);
-  for (const { object } of objs) {
-    assert.equal(object.apiVersion, "apps/v1");
-    assert.equal(object.kind, "Deployment");
-  }
-  assert.deepEqual(Object.keys(objs[0].object), [
-    "apiVersion",
-    "kind",
-    "metadata",
-    "spec",
-    "status",
-  ]);
+Deno.test(
+  "typed lists from the API (DeploymentList): items without apiVersion and kind get them",
+  opts,
+  async () => {
+    // The API server leaves them out of a typed list's items; kubectl fills them in from the list.
+    const objs = await loadManifests([fixture("deployment-list.json")]);
+    assert.deepEqual(summary(objs), ["Deployment/web@6", "Deployment/api@21"]);
+    for (const { object } of objs) {
+      assert.equal(object.apiVersion, "apps/v1");
+      assert.equal(object.kind, "Deployment");
+    }
+    assert.deepEqual(Object.keys(objs[0].object), [
+      "apiVersion",
+      "kind",
+      "metadata",
+      "spec",
+      "status",
+    ]);
 
-  // Only when both are missing: an item with its own kind keeps it, half an identity is an error.
-  const text = (item: string) => `apiVersion: apps/v1\nkind: DeploymentList\nitems:\n- ${item}\n`;
-  assert.deepEqual(
-    parseManifests(text("{apiVersion: v1, kind: ConfigMap, metadata: {name: c}}"), "t.yaml")
-      .map((o) => [o.object.apiVersion, o.object.kind]),
-    [["v1", "ConfigMap"]],
-  );
-  await assertInputError(() => parseManifests(text("{kind: Deployment}"), "t.yaml"), {
-    message: "t.yaml:4: object has no apiVersion",
-    file: "t.yaml",
-    line: 4,
-  });
-  await assertInputError(() => parseManifests(text("{apiVersion: apps/v1}"), "t.yaml"), {
-    message: "t.yaml:4: object has no kind",
-    file: "t.yaml",
-    line: 4,
-  });
-  // A plain `List` says nothing about its items' kind.
-  await assertInputError(
-    () => parseManifests("apiVersion: v1\nkind: List\nitems:\n- metadata: {name: x}\n", "t.yaml"),
-    { message: "t.yaml:4: object has no apiVersion", file: "t.yaml", line: 4 },
-  );
-});
+    // Only when both are missing: an item with its own kind keeps it, half an identity is an error.
+    const text = (item: string) => `apiVersion: apps/v1\nkind: DeploymentList\nitems:\n- ${item}\n`;
+    assert.deepEqual(
+      parseManifests(text("{apiVersion: v1, kind: ConfigMap, metadata: {name: c}}"), "t.yaml")
+        .map((o) => [o.object.apiVersion, o.object.kind]),
+      [["v1", "ConfigMap"]],
+    );
+    await assertInputError(() => parseManifests(text("{kind: Deployment}"), "t.yaml"), {
+      message: "t.yaml:4: object has no apiVersion",
+      file: "t.yaml",
+      line: 4,
+    });
+    await assertInputError(() => parseManifests(text("{apiVersion: apps/v1}"), "t.yaml"), {
+      message: "t.yaml:4: object has no kind",
+      file: "t.yaml",
+      line: 4,
+    });
+    // A plain `List` says nothing about its items' kind.
+    await assertInputError(
+      () => parseManifests("apiVersion: v1\nkind: List\nitems:\n- metadata: {name: x}\n", "t.yaml"),
+      { message: "t.yaml:4: object has no apiVersion", file: "t.yaml", line: 4 },
+    );
+  },
+);
 
-Deno.test("a List inside a List: every item keeps its own line", () => {
+Deno.test("a List inside a List: every item keeps its own line", opts, () => {
   const text = [
     "apiVersion: v1", // 1
     "kind: List",
@@ -248,28 +275,32 @@ Deno.test("a List inside a List: every item keeps its own line", () => {
   ]);
 });
 
-Deno.test("directories: sorted, only .yaml/.yml/.json, subdirectories only when recursive", async () => {
-  const tree = fixture("tree");
-  const flat = await loadManifests([tree]);
-  assert.deepEqual(summary(flat), ["ConfigMap/a@1", "ConfigMap/b@1", "ConfigMap/c@1"]);
-  assert.deepEqual(flat.map((o) => o.file), [
-    join(tree, "a.yml"),
-    join(tree, "b.yaml"),
-    join(tree, "c.json"),
-  ]);
-  assert.deepEqual(flat, await loadManifests([tree], { recursive: false }));
+Deno.test(
+  "directories: sorted, only .yaml/.yml/.json, subdirectories only when recursive",
+  opts,
+  async () => {
+    const tree = fixture("tree");
+    const flat = await loadManifests([tree]);
+    assert.deepEqual(summary(flat), ["ConfigMap/a@1", "ConfigMap/b@1", "ConfigMap/c@1"]);
+    assert.deepEqual(flat.map((o) => o.file), [
+      join(tree, "a.yml"),
+      join(tree, "b.yaml"),
+      join(tree, "c.json"),
+    ]);
+    assert.deepEqual(flat, await loadManifests([tree], { recursive: false }));
 
-  const deep = await loadManifests([tree], { recursive: true });
-  assert.deepEqual(deep.map((o) => o.file), [
-    join(tree, "a.yml"),
-    join(tree, "b.yaml"),
-    join(tree, "c.json"),
-    join(tree, "sub", "d.yaml"),
-    join(tree, "sub", "deeper", "e.yaml"),
-  ]);
-});
+    const deep = await loadManifests([tree], { recursive: true });
+    assert.deepEqual(deep.map((o) => o.file), [
+      join(tree, "a.yml"),
+      join(tree, "b.yaml"),
+      join(tree, "c.json"),
+      join(tree, "sub", "d.yaml"),
+      join(tree, "sub", "deeper", "e.yaml"),
+    ]);
+  },
+);
 
-Deno.test("directories: empty, or holding only other files, give no objects", async () => {
+Deno.test("directories: empty, or holding only other files, give no objects", opts, async () => {
   await withTempDir(async (dir) => {
     assert.deepEqual(await loadManifests([dir]), []);
     await writeFile(join(dir, "notes.txt"), "hello\n");
@@ -279,7 +310,7 @@ Deno.test("directories: empty, or holding only other files, give no objects", as
   });
 });
 
-Deno.test("a file named explicitly is read whatever its extension", async () => {
+Deno.test("a file named explicitly is read whatever its extension", opts, async () => {
   await withTempDir(async (dir) => {
     const file = join(dir, "manifest.txt");
     await writeFile(file, CM("txt"));
@@ -287,7 +318,7 @@ Deno.test("a file named explicitly is read whatever its extension", async () => 
   });
 });
 
-Deno.test("paths are read in the order given, stdin (-) included", async () => {
+Deno.test("paths are read in the order given, stdin (-) included", opts, async () => {
   let reads = 0;
   const objs = await loadManifests([fixture("object.json"), "-", fixture("tree")], {
     readStdin: () => {
@@ -307,7 +338,7 @@ Deno.test("paths are read in the order given, stdin (-) included", async () => {
   assert.deepEqual(objs.slice(1, 3).map((o) => o.file), ["-", "-"]);
 });
 
-Deno.test("error: stdin (-) given twice, before anything is read", async () => {
+Deno.test("error: stdin (-) given twice, before anything is read", opts, async () => {
   let reads = 0;
   const readStdin = () => {
     reads++;
@@ -319,14 +350,14 @@ Deno.test("error: stdin (-) given twice, before anything is read", async () => {
   assert.equal(reads, 0);
 });
 
-Deno.test("stdin errors name '-' as the file", async () => {
+Deno.test("stdin errors name '-' as the file", opts, async () => {
   await assertInputError(
     () => loadManifests(["-"], { readStdin: () => Promise.resolve(CM("a") + "---\n- a list\n") }),
     { message: "-:6: expected a Kubernetes object (a mapping), got a list", file: "-", line: 6 },
   );
 });
 
-Deno.test("error: missing file or directory", async () => {
+Deno.test("error: missing file or directory", opts, async () => {
   await withTempDir(async (dir) => {
     const missing = join(dir, "nope.yaml");
     await assertInputError(() => loadManifests([missing]), {
@@ -341,7 +372,7 @@ Deno.test("error: missing file or directory", async () => {
   });
 });
 
-Deno.test("error: a path under a regular file (not a directory)", async () => {
+Deno.test("error: a path under a regular file (not a directory)", opts, async () => {
   await withTempDir(async (dir) => {
     const file = join(dir, "plain.yaml");
     await writeFile(file, CM("a"));
@@ -364,6 +395,7 @@ if (isRoot) {
 
 Deno.test({
   name: "error: a directory without read permission",
+  ...opts,
   ignore: isRoot,
   fn: () =>
     withTempDir(async (dir) => {
@@ -384,6 +416,7 @@ Deno.test({
 
 Deno.test({
   name: "error: a file without read permission",
+  ...opts,
   ignore: isRoot,
   fn: () =>
     withTempDir(async (dir) => {
@@ -397,7 +430,7 @@ Deno.test({
     }),
 });
 
-Deno.test("error: a broken file inside a directory names that file", async () => {
+Deno.test("error: a broken file inside a directory names that file", opts, async () => {
   await withTempDir(async (dir) => {
     await writeFile(join(dir, "a.yaml"), CM("a"));
     await writeFile(join(dir, "b.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: b\n");
@@ -410,7 +443,7 @@ Deno.test("error: a broken file inside a directory names that file", async () =>
   });
 });
 
-Deno.test("error: malformed YAML and JSON report the line of the problem", async () => {
+Deno.test("error: malformed YAML and JSON report the line of the problem", opts, async () => {
   const cases: Array<[string, string, number, string]> = [
     [
       "tab indentation",
@@ -448,7 +481,7 @@ Deno.test("error: malformed YAML and JSON report the line of the problem", async
   }
 });
 
-Deno.test("error: an alias without an anchor before it, at the alias's line", async () => {
+Deno.test("error: an alias without an anchor before it, at the alias's line", opts, async () => {
   await assertInputError(
     () => parseManifests(CM("a") + "  labels: &l {a: b}\ndata: *nowhere\n", "al.yaml"),
     {
@@ -470,7 +503,7 @@ Deno.test("error: an alias without an anchor before it, at the alias's line", as
   );
 });
 
-Deno.test("error: duplicate keys, at the line of the second one", async () => {
+Deno.test("error: duplicate keys, at the line of the second one", opts, async () => {
   await assertInputError(
     () => parseManifests(CM("a") + "  labels:\n    app: x\n    app: y\n", "dup.yaml"),
     { message: "dup.yaml:7: malformed YAML: Map keys must be unique", file: "dup.yaml", line: 7 },
@@ -481,7 +514,7 @@ Deno.test("error: duplicate keys, at the line of the second one", async () => {
   );
 });
 
-Deno.test("error: a document that is not a mapping", async () => {
+Deno.test("error: a document that is not a mapping", opts, async () => {
   const cases: Array<[string, number, string]> = [
     ["just a string\n", 1, "a string"],
     [CM("a") + "---\n\n42\n", 7, "a number"],
@@ -498,7 +531,7 @@ Deno.test("error: a document that is not a mapping", async () => {
   }
 });
 
-Deno.test("error: missing or empty apiVersion or kind", async () => {
+Deno.test("error: missing or empty apiVersion or kind", opts, async () => {
   const cases: Array<[string, number, string]> = [
     ["kind: ConfigMap\nmetadata: {name: a}\n", 1, "object has no apiVersion"],
     [
@@ -519,7 +552,7 @@ Deno.test("error: missing or empty apiVersion or kind", async () => {
   }
 });
 
-Deno.test("error: a List whose items is not a list, or holds a bad item", async () => {
+Deno.test("error: a List whose items is not a list, or holds a bad item", opts, async () => {
   const list = (items: string) => `# a list\napiVersion: v1\nkind: List\nitems:${items}\n`;
   const cases: Array<[string, number, string]> = [
     [list(" {}"), 2, "List: items is not a list"],
@@ -550,7 +583,7 @@ Deno.test("error: a List whose items is not a list, or holds a bad item", async 
   }
 });
 
-Deno.test("YAML aliases: a few are fine, an expansion bomb is refused quickly", async () => {
+Deno.test("YAML aliases: a few are fine, an expansion bomb is refused quickly", opts, async () => {
   const fine = CM("a") + "  labels: &l {app: x}\n  annotations: *l\n";
   assert.deepEqual(parseManifests(fine, "ok.yaml")[0].object.metadata, {
     name: "a",
