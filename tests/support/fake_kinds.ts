@@ -1,7 +1,8 @@
 /**
  * The resource types the fake API server serves out of the box: the
  * built-in kinds kstatus cares about, with the real plural names, short
- * names, categories and scopes of a current Kubernetes release.
+ * names, categories and scopes of a current Kubernetes release (checked
+ * against kube-apiserver v1.37 discovery).
  *
  * @module
  */
@@ -144,6 +145,7 @@ export const BUILTIN_KINDS: readonly FakeKind[] = [
     kind: "CustomResourceDefinition",
     plural: "customresourcedefinitions",
     shortNames: ["crd", "crds"],
+    categories: ["api-extensions"],
     namespaced: cluster,
   },
   {
