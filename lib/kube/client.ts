@@ -253,8 +253,15 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
     return signal ? AbortSignal.any([signal, lifetime.signal]) : lifetime.signal;
   }
 
-  /** Sends a request with retries; resolves to a 2xx response, else throws a typed error. */
-  async function send(spec: RequestSpec): Promise<TransportResponse> {
+  /**
+   * Sends a request with retries and resolves to a 2xx response, else throws
+   * a typed error. Unless `stream` is set, the body is read inside the retry
+   * loop, so a connection dropped mid-body is retried like any other reset.
+   */
+  async function send(
+    spec: RequestSpec,
+    stream = false,
+  ): Promise<{ res: TransportResponse; text: string }> {
     const signal = linked(spec.signal);
     const counted = spec.ctx.mapping;
     let authRetried = false;
@@ -274,6 +281,7 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
       }
       requests.add(spec.verb, counted);
       let res: TransportResponse;
+      let text = "";
       try {
         res = await transport.request({
           method: spec.method,
@@ -282,6 +290,10 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
           body,
           signal,
         });
+        const ok = res.status >= 200 && res.status < 300;
+        if (ok && stream) return { res, text };
+        text = await res.text();
+        if (ok) return { res, text };
       } catch (e) {
         if (signal.aborted) throw signal.reason;
         const te = toTransportError(e);
@@ -294,19 +306,12 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
         }
         throw connectionError(te, spec.ctx);
       }
-      if (res.status >= 200 && res.status < 300) return res;
 
-      let text = "";
-      try {
-        text = await res.text();
-      } catch {
-        if (signal.aborted) throw signal.reason;
-      }
       let parsed: unknown = undefined;
       try {
         parsed = JSON.parse(text);
       } catch {
-        parsed = undefined;
+        parsed = text.split("\n")[0].slice(0, 200) || undefined;
       }
       if (res.status === 401 && !authRetried && credentials.invalidate(creds.generation)) {
         // Fresh credentials (a re-read token file, a re-run exec plugin) may be accepted.
@@ -326,53 +331,32 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
     }
   }
 
-  async function sendJson(spec: RequestSpec): Promise<KubeObject> {
-    const res = await send(spec);
-    const text = await readBody(res, spec);
+  /** Parses a response body, with an error naming the server when it is not JSON. */
+  function parseJson(text: string, what: string): unknown {
     try {
-      return JSON.parse(text) as KubeObject;
+      return JSON.parse(text);
     } catch (e) {
-      throw new KstatusError(
-        `the API server at ${config.server} sent a response that is not JSON to ${spec.verb}`,
-        { cause: e },
-      );
+      throw new KstatusError(`the API server at ${config.server} sent ${what} that is not JSON`, {
+        cause: e,
+      });
     }
   }
 
-  async function readBody(res: TransportResponse, spec: RequestSpec): Promise<string> {
-    try {
-      return await res.text();
-    } catch (e) {
-      if (spec.signal?.aborted || lifetime.signal.aborted) {
-        throw (spec.signal?.aborted ? spec.signal.reason : lifetime.signal.reason);
-      }
-      throw connectionError(toTransportError(e, true), spec.ctx);
-    }
+  async function sendJson(spec: RequestSpec): Promise<KubeObject> {
+    const { text } = await send(spec);
+    return parseJson(text, `a ${spec.verb} response`) as KubeObject;
   }
 
   const discoveryGet: DiscoveryGet = async (path, accept, signal) => {
-    const spec: RequestSpec = {
+    const { res, text } = await send({
       verb: "discovery",
       method: "GET",
       path,
       accept,
       ctx: { verb: "discovery" },
       signal,
-    };
-    const res = await send(spec);
-    const text = await readBody(res, spec);
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (e) {
-      throw new KstatusError(
-        `the API server at ${config.server} sent discovery that is not JSON (${path})`,
-        {
-          cause: e,
-        },
-      );
-    }
-    return { contentType: res.header("content-type") ?? "", body };
+    });
+    return { contentType: res.header("content-type") ?? "", body: parseJson(text, `${path}`) };
   };
 
   const mapper = createRestMapper(discoveryGet, { signal: lifetime.signal });
@@ -415,7 +399,8 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
     const ctx = ctxOf("watch", m, namespace);
     let res: TransportResponse | undefined;
     try {
-      res = await send({
+      // Not a parenthesised destructuring assignment: Bun 1.4's parser rejects that form here.
+      const sent = await send({
         verb: "watch",
         method: "GET",
         path: path(m, namespace),
@@ -431,7 +416,8 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
         },
         ctx,
         signal: ac.signal,
-      });
+      }, true);
+      res = sent.res;
       const apiVersion = apiVersionOf(m);
       try {
         for await (const line of lines(res.body)) {
