@@ -17,7 +17,7 @@ import {
   LineCounter,
   parseAllDocuments,
   visit,
-} from "yaml";
+} from "./deps/yaml.ts";
 import { InputError } from "./errors.ts";
 import { isObject } from "./fields.ts";
 import type { KubeObject } from "./types.ts";

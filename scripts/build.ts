@@ -19,7 +19,14 @@ const { values } = parseArgs({
 
 checkDependencyPins();
 await run("bun", ["install", "--frozen-lockfile", "--silent"]);
-const args = ["build", "--compile", "--minify", "--sourcemap=none", "main.ts"];
+const args = [
+  "build",
+  "--tsconfig-override=bun.tsconfig.json",
+  "--compile",
+  "--minify",
+  "--sourcemap=none",
+  "main.ts",
+];
 if (values.target) args.push(`--target=${values.target}`);
 args.push("--outfile", values.outfile!);
 await run("bun", args);

@@ -4,7 +4,6 @@
  * @module
  */
 
-import denoJson from "../deno.json" with { type: "json" };
 import packageJson from "../package.json" with { type: "json" };
 
 /** Runs a command, inheriting stdio; throws when it fails. */
@@ -14,22 +13,32 @@ export async function run(cmd: string, args: string[]): Promise<void> {
   if (!status.success) throw new Error(`${cmd} ${args.join(" ")} failed (exit ${status.code})`);
 }
 
+const DEPS_DIR = new URL("../lib/deps/", import.meta.url);
+
 /**
- * Bun reads package.json, Deno reads deno.json: both must pin the same
- * versions or the binary would ship different code than the tests ran.
+ * The npm pins of the source (`npm:name@version` in lib/deps/), which Deno
+ * uses, must equal package.json's, which Bun installs, and bun.tsconfig.json must
+ * map each specifier: otherwise the binary would ship other code than the
+ * tests ran.
  */
 export function checkDependencyPins(): void {
   const deps = packageJson.dependencies as Record<string, string>;
-  const imports = denoJson.imports as Record<string, string>;
+  const tsconfig = JSON.parse(
+    Deno.readTextFileSync(new URL("../bun.tsconfig.json", import.meta.url)),
+  );
+  const paths = tsconfig.compilerOptions?.paths ?? {};
   const problems: string[] = [];
-  for (const spec of Object.values(imports)) {
-    const m = /^npm:(@?[^@]+)@(.+)$/.exec(spec);
-    if (!m) continue;
-    if (deps[m[1]] !== m[2]) {
-      problems.push(`${m[1]}: deno.json has ${m[2]}, package.json has ${deps[m[1]] ?? "nothing"}`);
+  for (const entry of Deno.readDirSync(DEPS_DIR)) {
+    const text = Deno.readTextFileSync(new URL(entry.name, DEPS_DIR));
+    for (const m of text.matchAll(/"npm:(@?[^@"]+)@([^"]+)"/g)) {
+      const [specifier, name, version] = [m[0].slice(1, -1), m[1], m[2]];
+      if (deps[name] !== version) {
+        problems.push(
+          `${name}: lib/deps has ${version}, package.json has ${deps[name] ?? "nothing"}`,
+        );
+      }
+      if (!paths[specifier]) problems.push(`bun.tsconfig.json does not map ${specifier}`);
     }
   }
-  if (problems.length) {
-    throw new Error(`dependency pins differ:\n  ${problems.join("\n  ")}`);
-  }
+  if (problems.length) throw new Error(`dependency pins differ:\n  ${problems.join("\n  ")}`);
 }

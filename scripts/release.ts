@@ -179,11 +179,15 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** Maps the `npm:` specifiers of lib/deps/ to node_modules for Bun. */
+const BUN_TSCONFIG = "--tsconfig-override=bun.tsconfig.json";
+
 async function buildTarget(t: ReleaseTarget, outdir: string): Promise<void> {
   const outfile = `${outdir}/${t.file}`;
   await Deno.remove(outfile).catch(() => {});
   await capture("bun", [
     "build",
+    BUN_TSCONFIG,
     "--compile",
     "--minify",
     "--sourcemap=none",
@@ -200,6 +204,7 @@ async function buildNodeBundle(outdir: string): Promise<void> {
   // Everything inlined, npm dependencies included: Node needs no node_modules for it.
   await capture("bun", [
     "build",
+    BUN_TSCONFIG,
     "--target=node",
     "--format=esm",
     "mod.ts",

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Command, Option } from "commander";
+import { type Command, Option } from "../deps/commander.ts";
 import type { StopCondition } from "../engine/collector.ts";
 import type { Connector, ReaderChoice } from "./connection.ts";
 import { parseDuration } from "./duration.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, Option } from "../deps/commander.ts";
 import { InputError, KstatusError } from "../errors.ts";
 import { runtimeDescription, VERSION } from "../version.ts";
 import { runCompute } from "./compute_command.ts";

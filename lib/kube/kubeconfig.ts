@@ -9,7 +9,7 @@
 
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, sep } from "node:path";
-import { parse } from "yaml";
+import { parse } from "../deps/yaml.ts";
 import { ConfigError } from "./errors.ts";
 
 /** A cluster entry of a kubeconfig (the fields kstatus uses). */

@@ -30,7 +30,10 @@ Deno.test("library on Deno: mod.ts", async () => {
 
 smokeTest("library on Bun: mod.ts", (await onPath("bun")) ? [] : ["needs bun"], async () => {
   await mustRun("bun", ["install", "--frozen-lockfile", "--silent"], { cwd: REPO });
-  assert.equal(await mustRun("bun", [SMOKE, MOD], { cwd: REPO }), EXPECTED);
+  assert.equal(
+    await mustRun("bun", ["--tsconfig-override=bun.tsconfig.json", SMOKE, MOD], { cwd: REPO }),
+    EXPECTED,
+  );
 });
 
 smokeTest("library on Node: the bundle", (await onPath("node")) ? [] : ["needs node"], async () => {

@@ -74,21 +74,48 @@ Deno.test("runtime smoke: Bun (fetch with tls options) against the fake server",
     // The server certificate is valid for kube.test only: tls-server-name must be honoured.
     // Client certificate from files, then a token with the CA as data.
     const certConfig = await api.kubeconfig({ tlsServerName: "kube.test" });
-    checkSteps(await runSmoke(api, "bun", ["run", SMOKE, certConfig, "smoke"]), "bun");
+    checkSteps(
+      await runSmoke(api, "bun", [
+        "run",
+        "--tsconfig-override=bun.tsconfig.json",
+        SMOKE,
+        certConfig,
+        "smoke",
+      ]),
+      "bun",
+    );
     api.remove({ group: "apps", kind: "Deployment" }, "smoke", "added-later");
     const tokenConfig = await api.kubeconfig({
       auth: "token",
       ca: "data",
       tlsServerName: "kube.test",
     });
-    checkSteps(await runSmoke(api, "bun", ["run", SMOKE, tokenConfig, "smoke"]), "bun");
+    checkSteps(
+      await runSmoke(api, "bun", [
+        "run",
+        "--tsconfig-override=bun.tsconfig.json",
+        SMOKE,
+        tokenConfig,
+        "smoke",
+      ]),
+      "bun",
+    );
     assert.ok(api.requests.some((r) => r.authKind === "token"));
     // Through an HTTP CONNECT proxy (Bun's fetch `proxy` option).
     const proxy = await startConnectProxy();
     try {
       api.remove({ group: "apps", kind: "Deployment" }, "smoke", "added-later");
       const viaProxy = await api.kubeconfig({ tlsServerName: "kube.test", proxyUrl: proxy.url });
-      checkSteps(await runSmoke(api, "bun", ["run", SMOKE, viaProxy, "smoke"]), "bun");
+      checkSteps(
+        await runSmoke(api, "bun", [
+          "run",
+          "--tsconfig-override=bun.tsconfig.json",
+          SMOKE,
+          viaProxy,
+          "smoke",
+        ]),
+        "bun",
+      );
       assert.ok(proxy.connects.length >= 1, "the proxy was used");
       assert.equal(proxy.connects[0].target, `127.0.0.1:${api.port}`);
     } finally {
@@ -102,7 +129,14 @@ Deno.test("runtime smoke: Node (node:https, bundled with bun build) against the 
     seed(api);
     const bundle = join(api.dir, "smoke.mjs");
     const build = await new Deno.Command("bun", {
-      args: ["build", SMOKE, "--target=node", "--outfile", bundle],
+      args: [
+        "build",
+        "--tsconfig-override=bun.tsconfig.json",
+        SMOKE,
+        "--target=node",
+        "--outfile",
+        bundle,
+      ],
       cwd: ROOT,
       stdout: "piped",
       stderr: "piped",
