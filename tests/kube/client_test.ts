@@ -371,6 +371,14 @@ Deno.test("client: 429 is retried after Retry-After, 503 and a reset connection 
         assert.deepEqual(api.requests.map((r) => r.status), [0, 200]);
         assert.equal(sleeps.length, 1);
 
+        // A response cut off mid-body is retried too.
+        sleeps.length = 0;
+        api.resetRequests();
+        api.truncateNext({ verb: "get" });
+        assert.equal(nameOf(await client.get(DEPLOYMENTS, "ns", "web")), "web");
+        assert.deepEqual(api.requests.map((r) => r.status), [0, 200]);
+        assert.equal(sleeps.length, 1);
+
         // Bounded: 5 tries in all by default, then the error.
         api.resetRequests();
         api.failNext({ verb: "get" }, { status: 503, times: 10 });

@@ -223,6 +223,11 @@ export interface FakeApiServer {
   ): void;
   /** The next `times` (default 1) matching requests have their connection destroyed. */
   resetNext(matcher: RequestMatcher, opts?: { times?: number }): void;
+  /**
+   * The next `times` (default 1) matching requests get their response
+   * headers and half of the body, then the connection is destroyed.
+   */
+  truncateNext(matcher: RequestMatcher, opts?: { times?: number }): void;
   /** The next `times` (default 1) matching requests wait `ms` before being served. */
   delayNext(matcher: RequestMatcher, ms: number, opts?: { times?: number }): void;
   /** Every request waits this long before being served (0 = none). */
@@ -287,7 +292,7 @@ interface HistoryEvent {
 interface Fault {
   matcher: RequestMatcher;
   times: number;
-  kind: "fail" | "reset" | "delay";
+  kind: "fail" | "reset" | "delay" | "truncate";
   status?: number;
   retryAfter?: number;
   reason?: string;
@@ -424,6 +429,7 @@ export async function startFakeApiServer(
   const faults: Fault[] = [];
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const requests: RequestRecord[] = [];
+  const truncating = new WeakSet<ServerResponse>();
   let kubeconfigCount = 0;
   let closed = false;
 
@@ -617,6 +623,11 @@ export async function startFakeApiServer(
     if (res.destroyed || res.writableEnded) return;
     const text = typeof body === "string" ? body : JSON.stringify(body);
     res.writeHead(code, { "content-type": type, "content-length": Buffer.byteLength(text) });
+    if (truncating.has(res)) {
+      record.status = 0;
+      res.write(text.slice(0, Math.floor(text.length / 2)), () => res.socket?.destroy());
+      return;
+    }
     res.end(text);
   }
 
@@ -770,6 +781,7 @@ export async function startFakeApiServer(
       return;
     }
     if (fault?.kind === "delay" && !(await wait(fault.ms ?? 0, req))) return;
+    if (fault?.kind === "truncate") truncating.add(res);
     if (fault?.kind === "fail") {
       const code = fault.status!;
       const extra: Obj = {};
@@ -1546,6 +1558,9 @@ export async function startFakeApiServer(
     },
     resetNext(matcher, opts = {}) {
       faults.push({ matcher, times: opts.times ?? 1, kind: "reset" });
+    },
+    truncateNext(matcher, opts = {}) {
+      faults.push({ matcher, times: opts.times ?? 1, kind: "truncate" });
     },
     delayNext(matcher, ms, opts = {}) {
       faults.push({ matcher, times: opts.times ?? 1, kind: "delay", ms });
