@@ -4,10 +4,9 @@
  * can come from a checkout, a `node_modules` directory or an earlier cache:
  * modules come over HTTP, npm packages from the npm registry.
  *
- * The sources import npm packages by bare name (`"yaml"`), mapped in
- * `deno.json`; Deno applies no configuration to remote modules, so the import
- * map has to be given: `--import-map=<url>/deno.json`. Plain
- * `deno run -A <url>/main.ts` stops at `Import "yaml" not a dependency`.
+ * The sources import npm packages with full `npm:name@version` specifiers
+ * (lib/deps/), because Deno applies no configuration to remote modules: plain
+ * `deno run -A <url>/main.ts` must work.
  */
 
 import assert from "node:assert/strict";
@@ -60,7 +59,7 @@ async function denoFromNowhere(args: string[], stdin?: string) {
   }
 }
 
-Deno.test("deno run <url>/main.ts --import-map=<url>/deno.json: version, compute, no file reads", async () => {
+Deno.test("deno run <url>/main.ts: version, compute, no file reads", async () => {
   const served = serveRepo();
   try {
     const { url } = served;
@@ -68,7 +67,6 @@ Deno.test("deno run <url>/main.ts --import-map=<url>/deno.json: version, compute
       "run",
       "-A",
       "--no-lock",
-      `--import-map=${url}/deno.json`,
       `${url}/main.ts`,
       "version",
     ]);
@@ -84,7 +82,6 @@ Deno.test("deno run <url>/main.ts --import-map=<url>/deno.json: version, compute
         "--no-prompt",
         "--allow-env",
         "--no-lock",
-        `--import-map=${url}/deno.json`,
         `${url}/main.ts`,
         "compute",
         "-f",
@@ -101,30 +98,8 @@ Deno.test("deno run <url>/main.ts --import-map=<url>/deno.json: version, compute
 
     assert.deepEqual(served.missed, [], "every module asked for was served");
     const notModules = served.requested.filter((p) => !p.endsWith(".ts") && p !== "/deno.json");
-    assert.deepEqual(notModules, [], "only modules and the import map were fetched");
+    assert.deepEqual(notModules, [], "only modules and deno.json (the version) were fetched");
   } finally {
     await served.server.shutdown();
   }
-});
-
-Deno.test({
-  name: "deno run -A <url>/main.ts without --import-map (blocked: bare npm specifiers in lib/)",
-  // Remove `ignore` once the sources import npm packages in a form a remote module resolves.
-  ignore: true,
-  fn: async () => {
-    const served = serveRepo();
-    try {
-      const r = await denoFromNowhere([
-        "run",
-        "-A",
-        "--no-lock",
-        `${served.url}/main.ts`,
-        "version",
-      ]);
-      assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^kstatus /);
-    } finally {
-      await served.server.shutdown();
-    }
-  },
 });
