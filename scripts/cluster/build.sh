@@ -54,7 +54,9 @@ build_group() {
   stamp="$(stamp_of "$dir" "$ldflags" "$@")"
   for pair in "$@"; do [[ -x "$bin/${pair%%=*}" ]] || all_present=0; done
   if ((all_present)) && [[ -f "$stamp_file" && "$(cat "$stamp_file")" == "$stamp" ]]; then
-    log "$name: up to date ($(for p in "$@"; do printf '%s ' "${p%%=*}"; done))"
+    local names=()
+    for pair in "$@"; do names+=("${pair%%=*}"); done
+    log "$name: up to date (${names[*]})"
     return 0
   fi
   local started=$SECONDS logf="$build_log_dir/$name.log"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stops the local control plane started by up.sh: every component whose pid file is in
 # $KSTATUS_CLUSTER_DIR/pids, also after a partial start. Only those pids are signalled, and only
-# if they still run one of our binaries. Keeps logs and certificates until the next up.sh.
+# if they still run our binary of that name (see live_pid in lib.sh). Keeps logs and certificates until the next up.sh.
 set -euo pipefail
 log_prefix=down
 # shellcheck source=lib.sh
@@ -11,20 +11,17 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 order=(kwok kube-scheduler kube-controller-manager kube-apiserver etcd)
 stopped=0
 for name in "${order[@]}"; do
-  pid="$(live_pid "$name")" || { rm -f "$pid_dir/$name.pid"; continue; }
-  # A recycled pid must not be mistaken for ours.
-  exe="$(readlink "/proc/$pid/exe" 2>/dev/null || true)"
-  if [[ "$(basename "${exe% (deleted)}")" != "$name" ]]; then
-    log "pid $pid is no longer $name (it runs ${exe:-?}): left alone"
+  pid="$(live_pid "$name")" || {
+    [[ -f "$pid_dir/$name.pid" ]] && log "$name (pid $(cat "$pid_dir/$name.pid")) had already exited"
     rm -f "$pid_dir/$name.pid"
     continue
-  fi
+  }
   kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
+    live_pid "$name" >/dev/null || break
     sleep 0.2
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if live_pid "$name" >/dev/null; then
     log "$name (pid $pid) ignored SIGTERM for 10 s: sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
   fi

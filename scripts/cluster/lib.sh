@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Shared settings of the local control plane scripts. Sourced, never run.
 # Every value can be overridden from the environment.
+# shellcheck disable=SC2034  # the variables are used by the scripts that source this file
 
 cluster_dir_src="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$cluster_dir_src/../.." && pwd)"
@@ -61,10 +62,16 @@ kcurl() { # path [curl args...]
     "$@" "$KSTATUS_APISERVER_URL$path"
 }
 
-# pid of a component started by up.sh, if it is still alive.
+# pid of a component started by up.sh, if that process still runs our binary of that name. Checking
+# the executable (not just `kill -0`) skips zombies, which linger where nothing reaps orphans, and
+# pids the system has since given to another program.
 live_pid() { # name
-  local f="$pid_dir/$1.pid" pid
+  local f="$pid_dir/$1.pid" pid exe
   [[ -f "$f" ]] || return 1
   pid="$(cat "$f")"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  exe="$(readlink "/proc/$pid/exe" 2>/dev/null)" || return 1
+  exe="${exe% (deleted)}"
+  [[ "$(basename "$exe")" == "$1" ]] || return 1
+  echo "$pid"
 }

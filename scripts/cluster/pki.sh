@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Certificates and kubeconfigs of one run of the local control plane. Sourced by up.sh.
 # Everything is made afresh per run with openssl: nothing secret is kept in the clone.
+# shellcheck disable=SC2154  # pki_dir, die and the KSTATUS_* settings come from lib.sh
 
 # issue_cert NAME SUBJECT EXTENSIONS: an EC P-256 key and a certificate signed by the run's CA.
 issue_cert() {
@@ -34,9 +35,11 @@ subjectAltName=DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernete
   issue_cert admin "/O=system:masters/CN=kstatus-admin" "$client"
   # A user no RBAC rule names: every request past discovery is Forbidden.
   issue_cert restricted "/CN=restricted" "$client"
-  # Identities the bootstrap RBAC policy already grants what these components need.
-  issue_cert controller-manager "/CN=system:kube-controller-manager" "$client"
-  issue_cert scheduler "/CN=system:kube-scheduler" "$client"
+  # The controller manager and scheduler are in system:masters too: right after an API server
+  # restart RBAC answers Forbidden until its caches have synced, and their informers would then
+  # back off for up to ~30 s (seen with restart-apiserver.sh); the privileged group is exempt.
+  issue_cert controller-manager "/O=system:masters/CN=system:kube-controller-manager" "$client"
+  issue_cert scheduler "/O=system:masters/CN=system:kube-scheduler" "$client"
 
   # Service-account token signing pair.
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$pki_dir/sa.key" 2>/dev/null ||

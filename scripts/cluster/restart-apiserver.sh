@@ -20,10 +20,10 @@ bin="$KSTATUS_CLUSTER_BIN"
 if pid="$(live_pid kube-apiserver)"; then
   kill "-$signal" "$pid"
   for _ in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || break
+    live_pid kube-apiserver >/dev/null || break
     sleep 0.1
   done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+  if live_pid kube-apiserver >/dev/null; then kill -KILL "$pid"; fi
   log "stopped kube-apiserver (pid $pid, SIG$signal); down for ${down_for}s"
 else
   log "kube-apiserver was not running; starting it after ${down_for}s"

@@ -135,7 +135,6 @@ start kube-controller-manager \
   --secure-port="$KSTATUS_CONTROLLER_MANAGER_PORT" \
   --service-account-private-key-file="$pki_dir/sa.key" \
   --root-ca-file="$pki_dir/ca.crt" \
-  --use-service-account-credentials=true \
   --service-cluster-ip-range="$KSTATUS_SERVICE_CIDR" \
   --leader-elect=false \
   --kube-api-qps=200 \

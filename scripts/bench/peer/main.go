@@ -163,17 +163,17 @@ func run() int {
 		if timedOut {
 			code = exitTimeout
 		}
-		out.line(map[string]any{"t": nowMillis(), "timeout": timedOut})
+		out.line(timeoutLine{T: nowMillis(), Timeout: timedOut})
 	}
 	// Drain so the engine's goroutine has ended before the counters are read.
 	cancelPoll()
 	for range events {
 	}
-	out.line(map[string]any{
-		"requests":      counter.total.Load(),
-		"cycles":        cycles.count(),
-		"setupRequests": setup,
-		"perCycle":      cycles.perCycle(),
+	out.line(countsLine{
+		Requests:      counter.total.Load(),
+		Cycles:        cycles.count(),
+		SetupRequests: setup,
+		PerCycle:      cycles.perCycle(),
 	})
 	return code
 }
@@ -185,26 +185,23 @@ func watch(events <-chan event.Event, ids object.ObjMetadataSet, out *emitter, c
 	for ev := range events {
 		switch ev.Type {
 		case event.ErrorEvent:
-			out.line(map[string]any{"t": nowMillis(), "error": errString(ev.Error)})
+			out.line(errorLine{T: nowMillis(), Error: errString(ev.Error)})
 			cancel()
 			return exitError
 		case event.SyncEvent:
-			out.line(map[string]any{"t": nowMillis(), "sync": true})
+			out.line(syncLine{T: nowMillis(), Sync: true})
 		case event.ResourceUpdateEvent:
 			rs := ev.Resource
-			line := map[string]any{
-				"t":       nowMillis(),
-				"id":      idString(rs.Identifier),
-				"status":  rs.Status.String(),
-				"message": rs.Message,
-			}
-			if rs.Error != nil {
-				line["error"] = rs.Error.Error()
-			}
-			out.line(line)
+			out.line(statusLine{
+				T:       nowMillis(),
+				ID:      idString(rs.Identifier),
+				Status:  rs.Status.String(),
+				Message: rs.Message,
+				Error:   errString(rs.Error),
+			})
 			latest[rs.Identifier] = rs.Status
 			if allCurrent(ids, latest) {
-				out.line(map[string]any{"t": nowMillis(), "allCurrent": true})
+				out.line(allCurrentLine{T: nowMillis(), AllCurrent: true})
 				cancel()
 				return exitCurrent
 			}
@@ -433,6 +430,42 @@ func (r *countingClusterReader) Sync(ctx context.Context) error {
 
 // --- output -------------------------------------------------------------------------------------
 
+// Output lines, as structs so the keys come in a stable, readable order.
+type statusLine struct {
+	T       int64  `json:"t"`
+	ID      string `json:"id"`
+	Status  string `json:"status"`
+	Message string `json:"message"`
+	Error   string `json:"error,omitempty"`
+}
+
+type allCurrentLine struct {
+	T          int64 `json:"t"`
+	AllCurrent bool  `json:"allCurrent"`
+}
+
+type syncLine struct {
+	T    int64 `json:"t"`
+	Sync bool  `json:"sync"`
+}
+
+type errorLine struct {
+	T     int64  `json:"t"`
+	Error string `json:"error"`
+}
+
+type timeoutLine struct {
+	T       int64 `json:"t"`
+	Timeout bool  `json:"timeout"`
+}
+
+type countsLine struct {
+	Requests      int64   `json:"requests"`
+	Cycles        int     `json:"cycles"`
+	SetupRequests int64   `json:"setupRequests"`
+	PerCycle      []int64 `json:"perCycle"`
+}
+
 type emitter struct {
 	mu  sync.Mutex
 	enc *json.Encoder
@@ -440,7 +473,7 @@ type emitter struct {
 
 func newEmitter(w io.Writer) *emitter { return &emitter{enc: json.NewEncoder(w)} }
 
-func (e *emitter) line(v map[string]any) {
+func (e *emitter) line(v any) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	_ = e.enc.Encode(v)
