@@ -211,9 +211,11 @@ for (
         credential(apiVersion, { token: "exec-token-1" }),
       );
       await withClient(api, async ({ client }) => {
-        await client.list(PODS, "default");
+        // Concurrent first requests share one run of the plugin.
+        await Promise.all([client.list(PODS, "default"), client.list(PODS, "kube-system")]);
         await client.get(PODS, "default", "x").catch(() => {});
         assert.deepEqual(api.requests.map((r) => [r.user, r.authKind]), [
+          ["grace", "token"],
           ["grace", "token"],
           ["grace", "token"],
         ]);

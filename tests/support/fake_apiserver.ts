@@ -1643,3 +1643,21 @@ export async function startFakeApiServer(
   };
   return api;
 }
+
+// Standalone: `deno run -A tests/support/fake_apiserver.ts [--tokens] [--legacy-discovery]`
+// starts a server, writes a kubeconfig and prints `{"url": ..., "kubeconfig": ...}` on one line;
+// Ctrl-C (or SIGTERM) stops it. For trying the CLI by hand; tests use startFakeApiServer().
+if (import.meta.main) {
+  const { default: process } = await import("node:process");
+  const args = process.argv.slice(2);
+  const api = await startFakeApiServer({
+    clientCert: args.includes("--tokens") ? "optional" : "required",
+    aggregatedDiscovery: !args.includes("--legacy-discovery"),
+    bookmarkIntervalMs: 1000,
+  });
+  const kubeconfig = await api.kubeconfig({ auth: args.includes("--tokens") ? "token" : "cert" });
+  console.log(JSON.stringify({ url: api.url, kubeconfig }));
+  const stop = () => void api.close().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
