@@ -189,7 +189,9 @@ async function buildTarget(t: ReleaseTarget, outdir: string): Promise<void> {
     "build",
     BUN_TSCONFIG,
     "--compile",
-    "--minify",
+    // Identifiers are not minified: error classes are recognised by name.
+    "--minify-syntax",
+    "--minify-whitespace",
     "--sourcemap=none",
     `--target=${t.bunTarget}`,
     "main.ts",
