@@ -85,6 +85,13 @@ Deno.test("compute: every object Current is exit 0, columns aligned", opts, asyn
   ]);
 });
 
+Deno.test("compute: no objects at all is exit 0 with a note on stderr", opts, async () => {
+  const r = await cli(["compute", "-f", "-"], "# nothing here\n---\n");
+  assert.equal(r.code, 0, explain(r));
+  assert.deepEqual(r.out, []);
+  assert.deepEqual(r.err, ["no objects found in -"]);
+});
+
 Deno.test("compute: a Failed object is exit 1, whatever the others are", opts, async () => {
   const r = await cli(["compute", "-f", "-"], stream(UNREADY_POD, FAILED_JOB, CONFIG_MAP));
   assert.equal(r.code, 1, explain(r));

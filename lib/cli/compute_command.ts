@@ -20,6 +20,8 @@ export interface ComputeCommandOptions {
   recursive?: boolean;
   /** Where lines go. */
   write: (line: string) => void;
+  /** Where notes for people go (stderr). */
+  warn?: (line: string) => void;
   /** Reads stdin (tests replace it). */
   readStdin?: () => Promise<string>;
   /** Time to judge pods' scheduling window against. */
@@ -44,6 +46,8 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
     recursive: options.recursive,
     readStdin: options.readStdin,
   });
+  // Zero objects are vacuously Current (exit 0), but say so: an empty pipe is often a mistake.
+  if (objects.length === 0) options.warn?.(`no objects found in ${options.files.join(", ")}`);
   const rows: Row[] = objects.map(({ object, file, line }) => {
     const id = identifierOf(object);
     let result: ComputeResult;

@@ -133,6 +133,7 @@ Examples:
           output: opts.output,
           recursive: opts.recursive,
           write: io.out,
+          warn: io.err,
           readStdin: io.readStdin,
         }),
       );
