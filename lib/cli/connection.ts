@@ -37,6 +37,18 @@ export interface Connection {
   readerFactory(choice: ReaderChoice): ClusterReaderFactory;
   /** Releases connections. */
   close(): void;
+  /** Requests sent so far and poll cycles run (full cycles: the reader's `sync` calls). */
+  stats(): ConnectionStats;
+}
+
+/** What a connection has cost so far, for `-o json` summaries and benchmarks. */
+export interface ConnectionStats {
+  /** Requests sent to the API server, every retry included (0 when not counted). */
+  requests: number;
+  /** Requests by verb and resource, e.g. `{ "list apps/deployments": 3 }`. */
+  byVerb: Record<string, number>;
+  /** Full poll cycles started. */
+  cycles: number;
 }
 
 /** Opens a connection from flags and environment. */
@@ -58,20 +70,35 @@ export function connectionFromApi(
     resolveKind: Connection["resolveKind"];
     factories?: Partial<Record<ReaderChoice, ClusterReaderFactory>>;
     close?: () => void;
+    /** The client's request counter, when it has one. */
+    requests?: { total(): number; snapshot(): Record<string, number> };
   },
 ): Connection {
+  let cycles = 0;
   return {
     api,
     namespace: options.namespace,
     server: options.server,
     resolveKind: options.resolveKind,
     readerFactory(choice) {
-      const custom = options.factories?.[choice];
-      if (custom) return custom;
-      return choice === "direct"
-        ? directClusterReaderFactory(api)
-        : cachingClusterReaderFactory(api);
+      const factory = options.factories?.[choice] ??
+        (choice === "direct" ? directClusterReaderFactory(api) : cachingClusterReaderFactory(api));
+      // Count full cycles: the engine calls sync() once at the start of each.
+      return async (args) => {
+        const reader = await factory(args);
+        const sync = reader.sync.bind(reader);
+        reader.sync = (callOptions) => {
+          cycles++;
+          return sync(callOptions);
+        };
+        return reader;
+      };
     },
     close: options.close ?? (() => {}),
+    stats: () => ({
+      requests: options.requests?.total() ?? 0,
+      byVerb: options.requests?.snapshot() ?? {},
+      cycles,
+    }),
   };
 }

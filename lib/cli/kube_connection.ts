@@ -28,5 +28,6 @@ export async function connectToCluster(
     // `--reader watch`: one LIST then one WATCH per kind and namespace (lib/cluster/watch.ts).
     factories: { watch: watchClusterReaderFactory(client) },
     close: () => client.close(),
+    requests: client.requests,
   });
 }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { ConnectionStats } from "./connection.ts";
 import type { ResourceStatusCollector, StopCondition } from "../engine/collector.ts";
 import type { Event } from "../engine/events.ts";
 import { identifierKey } from "../groupkind.ts";
@@ -44,6 +45,8 @@ export interface ReporterOptions {
   startedAt: number;
   /** What is waited for. */
   goal: StopCondition;
+  /** Requests and cycles so far, for the JSON summary. */
+  stats?: () => ConnectionStats;
 }
 
 /** Shows events as they come and the outcome at the end. */
@@ -168,6 +171,7 @@ export function createReporter(options: ReporterOptions): Reporter {
             elapsedMs: Math.round(elapsed()),
             message: summaryLine(outcome, statuses, options.goal, elapsed()),
             resources: statuses.map((s) => jsonResource(s, false)),
+            ...(options.stats ? { stats: options.stats() } : {}),
           }));
         },
       };

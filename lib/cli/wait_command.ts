@@ -160,6 +160,7 @@ async function pollUntilDone(
     now: () => clock.now(),
     startedAt,
     goal: options.goal,
+    stats: () => conn.stats(),
   });
   const collector = new ResourceStatusCollector(ids);
   const engine = new PollerEngine({

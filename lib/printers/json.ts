@@ -6,7 +6,8 @@
  * - error line (engine stopped): `{"type":"error","timestamp","error"}`
  * - summary line (last): `{"type":"summary","timestamp","goal","result","exitCode","elapsedMs",
  *   "message","resources":[{group,kind,namespace,name,status,message,error?}]}`; `result` is
- *   `goal`, `failed`, `timeout`, `interrupted`, `error`, `refused` or `once` (`kstatus status`)
+ *   `goal`, `failed`, `timeout`, `interrupted`, `error`, `refused` or `once` (`kstatus status`);
+ *   with a cluster connection also `"stats":{"requests","byVerb":{"list apps/deployments":N},"cycles"}`
  *
  * @module
  */

@@ -153,9 +153,15 @@ Deno.test("json: status lines with children, then the summary object", opts, asy
     "message",
     "resources",
     "result",
+    "stats",
     "timestamp",
     "type",
   ]);
+  // The cost of the wait: requests by verb and resource, and full poll cycles.
+  assert.deepEqual(Object.keys(summary.stats).sort(), ["byVerb", "cycles", "requests"]);
+  assert.ok(summary.stats.cycles >= 1, JSON.stringify(summary.stats));
+  assert.ok(summary.stats.requests >= summary.stats.cycles, JSON.stringify(summary.stats));
+  assert.ok(summary.stats.byVerb["list apps/deployments"] >= 1, JSON.stringify(summary.stats));
 });
 
 Deno.test("table: printed once at the end with the children tree", opts, async () => {
