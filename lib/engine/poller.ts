@@ -16,7 +16,7 @@ import type {
   RestMapper,
 } from "../cluster/types.ts";
 import { KstatusError } from "../errors.ts";
-import { formatGroupKind, groupKindKey, identifierKey } from "../groupkind.ts";
+import { formatGroupKind, groupKindKey, groupOf, identifierKey } from "../groupkind.ts";
 import { resourceStatusEqual } from "../resource_status.ts";
 import {
   lookupStatusReader,
@@ -183,7 +183,9 @@ export class PollerEngine {
         );
         if (next === "aborted") return;
         fullCycle = next === "tick";
-        targets = next === "tick" ? identifiers : this.#affected(identifiers, next);
+        targets = next === "tick"
+          ? identifiers
+          : await this.#affected(identifiers, next, cluster, signal);
       }
     } finally {
       outer?.removeEventListener("abort", onAbort);
@@ -240,16 +242,66 @@ export class PollerEngine {
    * The identifiers a change may concern: the changed object itself, or an
    * object of one of its child kinds in its namespace (a pod of a Deployment).
    */
-  #affected(
+  async #affected(
     identifiers: readonly ObjectIdentifier[],
     changed: readonly ObjectIdentifier[],
-  ): ObjectIdentifier[] {
-    const exact = new Set(changed.map(identifierKey));
-    const kindsInNamespace = new Set(changed.map((c) => `${c.namespace}|${groupKindKey(c)}`));
+    cluster: ClusterReader,
+    signal: AbortSignal,
+  ): Promise<ObjectIdentifier[]> {
+    const wanted = new Set(identifiers.map(identifierKey));
+    const hit = new Set<string>();
+    // Objects whose owners cannot be followed (deleted ones): fall back to every identifier
+    // that has children of that kind in that namespace.
+    const unresolved: ObjectIdentifier[] = [];
+    for (const c of changed) {
+      const chain = await this.#controllerChain(c, cluster, signal);
+      if (!chain) unresolved.push(c);
+      for (const key of chain ?? [identifierKey(c)]) if (wanted.has(key)) hit.add(key);
+    }
+    const kindsInNamespace = new Set(unresolved.map((c) => `${c.namespace}|${groupKindKey(c)}`));
     return identifiers.filter((id) =>
-      exact.has(identifierKey(id)) ||
-      this.childKinds(id).some((gk) => kindsInNamespace.has(`${id.namespace}|${groupKindKey(gk)}`))
+      hit.has(identifierKey(id)) ||
+      (kindsInNamespace.size > 0 &&
+        this.childKinds(id).some((gk) =>
+          kindsInNamespace.has(`${id.namespace}|${groupKindKey(gk)}`)
+        ))
     );
+  }
+
+  /**
+   * The keys of a changed object and of its controllers up the ownerReference
+   * chain (Pod → ReplicaSet → Deployment), read from the cluster reader (in
+   * memory for watch-backed readers); `undefined` when the object is gone.
+   */
+  async #controllerChain(
+    id: ObjectIdentifier,
+    cluster: ClusterReader,
+    signal: AbortSignal,
+  ): Promise<string[] | undefined> {
+    const keys: string[] = [];
+    let current: ObjectIdentifier | undefined = id;
+    for (let depth = 0; current && depth < 8; depth++) {
+      keys.push(identifierKey(current));
+      let obj;
+      try {
+        obj = await cluster.get(current, { signal });
+      } catch {
+        return depth === 0 ? undefined : keys;
+      }
+      const refs = (obj.metadata as { ownerReferences?: unknown } | undefined)?.ownerReferences;
+      const owner = Array.isArray(refs)
+        ? refs.find((r) => r && typeof r === "object" && r.controller === true)
+        : undefined;
+      current = owner && typeof owner.kind === "string" && typeof owner.name === "string"
+        ? {
+          group: groupOf(String(owner.apiVersion ?? "")),
+          kind: owner.kind,
+          namespace: current.namespace,
+          name: owner.name,
+        }
+        : undefined;
+    }
+    return keys;
   }
 
   /** Checks identifiers: a no-match kind is allowed (its CRD may come later). */

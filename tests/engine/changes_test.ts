@@ -70,7 +70,7 @@ function changeReporting(cluster: MemoryCluster) {
 }
 
 test("changes: a reported change re-reads only the resources it concerns, at once", async () => {
-  const objects = [configMap("a"), ...deploymentTree("web")];
+  const objects = [configMap("a"), ...deploymentTree("web"), ...deploymentTree("api")];
   const cluster = createMemoryCluster(objects);
   const feed = changeReporting(cluster);
   const clock = createManualClock(START);
@@ -79,26 +79,35 @@ test("changes: a reported change re-reads only the resources it concerns, at onc
     clusterReaderFactory: () => feed.reader,
     clock,
   });
-  const ids = [id("", "ConfigMap", "a"), id("apps", "Deployment", "web")];
+  const ids = [
+    id("", "ConfigMap", "a"),
+    id("apps", "Deployment", "web"),
+    id("apps", "Deployment", "api"),
+  ];
   const ctl = new AbortController();
   const run = record(engine.poll(ids, { pollInterval: INTERVAL, signal: ctl.signal }));
   await settle();
-  assert.equal(run.events.length, 2);
+  assert.equal(run.events.length, 3);
   const before = cluster.calls.length;
 
-  // A pod of the Deployment crashes: no tick needed, no sync, the ConfigMap is not read.
+  // A pod of the Deployment crashes: no tick needed, no sync. Its owners are followed up to the
+  // Deployment, which alone is read again: not the ConfigMap, nor the other Deployment of the
+  // same namespace.
   const pod = objects[3];
   feed.change({ ...pod, status: { phase: "Pending" } });
   await settle();
   assert.equal(clock.now(), START);
   assert.equal(feed.syncs(), 1);
   assert.deepEqual(callLines(cluster.calls.slice(before)), [
+    "get Pod ns", // the owner chain: Pod → ReplicaSet → Deployment
+    "get ReplicaSet ns",
     "get Deployment ns",
+    "get Deployment ns", // the re-read of the Deployment and its children
     "list ReplicaSet ns",
     "list Pod ns",
   ]);
-  assert.equal(run.events.length, 3);
-  assert.deepEqual(tree(updates(run.events)[2]), [
+  assert.equal(run.events.length, 4);
+  assert.deepEqual(tree(updates(run.events)[3]), [
     "Deployment/web Current",
     "  ReplicaSet/web-rs Current",
     "    Pod/web-rs-0 InProgress",
@@ -108,17 +117,35 @@ test("changes: a reported change re-reads only the resources it concerns, at onc
   await clock.advance(INTERVAL);
   await settle();
   assert.equal(feed.syncs(), 2);
-  assert.deepEqual(callLines(cluster.calls.slice(before + 3)), [
+  assert.deepEqual(callLines(cluster.calls.slice(before + 6)), [
     "get ConfigMap ns",
+    "get Deployment ns",
+    "list ReplicaSet ns",
+    "list Pod ns",
     "get Deployment ns",
     "list ReplicaSet ns",
     "list Pod ns",
   ]);
 
-  // A change to the ConfigMap itself re-reads the ConfigMap only.
+  // A change to the ConfigMap itself re-reads the ConfigMap only (after looking it up: no owner).
   feed.change(configMap("a", { data: { k: "v" } }));
   await settle();
-  assert.deepEqual(callLines(cluster.calls.slice(before + 7)), ["get ConfigMap ns"]);
+  assert.deepEqual(callLines(cluster.calls.slice(before + 13)), [
+    "get ConfigMap ns",
+    "get ConfigMap ns",
+  ]);
+
+  // A pod that is gone cannot be followed to its owner: every Deployment of the namespace is
+  // read again, as they all have pods.
+  const gone = objects[3];
+  const goneMeta = gone.metadata as { name: string; namespace: string };
+  cluster.remove({ group: "", kind: "Pod", namespace: goneMeta.namespace, name: goneMeta.name });
+  const mark = cluster.calls.length;
+  feed.change({ ...gone });
+  cluster.remove({ group: "", kind: "Pod", namespace: goneMeta.namespace, name: goneMeta.name });
+  await settle();
+  const reads = callLines(cluster.calls.slice(mark)).filter((l) => l === "get Deployment ns");
+  assert.equal(reads.length, 2, "both Deployments re-read");
 
   ctl.abort();
   await run.done;

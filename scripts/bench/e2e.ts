@@ -1,0 +1,276 @@
+/**
+ * kstatus and the Go original side by side on the local control plane
+ * (`deno task cluster:up` first): `deno task bench:e2e [--counts 100,1000]`.
+ *
+ * For each N, N Deployments (one replica each, pods becoming Ready after a
+ * delay) are created in a fresh namespace, then three pollers run at once
+ * over them: kstatus with the caching reader, kstatus with the watch reader
+ * (both the Bun-built binary) and `kstatus-peer`, a small Go program of ours
+ * using cli-utils' polling engine (scripts/bench/peer/). The script watches
+ * the pods itself to learn when the last one turned Ready, and prints per
+ * tool: API requests per poll cycle, milliseconds from the last pod Ready to
+ * the "all Current" verdict, CPU seconds and peak memory. Figures are
+ * printed, never asserted.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { createClient, loadClientConfig } from "../../lib/kube/mod.ts";
+import type { KubeObject } from "../../mod.ts";
+
+const root = new URL("../..", import.meta.url).pathname;
+const { values } = parseArgs({
+  options: {
+    counts: { type: "string", default: "100,1000" },
+    interval: { type: "string", default: "2s" },
+  },
+});
+
+function clusterVars(): Record<string, string> {
+  const dir = Deno.env.get("KSTATUS_CLUSTER_DIR") ??
+    join(Deno.env.get("HOME") ?? "/root", ".cache/kstatus-cluster/run");
+  const vars: Record<string, string> = {};
+  const text = Deno.readTextFileSync(join(dir, "cluster.env"));
+  for (const line of text.split("\n")) {
+    const m = /^(\w+)=(.*)$/.exec(line.trim());
+    if (m) vars[m[1]] = m[2];
+  }
+  return vars;
+}
+
+interface ToolRun {
+  name: string;
+  /** When the verdict line arrived (performance.now()). */
+  verdictAt?: number;
+  requestsPerCycle: string;
+  cpuSeconds: number;
+  peakMb: number;
+  exitCode: number;
+}
+
+/** Runs a command under GNU time, timestamping stdout lines as they arrive. */
+async function runTool(
+  name: string,
+  cmd: string[],
+  isVerdict: (line: string) => boolean,
+  perCycle: (lines: string[]) => string,
+): Promise<ToolRun> {
+  const timeFile = await Deno.makeTempFile();
+  const child = new Deno.Command("/usr/bin/time", {
+    args: ["-f", "%U %S %M", "-o", timeFile, ...cmd],
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const lines: string[] = [];
+  let verdictAt: number | undefined;
+  let buffer = "";
+  const decoder = new TextDecoder();
+  const stderr = new Response(child.stderr).text();
+  for await (const chunk of child.stdout) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let nl;
+    while ((nl = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      lines.push(line);
+      if (verdictAt === undefined && isVerdict(line)) verdictAt = performance.now();
+    }
+  }
+  const status = await child.status;
+  const err = await stderr;
+  if (status.code !== 0) console.error(`${name} exited ${status.code}: ${err.trim().slice(-500)}`);
+  const [user, sys, maxKb] = (await Deno.readTextFile(timeFile)).trim().split(/\s+/).map(Number);
+  await Deno.remove(timeFile);
+  return {
+    name,
+    verdictAt,
+    requestsPerCycle: perCycle(lines),
+    cpuSeconds: user + sys,
+    peakMb: Math.round(maxKb / 1024),
+    exitCode: status.code,
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+}
+
+function deployment(name: string, label: string): KubeObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, labels: { bench: label } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: name } },
+      template: {
+        // Pods turn Ready after a delay, so every poller is running before the first one does.
+        metadata: { labels: { app: name }, annotations: { "kstatus.test/ready-after": "25s" } },
+        spec: { containers: [{ name: "app", image: "example.test/app:1" }] },
+      },
+    },
+  };
+}
+
+function isReady(pod: KubeObject): boolean {
+  const conditions = (pod.status as { conditions?: Array<{ type: string; status: string }> })
+    ?.conditions ?? [];
+  return conditions.some((c) => c.type === "Ready" && c.status === "True");
+}
+
+async function benchOnce(n: number): Promise<void> {
+  const vars = clusterVars();
+  const kubeconfig = vars.KUBECONFIG;
+  const config = await loadClientConfig({ kubeconfig, env: {} });
+  const client = createClient(config);
+  const ns = `bench-${n}-${Date.now().toString(36)}`;
+  const nsMapping = await client.mapper.mapping({ group: "", kind: "Namespace" });
+  const depMapping = await client.mapper.mapping({ group: "apps", kind: "Deployment" });
+  const podMapping = await client.mapper.mapping({ group: "", kind: "Pod" });
+  await client.create(nsMapping, "", {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name: ns },
+  });
+  const watchAbort = new AbortController();
+  try {
+    // Watch pods from now on, recording when each turns Ready.
+    const readyAt = new Map<string, number>();
+    const podWatch = (async () => {
+      try {
+        for await (
+          const ev of client.watch(podMapping, ns, { signal: watchAbort.signal })
+        ) {
+          const name = String((ev.object.metadata as { name?: string })?.name);
+          if (ev.type !== "BOOKMARK" && isReady(ev.object) && !readyAt.has(name)) {
+            readyAt.set(name, performance.now());
+          }
+        }
+      } catch (e) {
+        if (!watchAbort.signal.aborted) throw e;
+      }
+    })();
+    const created = performance.now();
+    const pending: Promise<unknown>[] = [];
+    for (let i = 0; i < n; i++) {
+      pending.push(client.create(depMapping, ns, deployment(`web-${i}`, ns)));
+      if (pending.length >= 50) await Promise.all(pending.splice(0));
+    }
+    await Promise.all(pending);
+    console.log(
+      `\n== ${n} Deployments created in ${ns} in ${Math.round(performance.now() - created)} ms`,
+    );
+
+    const interval = values.interval!;
+    const binary = join(root, "dist/kstatus");
+    const kstatusArgs = (reader: string) => [
+      binary,
+      "wait",
+      "-l",
+      `bench=${ns}`,
+      "--kinds",
+      "deploy",
+      "-n",
+      ns,
+      "--kubeconfig",
+      kubeconfig,
+      "-o",
+      "json",
+      "--interval",
+      interval,
+      "--timeout",
+      "15m",
+      "--reader",
+      reader,
+    ];
+    const kstatusPerCycle = (lines: string[]) => {
+      const summary = lines.map((l) => JSON.parse(l)).find((o) => o.type === "summary");
+      const stats = summary?.stats;
+      if (!stats?.cycles) return "?";
+      const lists = Object.entries(stats.byVerb as Record<string, number>)
+        .filter(([k]) => !k.startsWith("discovery"))
+        .reduce((a, [, v]) => a + v, 0);
+      return `${(lists / stats.cycles).toFixed(1)} (${lists} requests / ${stats.cycles} cycles)`;
+    };
+    const peerPerCycle = (lines: string[]) => {
+      const last = lines.map((l) => JSON.parse(l)).find((o) => o.perCycle);
+      if (!last) return "?";
+      return `${median(last.perCycle)} median (${last.requests} requests / ${last.cycles} cycles)`;
+    };
+    const runs = await Promise.all([
+      runTool(
+        "kstatus (caching)",
+        kstatusArgs("caching"),
+        (l) => l.includes('"type":"summary"'),
+        kstatusPerCycle,
+      ),
+      runTool(
+        "kstatus (watch)",
+        kstatusArgs("watch"),
+        (l) => l.includes('"type":"summary"'),
+        kstatusPerCycle,
+      ),
+      runTool(
+        "cli-utils (Go)",
+        [
+          join(vars.KSTATUS_CLUSTER_BIN, "kstatus-peer"),
+          "--kubeconfig",
+          kubeconfig,
+          "--namespace",
+          ns,
+          "--kind",
+          "Deployment",
+          "--count",
+          String(n),
+          "--prefix",
+          "web-",
+          "--interval",
+          interval,
+          "--timeout",
+          "15m",
+        ],
+        (l) => l.includes('"allCurrent":true'),
+        peerPerCycle,
+      ),
+    ]);
+    watchAbort.abort();
+    await podWatch;
+    const lastReady = Math.max(...readyAt.values());
+    console.log(`pods Ready: ${readyAt.size}/${n}`);
+    console.log(
+      "tool                 requests per poll cycle                 last pod Ready → verdict  CPU s   peak MB  exit",
+    );
+    for (const r of runs) {
+      const latency = r.verdictAt === undefined
+        ? "none"
+        : `${Math.round(r.verdictAt - lastReady)} ms`;
+      console.log(
+        `${r.name.padEnd(20)} ${r.requestsPerCycle.padEnd(40)} ${latency.padStart(24)}  ${
+          r.cpuSeconds.toFixed(2).padStart(5)
+        }  ${String(r.peakMb).padStart(7)}  ${r.exitCode}`,
+      );
+    }
+    const peer = runs[2];
+    for (const r of runs.slice(0, 2)) {
+      console.log(
+        `ratio ${r.name} / Go: CPU ${(r.cpuSeconds / peer.cpuSeconds).toFixed(2)}x, memory ${
+          (r.peakMb / peer.peakMb).toFixed(2)
+        }x`,
+      );
+    }
+  } finally {
+    watchAbort.abort();
+    await client.delete(nsMapping, "", ns).catch(() => {});
+    client.close();
+  }
+}
+
+if (import.meta.main) {
+  const vars = clusterVars();
+  console.log(`kstatus vs cli-utils on the local control plane (${vars.KSTATUS_APISERVER_URL})`);
+  for (const n of values.counts!.split(",").map(Number)) await benchOnce(n);
+}
