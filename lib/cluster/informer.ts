@@ -50,7 +50,10 @@ export interface WatchKubeApi extends KubeApi {
 export interface BackoffOptions {
   /** First delay; default 500 ms. */
   initialMs?: number;
-  /** Upper bound; default 30 s. */
+  /**
+   * Upper bound; default 5 s: someone is waiting on a rollout, and a re-watch costs one
+   * request, so recovering quickly after an API server restart matters more than sparing it.
+   */
   maxMs?: number;
   /** Source of randomness in [0, 1); default `Math.random`. */
   random?: () => number;
@@ -344,7 +347,7 @@ export function startInformer(
 /** Exponential backoff with "equal jitter": half the delay fixed, half random. */
 export function createBackoff(options: BackoffOptions = {}): { next(): number; reset(): void } {
   const initial = options.initialMs ?? 500;
-  const max = options.maxMs ?? 30_000;
+  const max = options.maxMs ?? 5_000;
   const random = options.random ?? Math.random;
   let failures = 0;
   return {

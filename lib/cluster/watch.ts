@@ -40,7 +40,7 @@ export type {
 
 /** Options of {@linkcode createWatchClusterReader}. */
 export interface WatchReaderOptions {
-  /** Reconnection and retry backoff; default 500 ms doubling up to 30 s, jittered. */
+  /** Reconnection and retry backoff; default 500 ms doubling up to 5 s, jittered. */
   backoff?: BackoffOptions;
   /** Server-side timeout of each watch (renewed by a resume); default 5-10 minutes, random. */
   watchTimeoutSeconds?: number;
