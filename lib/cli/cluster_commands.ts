@@ -23,7 +23,7 @@ interface RawFlags {
   for?: StopCondition;
   timeout?: string;
   interval: string;
-  reader: ReaderChoice;
+  reader?: ReaderChoice;
   output: WaitCommandOptions["output"];
   failFast?: boolean;
 }
@@ -49,8 +49,11 @@ function addCommonOptions(cmd: Command): Command {
     .option("--context <context>", "kubeconfig context to use")
     .option("--kubeconfig <path>", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
     .addOption(
-      new Option("--reader <reader>", "how to read the cluster")
-        .choices(["caching", "direct", "watch"]).default("caching"),
+      new Option(
+        "--reader <reader>",
+        "how to read the cluster: watch (changes as they happen; default for wait), caching " +
+          "(one LIST per kind and namespace per poll; default for status), direct (a GET per object)",
+      ).choices(["caching", "direct", "watch"]),
     )
     .option("--interval <duration>", "time between polls", "2s")
     .addOption(
@@ -82,7 +85,9 @@ function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOpt
     goal: raw.for ?? "current",
     timeoutMs,
     intervalMs,
-    reader: raw.reader,
+    // wait: the watch reader sees changes at once and costs nothing per steady cycle (see the
+    // README's benchmark); status looks once, where a LIST per kind is cheaper than LIST+WATCH.
+    reader: raw.reader ?? (once ? "caching" : "watch"),
     output: raw.output,
     failFast: raw.failFast ?? false,
     once,

@@ -53,7 +53,8 @@ Deno.test("events: one line per change, then the summary", opts, async () => {
 Deno.test("events: a change in a child only does not repeat the parent's line", opts, async () => {
   await using c = await startCluster();
   putDeploymentTree(c.api, "web", "starting");
-  const cli = spawnCli(["wait", "deploy/web", "-o", "events", ...c.flags]);
+  // The caching reader, so the test can count its polls of pods.
+  const cli = spawnCli(["wait", "deploy/web", "-o", "events", "--reader", "caching", ...c.flags]);
   await cli.waitForStdout(/InProgress/);
   // The pod starts crash-looping: the ReplicaSet turns Failed, the Deployment line is the same.
   c.api.put(pod("web-7d9f-b", "web-7d9f", "web", "crashloop"));
@@ -167,7 +168,7 @@ Deno.test("json: status lines with children, then the summary object", opts, asy
 Deno.test("table: printed once at the end with the children tree", opts, async () => {
   await using c = await startCluster();
   putDeploymentTree(c.api, "web", "starting");
-  const cli = spawnCli(["wait", "deploy/web", "-o", "table", ...c.flags]);
+  const cli = spawnCli(["wait", "deploy/web", "-o", "table", "--reader", "caching", ...c.flags]);
   // Nothing is printed while waiting when stdout is not a terminal; wait for a few polls.
   await podPolls(c, 2);
   assert.equal(cli.stdout, "");
