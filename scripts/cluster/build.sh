@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Builds (or reuses) the binaries of the local control plane into a cache outside the clone:
 #   $KSTATUS_CLUSTER_CACHE/<k8s-version>/bin/  (default ~/.cache/kstatus-cluster/v1.37.2/bin)
 # kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok, and the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Stops the local control plane started by up.sh: every component whose pid file is in
 # $KSTATUS_CLUSTER_DIR/pids, also after a partial start. Only those pids are signalled, and only
 # if they still run our binary of that name (see live_pid in lib.sh). Keeps logs and certificates until the next up.sh.

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck source-path=SCRIPTDIR
 # Shared settings of the local control plane scripts. Sourced, never run.
 # Every value can be overridden from the environment.
 # shellcheck disable=SC2034  # the variables are used by the scripts that source this file

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck source-path=SCRIPTDIR
 # Certificates and kubeconfigs of one run of the local control plane. Sourced by up.sh.
 # Everything is made afresh per run with openssl: nothing secret is kept in the clone.
 # shellcheck disable=SC2154  # pki_dir, die and the KSTATUS_* settings come from lib.sh

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Stops kube-apiserver, waits, and starts it again with the same flags (for tests that lose the
 # API server in the middle of a wait). Returns once /readyz is ok again.
 #

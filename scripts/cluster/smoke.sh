@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Smoke check of a running local control plane (start it with up.sh first). Talks to the API
 # server with curl and the admin client certificate only, and checks that:
 #   - a Deployment of 3 replicas rolls out: 3 pods Running and Ready, availableReplicas 3
