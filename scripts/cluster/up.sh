@@ -34,8 +34,9 @@ if ((alive > 0)); then
   bash "$cluster_dir_src/down.sh"
 fi
 
-# Binaries (build.sh prints the bin directory last).
-bin="$(bash "$cluster_dir_src/build.sh" | tail -n 1)"
+# Binaries: build.sh shows its progress (a cold build takes minutes) and builds into this directory.
+bash "$cluster_dir_src/build.sh" >&2 || die "build.sh failed"
+bin="$KSTATUS_CLUSTER_BIN"
 [[ -x "$bin/kube-apiserver" ]] || die "build.sh did not produce binaries in $bin"
 build_done=$SECONDS
 
