@@ -181,6 +181,37 @@ export async function* guardBody(
   }
 }
 
+/**
+ * Sends a request with a `fetch` (Deno's or Bun's, with their own options in
+ * `init`) and wraps the answer as a TransportResponse: body read errors become
+ * TransportErrors, an abort rejects with the signal's reason.
+ */
+export async function fetchTransportResponse(
+  url: URL | string,
+  init: RequestInit,
+  signal: AbortSignal,
+): Promise<TransportResponse> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (e) {
+    if (signal.aborted) throw signal.reason;
+    throw toTransportError(e);
+  }
+  const body = guardBody(res.body ?? emptyBody(), signal);
+  return {
+    status: res.status,
+    header: (name) => res.headers.get(name),
+    body,
+    text: () => readText(body),
+    cancel: async () => {
+      await res.body?.cancel().catch(() => {});
+    },
+  };
+}
+
+async function* emptyBody(): AsyncGenerator<Uint8Array> {}
+
 /** Reads a whole body as UTF-8 text. */
 export async function readText(body: AsyncIterable<Uint8Array>): Promise<string> {
   const decoder = new TextDecoder();

@@ -7,9 +7,7 @@
  */
 
 import {
-  guardBody,
-  readText,
-  toTransportError,
+  fetchTransportResponse,
   type Transport,
   type TransportOptions,
   type TransportResponse,
@@ -41,7 +39,7 @@ export function createBunTransport(opts: TransportOptions): Transport {
   if (opts.serverName) tls.serverName = opts.serverName;
   return {
     name: "bun",
-    async request(req): Promise<TransportResponse> {
+    request(req): Promise<TransportResponse> {
       const init: BunFetchInit = {
         method: req.method,
         headers: req.headers,
@@ -51,28 +49,10 @@ export function createBunTransport(opts: TransportOptions): Transport {
         tls,
       };
       if (opts.proxyUrl) init.proxy = opts.proxyUrl;
-      let res: Response;
-      try {
-        res = await fetch(req.url, init);
-      } catch (e) {
-        if (req.signal.aborted) throw req.signal.reason;
-        throw toTransportError(e);
-      }
-      const body = guardBody(res.body ?? emptyBody(), req.signal);
-      return {
-        status: res.status,
-        header: (name) => res.headers.get(name),
-        body,
-        text: () => readText(body),
-        cancel: async () => {
-          await res.body?.cancel().catch(() => {});
-        },
-      };
+      return fetchTransportResponse(req.url, init, req.signal);
     },
     close() {
       // Bun pools connections itself; there is no client object to release.
     },
   };
 }
-
-async function* emptyBody(): AsyncGenerator<Uint8Array> {}

@@ -9,10 +9,8 @@
  */
 
 import {
-  guardBody,
-  readText,
+  fetchTransportResponse,
   splitProxyUrl,
-  toTransportError,
   type Transport,
   type TransportOptions,
   type TransportResponse,
@@ -52,37 +50,20 @@ export function createDenoTransport(opts: TransportOptions): Transport {
   );
   return {
     name: "deno",
-    async request(req): Promise<TransportResponse> {
-      let res: Response;
-      try {
-        res = await fetch(req.url, {
-          method: req.method,
-          headers: req.headers,
-          body: req.body,
-          signal: req.signal,
-          client,
-          // Never follow a redirect with our credentials.
-          redirect: "manual",
-        });
-      } catch (e) {
-        if (req.signal.aborted) throw req.signal.reason;
-        throw toTransportError(e);
-      }
-      const body = guardBody(res.body ?? emptyBody(), req.signal);
-      return {
-        status: res.status,
-        header: (name) => res.headers.get(name),
-        body,
-        text: () => readText(body),
-        cancel: async () => {
-          await res.body?.cancel().catch(() => {});
-        },
+    request(req): Promise<TransportResponse> {
+      const init = {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        signal: req.signal,
+        client,
+        // Never follow a redirect with our credentials.
+        redirect: "manual" as const,
       };
+      return fetchTransportResponse(req.url, init, req.signal);
     },
     close() {
       client.close();
     },
   };
 }
-
-async function* emptyBody(): AsyncGenerator<Uint8Array> {}
