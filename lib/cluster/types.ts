@@ -6,28 +6,12 @@
  * @module
  */
 
+import type { CallOptions, ResourceMapping } from "../kube/types.ts";
 import type { Selector } from "../selector.ts";
 import type { GroupKind, KubeObject, ObjectIdentifier } from "../types.ts";
 
-/** Where a kind is served: its resource name, preferred version and scope. */
-export interface ResourceMapping {
-  /** API group, `""` for core. */
-  group: string;
-  /** Preferred version. */
-  version: string;
-  /** Kind. */
-  kind: string;
-  /** Plural resource name, e.g. `deployments`. */
-  resource: string;
-  /** True for namespace-scoped kinds. */
-  namespaced: boolean;
-}
-
-/** Options accepted by every cluster call. */
-export interface CallOptions {
-  /** Aborting cancels the call. */
-  signal?: AbortSignal;
-}
+// The client's own definitions: one shape for a mapping and call options across the library.
+export type { CallOptions, ResourceMapping } from "../kube/types.ts";
 
 /** Maps a GroupKind to its resource. Throws a `NoMatchError` for unknown kinds. */
 export interface RestMapper {

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { sleep } from "../sleep.ts";
+
 /** The engine's source of time. */
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -19,20 +21,7 @@ export interface Clock {
 /** The real clock. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep(ms, signal) {
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal!.reason);
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
-  },
+  sleep,
 };
 
 /** A clock for tests: time moves only when `advance` is called. */

@@ -23,23 +23,7 @@ export interface RetryOptions {
 export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** The default {@linkcode SleepFn}: a timer that is cleared on abort. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
+export { sleep } from "../sleep.ts";
 
 /** Retry options with every default filled in. */
 export type ResolvedRetryOptions = Required<RetryOptions>;

@@ -79,7 +79,9 @@ Deno.test("auto: one line per change when stdout is not a terminal", opts, async
 Deno.test("json: status lines with children, then the summary object", opts, async () => {
   await using c = await startCluster();
   putDeploymentTree(c.api, "web", "starting");
-  const cli = spawnCli(["wait", "deploy/web", "-o", "json", ...c.flags]);
+  // The caching reader: it sees the three writes of finishRollout together. Watch streams are
+  // one per kind, so a watch may see the Deployment's write before its children's.
+  const cli = spawnCli(["wait", "deploy/web", "-o", "json", "--reader", "caching", ...c.flags]);
   await cli.waitForStdout(/"status":"InProgress"/);
   finishRollout(c);
   const r = await cli.result;
