@@ -115,8 +115,16 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
       throw classify(e, conn.server);
     }
     if (ids.length === 0) {
-      deps.err("no resources found to wait for");
-      return ExitCode.Ok;
+      // Nothing to look at is a fine answer for `status` and for `--for deleted`; for any other
+      // wait it is almost always a mistyped selector or an empty manifest, which CI must not pass.
+      if (options.once || options.goal === "deleted") {
+        deps.err("no resources found");
+        return ExitCode.Ok;
+      }
+      throw new CliExit(
+        ExitCode.BadInput,
+        `no resources found to wait for: ${what(options, conn.namespace)}`,
+      );
     }
     return await pollUntilDone(
       options,
@@ -329,4 +337,18 @@ function classify(e: unknown, server: string): CliExit {
   // ...our own errors before that point (kubeconfig, arguments) are bad input.
   if (e instanceof KstatusError) return new CliExit(ExitCode.BadInput, `error: ${message}`);
   throw e;
+}
+
+/** Names the inputs that matched nothing, for the error line. */
+function what(options: WaitCommandOptions, namespace: string): string {
+  const parts: string[] = [];
+  if (options.selector) {
+    parts.push(
+      `-l ${options.selector} matched no ${options.kinds} in ${
+        options.allNamespaces ? "any namespace" : `namespace ${namespace}`
+      }`,
+    );
+  }
+  if (options.files.length > 0) parts.push(`${options.files.join(", ")} held no objects`);
+  return parts.join("; ") || "no inputs";
 }

@@ -220,12 +220,45 @@ Deno.test("-l with several --kinds and -A", opts, async () => {
   ]);
 });
 
-Deno.test("-l matching nothing: nothing to wait for, exit 0", opts, async () => {
+Deno.test(
+  "-l matching nothing: bad input for wait, fine for status and --for deleted",
+  opts,
+  async () => {
+    await using c = await startCluster();
+    c.api.put(deployment("api", { ready: 2 }));
+    const sel = ["-l", "app=nope", "--kinds", "deploy", ...c.flags];
+    const r = await runCli(["wait", ...sel]);
+    assert.equal(r.code, 3, explain(r));
+    assert.equal(
+      r.stderr,
+      "no resources found to wait for: -l app=nope matched no deploy in namespace default\n",
+    );
+    assert.equal(r.stdout, "");
+    const all = await runCli(["wait", "-A", ...sel]);
+    assert.equal(all.code, 3, explain(all));
+    assert.match(all.stderr, /matched no deploy in any namespace\n$/);
+    for (const args of [["status", ...sel], ["wait", "--for", "deleted", ...sel]]) {
+      const ok = await runCli(args);
+      assert.equal(ok.code, 0, explain(ok));
+      assert.equal(ok.stderr, "no resources found\n");
+    }
+  },
+);
+
+Deno.test("-f with a file holding no objects: bad input for wait", opts, async () => {
   await using c = await startCluster();
-  c.api.put(deployment("api", { ready: 2 }));
-  const r = await runCli(["wait", "-l", "app=nope", "--kinds", "deploy", ...c.flags]);
-  assert.equal(r.code, 0, explain(r));
-  assert.equal(r.stderr, "no resources found to wait for\n");
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/empty.yaml`, "# nothing yet\n---\n");
+    const r = await runCli(["wait", "-f", `${dir}/empty.yaml`, ...c.flags]);
+    assert.equal(r.code, 3, explain(r));
+    assert.equal(
+      r.stderr,
+      `no resources found to wait for: ${dir}/empty.yaml held no objects\n`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("--for deleted: exits 0 once the object is gone", opts, async () => {
