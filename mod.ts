@@ -36,6 +36,14 @@ export {
 export type { KindRule, RuleContext } from "./readers/rule.ts";
 export { KIND_RULES } from "./readers/rules.ts";
 export { SCHEDULE_WINDOW_MS } from "./readers/pod.ts";
+export {
+  applyFailOn,
+  FAIL_ON_REASONS,
+  type FailOnReason,
+  parseFailOn,
+  podFailOnCause,
+  withFailOn,
+} from "./lib/fail_on.ts";
 
 // Manifests and identifiers
 export {

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { FAIL_ON_REASONS, type FailOnReason, parseFailOn } from "../fail_on.ts";
 import { type Command, Option } from "../deps/commander.ts";
 import type { StopCondition } from "../engine/collector.ts";
 import type { Connector, ReaderChoice } from "./connection.ts";
@@ -26,6 +27,7 @@ interface RawFlags {
   reader?: ReaderChoice;
   output: WaitCommandOptions["output"];
   failFast?: boolean;
+  failOn?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -56,6 +58,11 @@ function addCommonOptions(cmd: Command): Command {
       ).choices(["caching", "direct", "watch"]),
     )
     .option("--interval <duration>", "time between polls", "2s")
+    .option(
+      "--fail-on <reasons>",
+      "pod problems that count as Failed at once, for the pod and its owners (comma-separated, " +
+        `or all): ${FAIL_ON_REASONS.join(",")}`,
+    )
     .addOption(
       new Option("-o, --output <format>", "auto: live table on a terminal, events otherwise")
         .choices(["auto", "table", "events", "json"]).default("auto"),
@@ -72,6 +79,12 @@ function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOpt
     throw new CliExit(ExitCode.BadInput, `error: ${(e as Error).message}`);
   }
   if (intervalMs <= 0) throw new CliExit(ExitCode.BadInput, "error: --interval must be above 0");
+  let failOn: FailOnReason[] = [];
+  try {
+    failOn = raw.failOn === undefined ? [] : parseFailOn(raw.failOn);
+  } catch (e) {
+    throw new CliExit(ExitCode.BadInput, `error: ${(e as Error).message}`);
+  }
   return {
     files: raw.filename,
     recursive: raw.recursive,
@@ -90,6 +103,7 @@ function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOpt
     reader: raw.reader ?? (once ? "caching" : "watch"),
     output: raw.output,
     failFast: raw.failFast ?? false,
+    failOn,
     once,
   };
 }
@@ -123,6 +137,7 @@ Examples:
   kstatus wait -f app.yaml
   kustomize build . | kstatus wait -f - --timeout 10m
   kstatus wait deploy/web sts/db -n shop --fail-fast
+  kstatus wait -f app.yaml --fail-on all --fail-fast
   kstatus wait -l app=web --kinds deploy,sts -o json
   kstatus wait -f app.yaml --for deleted`,
     )

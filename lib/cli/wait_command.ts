@@ -11,6 +11,7 @@ import { type Clock, systemClock } from "../engine/clock.ts";
 import { ResourceStatusCollector, type StopCondition } from "../engine/collector.ts";
 import { PollerEngine } from "../engine/poller.ts";
 import { InputError, KstatusError } from "../errors.ts";
+import type { FailOnReason } from "../fail_on.ts";
 import { identifierKey } from "../groupkind.ts";
 import type { ObjectIdentifier, ResourceStatus } from "../types.ts";
 import { formatDuration } from "../printers/format.ts";
@@ -33,6 +34,8 @@ export interface WaitCommandOptions extends TargetFlags, ConnectionFlags {
   output: "auto" | "table" | "events" | "json";
   /** Stop as soon as a resource Failed. */
   failFast: boolean;
+  /** Pod problems that count as Failed at once (`--fail-on`). */
+  failOn?: readonly FailOnReason[];
   /** Look once and report (`kstatus status`). */
   once: boolean;
 }
@@ -175,6 +178,7 @@ async function pollUntilDone(
     mapper: conn.api.mapper,
     clusterReaderFactory: conn.readerFactory(options.reader),
     clock,
+    failOn: options.failOn,
   });
   const seen = new Set<string>();
   let outcome: Outcome | undefined;

@@ -16,6 +16,7 @@ import type {
   RestMapper,
 } from "../cluster/types.ts";
 import { KstatusError } from "../errors.ts";
+import { type FailOnReason, withFailOn } from "../fail_on.ts";
 import { formatGroupKind, groupKindKey, groupOf, identifierKey } from "../groupkind.ts";
 import { resourceStatusEqual } from "../resource_status.ts";
 import {
@@ -38,6 +39,11 @@ export interface PollerEngineOptions {
   registry?: StatusReaderRegistry;
   /** Time source; tests inject a manual clock. */
   clock?: Clock;
+  /**
+   * Pod problems that make the pod and its InProgress owners Failed at once
+   * (opt-in, beyond the contract): see {@linkcode withFailOn}.
+   */
+  failOn?: readonly FailOnReason[];
 }
 
 /** Options of {@linkcode PollerEngine.poll}. */
@@ -59,7 +65,8 @@ export class PollerEngine {
   constructor(options: PollerEngineOptions) {
     this.#mapper = options.mapper;
     this.#factory = options.clusterReaderFactory;
-    this.#registry = options.registry ?? defaultStatusReaders();
+    const registry = options.registry ?? defaultStatusReaders();
+    this.#registry = options.failOn?.length ? withFailOn(registry, options.failOn) : registry;
     this.#clock = options.clock ?? systemClock;
   }
 

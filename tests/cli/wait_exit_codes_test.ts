@@ -224,3 +224,45 @@ Deno.test("exit 4 from status too (403)", opts, async () => {
   assert.equal(r.code, 4, explain(r));
   assert.match(r.stderr, /^error: the cluster at .* refused us: deployments.apps is forbidden/);
 });
+
+Deno.test(
+  "exit 1 with --fail-on and --fail-fast: an image pull error fails the Deployment at once",
+  opts,
+  async () => {
+    await using c = await startCluster();
+    putDeploymentTree(c.api, "web", "starting");
+    const args = [
+      "wait",
+      "deploy/web",
+      "--fail-on",
+      "ErrImagePull,imagepullbackoff",
+      "--fail-fast",
+    ];
+    const cli = spawnCli([...args, "--timeout", "10s", ...c.flags]);
+    await cli.waitForStdout(/is InProgress/);
+    const stuck = pod("web-7d9f-b", "web-7d9f", "web", "starting");
+    const message = 'Back-off pulling image "example/app:nope"';
+    (stuck.status as { containerStatuses: unknown[] }).containerStatuses = [
+      { name: "app", ready: false, state: { waiting: { reason: "ImagePullBackOff", message } } },
+    ];
+    c.api.put(stuck);
+    const r = await cli.result;
+    assert.equal(r.code, 1, explain(r));
+    assert.deepEqual(r.lines.slice(0, 2), [
+      "deployment.apps/default/web is InProgress: Available: 1/2",
+      `deployment.apps/default/web is Failed: pod web-7d9f-b: container app: ImagePullBackOff: ${message}`,
+    ]);
+    assert.ok(r.elapsedMs < 8000, "did not wait for the timeout");
+  },
+);
+
+Deno.test("exit 3: an unknown --fail-on reason names the valid ones", opts, async () => {
+  const r = await runCli(["wait", "deploy/web", "--fail-on", "OOMKilled"]);
+  assert.equal(r.code, 3, explain(r));
+  assert.equal(
+    r.stderr,
+    'error: unknown --fail-on reason "OOMKilled"; expected all or any of ErrImagePull,' +
+      "ImagePullBackOff,CrashLoopBackOff,CreateContainerConfigError,InvalidImageName," +
+      "Unschedulable\n",
+  );
+});

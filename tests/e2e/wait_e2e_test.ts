@@ -120,6 +120,18 @@ Deno.test("e2e: a rollout stuck on an image that cannot be pulled times out with
     assert.equal(r.code, 2, explain(r));
     assert.match(r.stdout, /timed out after .*: 1 of 1 not Current/);
     assert.match(r.stdout, /deployment\.apps\/.*\/stuck is InProgress/);
+
+    // Opted in, the same rollout fails at once, naming the pod, the container and the reason.
+    const started = Date.now();
+    const fast = await kstatus(
+      ["wait", "deploy/stuck", "-n", ns, "--fail-on", "all", "--fail-fast", "--timeout", "60s"],
+    );
+    assert.equal(fast.code, 1, explain(fast));
+    assert.ok(Date.now() - started < 20_000, "exits well before the timeout");
+    assert.match(
+      fast.stdout,
+      /deployment\.apps\/.*\/stuck is Failed: pod stuck-\S+: container \S+: (ErrImagePull|ImagePullBackOff): .*fail\.example\/pull:1/,
+    );
   });
 });
 
