@@ -122,6 +122,8 @@ export function createReporter(options: ReporterOptions): Reporter {
       width: options.width,
       nowMs: options.now(),
     });
+  const summary = (outcome: Outcome, collector: ResourceStatusCollector) =>
+    summaryLine(outcome, collector.latestObservation().resourceStatuses, options.goal, elapsed());
   const pendingLines = (collector: ResourceStatusCollector) =>
     notReady(collector.latestObservation().resourceStatuses, options.goal).map((s) =>
       // A resource the engine never got to (fail-fast, an early stop) has no message of its own.
@@ -145,8 +147,7 @@ export function createReporter(options: ReporterOptions): Reporter {
           }
         },
         finish(outcome, collector) {
-          const statuses = collector.latestObservation().resourceStatuses;
-          out(summaryLine(outcome, statuses, options.goal, elapsed()));
+          out(summary(outcome, collector));
           if (outcome.kind !== "goal" && outcome.kind !== "once") {
             for (const line of pendingLines(collector)) out(line);
           }
@@ -180,14 +181,7 @@ export function createReporter(options: ReporterOptions): Reporter {
         event() {},
         finish(outcome, collector) {
           for (const line of table(collector)) out(line);
-          out(
-            summaryLine(
-              outcome,
-              collector.latestObservation().resourceStatuses,
-              options.goal,
-              elapsed(),
-            ),
-          );
+          out(summary(outcome, collector));
         },
       };
     case "live": {
@@ -204,14 +198,7 @@ export function createReporter(options: ReporterOptions): Reporter {
         finish(outcome, collector) {
           clearInterval(timer);
           region.draw([header(collector), ...table(collector)], { fit: false });
-          out(
-            summaryLine(
-              outcome,
-              collector.latestObservation().resourceStatuses,
-              options.goal,
-              elapsed(),
-            ),
-          );
+          out(summary(outcome, collector));
         },
       };
     }
