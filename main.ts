@@ -18,7 +18,14 @@ import { runCli } from "./lib/cli/program.ts";
 import { readStdin } from "./lib/manifests.ts";
 
 export { runCli } from "./lib/cli/program.ts";
-export type { CliIo, CommandInstaller } from "./lib/cli/program.ts";
+export type { CliIo } from "./lib/cli/program.ts";
+export type {
+  Connection,
+  ConnectionFlags,
+  ConnectionStats,
+  Connector,
+  ReaderChoice,
+} from "./lib/cli/connection.ts";
 export { parseDuration } from "./lib/cli/duration.ts";
 
 /** Writes a line, ignoring a closed pipe (`kstatus ... | head`). */

@@ -101,6 +101,7 @@ export type {
   RestMapper,
 } from "./lib/cluster/types.ts";
 export {
+  type CachePair,
   cachePairs,
   cachingClusterReaderFactory,
   createCachingClusterReader,

@@ -7,11 +7,24 @@
 
 import type { ObjectIdentifier } from "./types.ts";
 
-/** Base class of every error kstatus raises itself. */
+/**
+ * Base class of every error kstatus raises itself.
+ *
+ * @example
+ * ```ts
+ * import { KstatusError } from "@kstatus/kstatus";
+ * const err = new KstatusError("no selector found", {
+ *   resource: { group: "apps", kind: "Deployment", namespace: "shop", name: "web" },
+ * });
+ * console.log(err.resource?.name); // "web"
+ * ```
+ */
 export class KstatusError extends Error {
   /** The resource the error concerns, when known. */
   resource?: ObjectIdentifier;
   /**
+   * Creates the error.
+   *
    * @param message what went wrong
    * @param options `cause` and the `resource` concerned
    */
@@ -38,13 +51,24 @@ export class KstatusError extends Error {
  */
 export class ComputeError extends KstatusError {}
 
-/** Input (a manifest file, stdin, an argument) could not be read or understood. */
+/**
+ * Input (a manifest file, stdin, an argument) could not be read or understood.
+ *
+ * @example
+ * ```ts
+ * import { InputError } from "@kstatus/kstatus";
+ * const err = new InputError("expected a mapping", { file: "app.yaml", line: 12 });
+ * console.log(err.message); // "app.yaml:12: expected a mapping"
+ * ```
+ */
 export class InputError extends KstatusError {
   /** File the problem is in, `-` for stdin. */
   file?: string;
   /** 1-based line of the problem, when known. */
   line?: number;
   /**
+   * Creates the error; the message is prefixed with `file:line: ` when known.
+   *
    * @param message what is wrong, without the location
    * @param location where: `file` and `line`
    */

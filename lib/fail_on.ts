@@ -13,7 +13,15 @@ import { groupKindKey } from "./groupkind.ts";
 import type { StatusReader, StatusReaderRegistry } from "./status_reader.ts";
 import type { KubeObject, ResourceStatus } from "./types.ts";
 
-/** The pod problems `--fail-on` can turn into Failed. */
+/**
+ * The pod problems `--fail-on` can turn into Failed.
+ *
+ * @example
+ * ```ts
+ * import { FAIL_ON_REASONS } from "@kstatus/kstatus";
+ * console.log(FAIL_ON_REASONS.join(",")); // "ErrImagePull,ImagePullBackOff,..."
+ * ```
+ */
 export const FAIL_ON_REASONS = [
   "ErrImagePull",
   "ImagePullBackOff",

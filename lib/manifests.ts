@@ -126,6 +126,13 @@ function describeFsError(e: unknown): string {
  * yield nothing.
  *
  * @throws {InputError} naming `file` and the line of the problem.
+ *
+ * @example
+ * ```ts
+ * import { parseManifests } from "@kstatus/kstatus";
+ * const objects = parseManifests("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n", "a.yaml");
+ * console.log(objects[0].line); // 1
+ * ```
  */
 export function parseManifests(text: string, file: string): ManifestObject[] {
   const lineCounter = new LineCounter();

@@ -39,7 +39,19 @@ export function resourceStatusEqual(a: ResourceStatus, b: ResourceStatus): boole
   return ag.every((child, i) => resourceStatusEqual(child, bg[i]));
 }
 
-/** Orders identifiers by namespace, group, kind, then name (plain string order). */
+/**
+ * Orders identifiers by namespace, group, kind, then name (plain string order).
+ *
+ * @example
+ * ```ts
+ * import { compareIdentifiers } from "@kstatus/kstatus";
+ * const ids = [
+ *   { group: "", kind: "Pod", namespace: "b", name: "x" },
+ *   { group: "", kind: "Pod", namespace: "a", name: "y" },
+ * ];
+ * ids.sort(compareIdentifiers); // namespace "a" first
+ * ```
+ */
 export function compareIdentifiers(a: ObjectIdentifier, b: ObjectIdentifier): number {
   for (const key of ["namespace", "group", "kind", "name"] as const) {
     if (a[key] < b[key]) return -1;
@@ -48,7 +60,21 @@ export function compareIdentifiers(a: ObjectIdentifier, b: ObjectIdentifier): nu
   return 0;
 }
 
-/** A sorted copy of `statuses` (namespace, group, kind, name). */
+/**
+ * A sorted copy of `statuses` (namespace, group, kind, name).
+ *
+ * @example
+ * ```ts
+ * import { type ResourceStatus, sortResourceStatuses } from "@kstatus/kstatus";
+ * const status = (name: string): ResourceStatus => ({
+ *   identifier: { group: "", kind: "Pod", namespace: "ns", name },
+ *   status: "Current",
+ *   message: "",
+ *   generatedResources: [],
+ * });
+ * sortResourceStatuses([status("b"), status("a")]).map((s) => s.identifier.name); // ["a", "b"]
+ * ```
+ */
 export function sortResourceStatuses(statuses: readonly ResourceStatus[]): ResourceStatus[] {
   return [...statuses].sort((a, b) => compareIdentifiers(a.identifier, b.identifier));
 }

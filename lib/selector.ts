@@ -17,7 +17,19 @@ export interface Selector {
   toString(): string;
 }
 
-/** A selector could not be understood. */
+/**
+ * A selector could not be understood.
+ *
+ * @example
+ * ```ts
+ * import { parseSelector, SelectorError } from "@kstatus/kstatus";
+ * try {
+ *   parseSelector("app in web");
+ * } catch (e) {
+ *   console.log(e instanceof SelectorError); // true
+ * }
+ * ```
+ */
 export class SelectorError extends KstatusError {}
 
 interface Requirement {
@@ -121,6 +133,13 @@ function requirementsSelector(reqs: Requirement[]): Selector {
  * `tier!=db`, `env in (a,b)`, `env notin (c)`, `key`, `!key`, comma-separated.
  *
  * @throws {SelectorError} for a malformed selector.
+ *
+ * @example
+ * ```ts
+ * import { parseSelector } from "@kstatus/kstatus";
+ * const selector = parseSelector("app=web,tier notin (db)");
+ * selector.matches({ app: "web", tier: "front" }); // true
+ * ```
  */
 export function parseSelector(text: string): Selector {
   const reqs: Requirement[] = [];
@@ -174,7 +193,15 @@ function splitTopLevel(text: string): string[] {
   return parts;
 }
 
-/** The labels of an object (`metadata.labels`), non-string values dropped. */
+/**
+ * The labels of an object (`metadata.labels`), non-string values dropped.
+ *
+ * @example
+ * ```ts
+ * import { labelsOf } from "@kstatus/kstatus";
+ * labelsOf({ metadata: { labels: { app: "web" } } }); // { app: "web" }
+ * ```
+ */
 export function labelsOf(obj: Record<string, unknown>): Record<string, string> {
   const meta = obj.metadata;
   if (!isObject(meta) || !isObject(meta.labels)) return {};

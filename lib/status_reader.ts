@@ -43,6 +43,17 @@ export type StatusReaderRegistry = Map<string, StatusReader>;
 /**
  * The reader for `gk`: the registry entry under its key, else the first
  * registered reader whose `supports` accepts it, else `fallback`.
+ *
+ * @example
+ * ```ts
+ * import { defaultStatusReaders, genericStatusReader, lookupStatusReader } from "@kstatus/kstatus";
+ * const reader = lookupStatusReader(
+ *   defaultStatusReaders(),
+ *   { group: "apps", kind: "Deployment" },
+ *   genericStatusReader,
+ * );
+ * console.log(reader.childKinds); // [{ group: "apps", kind: "ReplicaSet" }]
+ * ```
  */
 export function lookupStatusReader(
   registry: StatusReaderRegistry,
@@ -59,6 +70,14 @@ export function lookupStatusReader(
  * Turns a read error into a status, as the spec's error mapping says:
  * cancellation is rethrown, NotFound becomes `NotFound`, anything else
  * `Unknown` with the error attached.
+ *
+ * @example
+ * ```ts
+ * import { ResourceNotFoundError, statusFromError } from "@kstatus/kstatus";
+ * const id = { group: "", kind: "Pod", namespace: "ns", name: "web-0" };
+ * statusFromError(id, new ResourceNotFoundError("gone")).status; // "NotFound"
+ * statusFromError(id, new Error("boom")).status; // "Unknown", with the error attached
+ * ```
  */
 export function statusFromError(
   id: ObjectIdentifier,

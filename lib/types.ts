@@ -33,7 +33,15 @@ export const Status = {
   Unknown: "Unknown",
 } as const satisfies Record<Status, Status>;
 
-/** Every status value, in the order of the spec. */
+/**
+ * Every status value, in the order of the spec.
+ *
+ * @example
+ * ```ts
+ * import { ALL_STATUSES } from "@kstatus/kstatus";
+ * console.log(ALL_STATUSES.join(" ")); // "InProgress Failed Current Terminating NotFound Unknown"
+ * ```
+ */
 export const ALL_STATUSES: readonly Status[] = Object.values(Status);
 
 /** A Kubernetes object as plain JSON (unstructured). */

@@ -112,5 +112,15 @@ async function readChildren(
   return sortResourceStatuses(statuses);
 }
 
-/** The reader for kinds without one of their own: `computeStatus`, no children. */
+/**
+ * The reader for kinds without one of their own: `computeStatus`, no children.
+ *
+ * @example
+ * ```ts
+ * import { defaultStatusReaders, genericStatusReader } from "@kstatus/kstatus";
+ * const registry = defaultStatusReaders();
+ * // Widgets follow the generic, conditions-based rules:
+ * registry.set("example.com/Widget", genericStatusReader);
+ * ```
+ */
 export const genericStatusReader: StatusReader = createStatusReader({});

@@ -24,7 +24,16 @@ export interface ChildSpec {
   selectorPath?: readonly string[];
 }
 
-/** The parent has no selector where one is required. */
+/**
+ * The parent has no selector where one is required.
+ *
+ * @example
+ * ```ts
+ * import { NoSelectorError } from "@kstatus/kstatus";
+ * const err = new NoSelectorError("no selector found");
+ * console.log(err instanceof NoSelectorError); // true
+ * ```
+ */
 export class NoSelectorError extends KstatusError {}
 
 /** The uid of an object, `""` when missing. */
@@ -33,7 +42,20 @@ function uidOf(obj: KubeObject): string {
   return typeof uid === "string" ? uid : "";
 }
 
-/** True when `child` names `parentUid` as its controller. */
+/**
+ * True when `child` names `parentUid` as its controller.
+ *
+ * @example
+ * ```ts
+ * import { isControlledBy } from "@kstatus/kstatus";
+ * const pod = {
+ *   apiVersion: "v1",
+ *   kind: "Pod",
+ *   metadata: { ownerReferences: [{ kind: "ReplicaSet", uid: "u1", controller: true }] },
+ * };
+ * isControlledBy(pod, "u1"); // true
+ * ```
+ */
 export function isControlledBy(child: KubeObject, parentUid: string): boolean {
   const refs = lookup(child, ["metadata", "ownerReferences"]);
   if (!Array.isArray(refs)) return false;
@@ -47,6 +69,28 @@ export function isControlledBy(child: KubeObject, parentUid: string): boolean {
  * a cluster) is matched by selector only.
  *
  * @throws {NoSelectorError} when the selector is required and missing.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryCluster, defaultStatusReaders, findChildren } from "@kstatus/kstatus";
+ * const cluster = createMemoryCluster();
+ * const job = {
+ *   apiVersion: "batch/v1",
+ *   kind: "Job",
+ *   metadata: { name: "migrate", namespace: "ns", uid: "u1" },
+ *   spec: { selector: { matchLabels: { job: "migrate" } } },
+ * };
+ * const ctx = {
+ *   cluster: cluster.reader,
+ *   mapper: cluster.mapper,
+ *   registry: defaultStatusReaders(),
+ *   now: () => new Date(),
+ * };
+ * const pods = await findChildren(ctx, job, {
+ *   kind: { group: "", kind: "Pod" },
+ *   selectorPath: ["spec", "selector"],
+ * });
+ * ```
  */
 export async function findChildren(
   ctx: StatusReaderContext,

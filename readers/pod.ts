@@ -10,7 +10,15 @@ import { isObject, lookup, stringField } from "../lib/fields.ts";
 import type { ComputeResult, KubeObject } from "../lib/types.ts";
 import type { RuleContext } from "./rule.ts";
 
-/** How long a pod may stay unschedulable before it counts as Failed, in milliseconds. */
+/**
+ * How long a pod may stay unschedulable before it counts as Failed, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { SCHEDULE_WINDOW_MS } from "@kstatus/kstatus";
+ * console.log(SCHEDULE_WINDOW_MS / 1000); // 15
+ * ```
+ */
 export const SCHEDULE_WINDOW_MS = 15_000;
 
 /** Computes a Pod's status from its phase, conditions and container states. */

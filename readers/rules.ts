@@ -19,7 +19,15 @@ import type { KindRule } from "./rule.ts";
 import { serviceRule } from "./service.ts";
 import { statefulSetRule } from "./statefulset.ts";
 
-/** Built-in kind rules by `group/Kind`. */
+/**
+ * Built-in kind rules by `group/Kind`.
+ *
+ * @example
+ * ```ts
+ * import { KIND_RULES } from "@kstatus/kstatus";
+ * console.log([...KIND_RULES.keys()]); // ["Service", "Pod", ..., "apps/Deployment", ...]
+ * ```
+ */
 export const KIND_RULES: ReadonlyMap<string, KindRule> = new Map<string, KindRule>([
   ["Service", serviceRule],
   ["Pod", podRule],

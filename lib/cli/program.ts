@@ -36,9 +36,6 @@ export interface CliIo {
   interrupt?: AbortSignal;
 }
 
-/** Extra commands registered by later modules (wait, status). */
-export type CommandInstaller = (program: Command, io: CliIo, setCode: (c: number) => void) => void;
-
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -60,7 +57,6 @@ function collect(value: string, previous: string[]): string[] {
 export async function runCli(
   args: string[],
   io: CliIo,
-  installers: CommandInstaller[] = [],
 ): Promise<number> {
   let code: number = ExitCode.Ok;
   const setCode = (c: number) => {
@@ -140,7 +136,6 @@ Examples:
     });
 
   if (io.connect) installClusterCommands(program, { ...io, connect: io.connect }, setCode);
-  for (const install of installers) install(program, io, setCode);
 
   try {
     await program.parseAsync(args, { from: "user" });

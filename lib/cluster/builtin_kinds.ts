@@ -7,7 +7,15 @@
 
 import type { ResourceMapping } from "./types.ts";
 
-/** Mappings of the built-in kinds kstatus has rules or children for. */
+/**
+ * Mappings of the built-in kinds kstatus has rules or children for.
+ *
+ * @example
+ * ```ts
+ * import { BUILTIN_MAPPINGS } from "@kstatus/kstatus";
+ * BUILTIN_MAPPINGS.find((m) => m.kind === "Deployment")?.resource; // "deployments"
+ * ```
+ */
 export const BUILTIN_MAPPINGS: readonly ResourceMapping[] = [
   { group: "", version: "v1", kind: "Pod", resource: "pods", namespaced: true },
   { group: "", version: "v1", kind: "Service", resource: "services", namespaced: true },

@@ -20,8 +20,11 @@ import type {
   ResourceMapping,
 } from "./types.ts";
 
-interface Pair {
+/** One (GroupKind, namespace) pair the caching reader lists; `""` is cluster-wide. */
+export interface CachePair {
+  /** The kind. */
   gk: GroupKind;
+  /** The namespace, `""` for cluster-scoped kinds. */
   namespace: string;
 }
 
@@ -40,9 +43,21 @@ const pairKey = (gk: GroupKind, namespace: string) => `${groupKindKey(gk)}|${nam
  * The (GroupKind, namespace) pairs to list: those of the identifiers, each
  * followed by its child kinds in the same namespace, duplicates removed,
  * insertion order kept.
+ *
+ * @example
+ * ```ts
+ * import { cachePairs } from "@kstatus/kstatus";
+ * const pairs = cachePairs({
+ *   identifiers: [{ group: "apps", kind: "Deployment", namespace: "shop", name: "web" }],
+ *   childKinds: () => [{ group: "apps", kind: "ReplicaSet" }, { group: "", kind: "Pod" }],
+ * });
+ * console.log(pairs.length); // 3: Deployments, ReplicaSets and Pods in "shop"
+ * ```
  */
-export function cachePairs(args: Pick<ClusterReaderArgs, "identifiers" | "childKinds">): Pair[] {
-  const pairs = new Map<string, Pair>();
+export function cachePairs(
+  args: Pick<ClusterReaderArgs, "identifiers" | "childKinds">,
+): CachePair[] {
+  const pairs = new Map<string, CachePair>();
   const add = (gk: GroupKind, namespace: string) => {
     const key = pairKey(gk, namespace);
     if (!pairs.has(key)) pairs.set(key, { gk: { group: gk.group, kind: gk.kind }, namespace });
@@ -58,6 +73,22 @@ export function cachePairs(args: Pick<ClusterReaderArgs, "identifiers" | "childK
  * A ClusterReader that lists each needed (kind, namespace) once per cycle.
  * Per-pair problems (Forbidden, NotFound, no such kind) are stored and
  * returned for the reads that need that pair; cancellation fails `sync`.
+ *
+ * @example
+ * ```ts
+ * import { createCachingClusterReader, createMemoryCluster } from "@kstatus/kstatus";
+ * const cluster = createMemoryCluster([
+ *   { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg", namespace: "ns" } },
+ * ]);
+ * const id = { group: "", kind: "ConfigMap", namespace: "ns", name: "cfg" };
+ * const reader = createCachingClusterReader(cluster.api, {
+ *   identifiers: [id],
+ *   mapper: cluster.mapper,
+ *   childKinds: () => [],
+ * });
+ * await reader.sync(); // one LIST of ConfigMaps in "ns"
+ * const cfg = await reader.get(id); // from the cache, no request
+ * ```
  */
 export function createCachingClusterReader(api: KubeApi, args: ClusterReaderArgs): ClusterReader {
   const pairs = cachePairs(args);
@@ -171,7 +202,19 @@ function controllerUid(refs: unknown): string | undefined {
   return undefined;
 }
 
-/** A factory for {@linkcode createCachingClusterReader}; the engine's usual choice. */
+/**
+ * A factory for {@linkcode createCachingClusterReader}; the engine's usual choice.
+ *
+ * @example
+ * ```ts
+ * import { cachingClusterReaderFactory, createMemoryCluster, PollerEngine } from "@kstatus/kstatus";
+ * const cluster = createMemoryCluster();
+ * const engine = new PollerEngine({
+ *   mapper: cluster.mapper,
+ *   clusterReaderFactory: cachingClusterReaderFactory(cluster.api),
+ * });
+ * ```
+ */
 export function cachingClusterReaderFactory(api: KubeApi): ClusterReaderFactory {
   return (args) => createCachingClusterReader(api, args);
 }

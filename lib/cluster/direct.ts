@@ -53,7 +53,19 @@ export function createDirectClusterReader(api: KubeApi): ClusterReader {
   };
 }
 
-/** A factory for {@linkcode createDirectClusterReader}. */
+/**
+ * A factory for {@linkcode createDirectClusterReader}.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryCluster, directClusterReaderFactory, PollerEngine } from "@kstatus/kstatus";
+ * const cluster = createMemoryCluster();
+ * const engine = new PollerEngine({
+ *   mapper: cluster.mapper,
+ *   clusterReaderFactory: directClusterReaderFactory(cluster.api),
+ * });
+ * ```
+ */
 export function directClusterReaderFactory(api: KubeApi): ClusterReaderFactory {
   return () => createDirectClusterReader(api);
 }

@@ -18,7 +18,17 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** The real clock. */
+/**
+ * The real clock.
+ *
+ * @example
+ * ```ts
+ * import { systemClock } from "@kstatus/kstatus";
+ * const start = systemClock.now();
+ * await systemClock.sleep(10);
+ * console.log(systemClock.now() - start >= 10); // true
+ * ```
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep,

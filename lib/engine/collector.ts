@@ -14,7 +14,16 @@ import type { Event, EventType } from "./events.ts";
 /** What a wait waits for. */
 export type StopCondition = "known" | "current" | "deleted" | "forever";
 
-/** The stop conditions, for validating user input. */
+/**
+ * The stop conditions, for validating user input.
+ *
+ * @example
+ * ```ts
+ * import { STOP_CONDITIONS, type StopCondition } from "@kstatus/kstatus";
+ * const goal = "current";
+ * if (!STOP_CONDITIONS.includes(goal as StopCondition)) throw new Error(`bad goal ${goal}`);
+ * ```
+ */
 export const STOP_CONDITIONS: readonly StopCondition[] = ["known", "current", "deleted", "forever"];
 
 /** A snapshot of what the collector has seen. */
@@ -45,7 +54,11 @@ export class ResourceStatusCollector {
   #lastEventType?: EventType;
   #error?: Error;
 
-  /** @param identifiers the resources to track, all starting as Unknown */
+  /**
+   * Creates a collector.
+   *
+   * @param identifiers the resources to track, all starting as Unknown
+   */
   constructor(identifiers: readonly ObjectIdentifier[]) {
     for (const id of identifiers) {
       this.#statuses.set(identifierKey(id), {

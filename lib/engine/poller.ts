@@ -54,14 +54,37 @@ export interface PollOptions {
   signal?: AbortSignal;
 }
 
-/** Polls the status of a set of resources. */
+/**
+ * Polls the status of a set of resources.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryCluster, PollerEngine } from "@kstatus/kstatus";
+ * const cluster = createMemoryCluster([
+ *   { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg", namespace: "ns" } },
+ * ]);
+ * const engine = new PollerEngine({
+ *   mapper: cluster.mapper,
+ *   clusterReaderFactory: () => cluster.reader,
+ * });
+ * const id = { group: "", kind: "ConfigMap", namespace: "ns", name: "cfg" };
+ * for await (const event of engine.poll([id], { pollInterval: 2000 })) {
+ *   if (event.type === "ResourceUpdate") console.log(event.resource.status); // "Current"
+ *   break;
+ * }
+ * ```
+ */
 export class PollerEngine {
   #mapper: RestMapper;
   #factory: ClusterReaderFactory;
   #registry: StatusReaderRegistry;
   #clock: Clock;
 
-  /** @param options the mapper, cluster reader factory, registry and clock */
+  /**
+   * Creates an engine; nothing is read until {@linkcode PollerEngine.poll}.
+   *
+   * @param options the mapper, cluster reader factory, registry and clock
+   */
   constructor(options: PollerEngineOptions) {
     this.#mapper = options.mapper;
     this.#factory = options.clusterReaderFactory;

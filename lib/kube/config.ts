@@ -21,7 +21,15 @@ import {
   type Sourced,
 } from "./kubeconfig.ts";
 
-/** The exec credential API versions kstatus speaks. */
+/**
+ * The exec credential API versions kstatus speaks.
+ *
+ * @example
+ * ```ts
+ * import { EXEC_API_VERSIONS } from "@kstatus/kstatus/kube";
+ * EXEC_API_VERSIONS.includes("client.authentication.k8s.io/v1"); // true
+ * ```
+ */
 export const EXEC_API_VERSIONS = [
   "client.authentication.k8s.io/v1",
   "client.authentication.k8s.io/v1beta1",
@@ -103,7 +111,15 @@ export interface LoadConfigOptions {
   inClusterDir?: string;
 }
 
-/** Where a pod's service account token, CA and namespace are mounted. */
+/**
+ * Where a pod's service account token, CA and namespace are mounted.
+ *
+ * @example
+ * ```ts
+ * import { IN_CLUSTER_DIR } from "@kstatus/kstatus/kube";
+ * console.log(`${IN_CLUSTER_DIR}/token`);
+ * ```
+ */
 export const IN_CLUSTER_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 /**
@@ -437,6 +453,13 @@ async function readPemFile(
  * The token file is re-read when it changes (kubelet rotates it).
  *
  * @throws {ConfigError} when the environment variables or files are missing.
+ *
+ * @example
+ * ```ts
+ * import { createClient, loadInClusterConfig } from "@kstatus/kstatus/kube";
+ * // Inside a pod: the service account's token, CA and namespace.
+ * const client = createClient(await loadInClusterConfig());
+ * ```
  */
 export async function loadInClusterConfig(
   opts: Pick<LoadConfigOptions, "env" | "inClusterDir" | "namespace"> = {},
@@ -487,6 +510,13 @@ export async function loadInClusterConfig(
 /**
  * A one-line description of a configuration without any secret, for debug output:
  * `https://10.0.0.1:6443 (context prod, namespace web, auth token, from kubeconfig /x)`.
+ *
+ * @example
+ * ```ts
+ * import { describeConfig, loadClientConfig } from "@kstatus/kstatus/kube";
+ * const config = await loadClientConfig({ context: "kind-dev" });
+ * console.error(describeConfig(config)); // server, context, namespace and auth kind; no secrets
+ * ```
  */
 export function describeConfig(config: ClientConfig): string {
   const parts = [

@@ -135,6 +135,17 @@ export function parseResourceList(
  * Discovers the server's resources: aggregated discovery of `/api` and
  * `/apis` when offered, else `/api/<v>` and `/apis/<g>/<v>` for every
  * version (fetched in parallel; a failing group is recorded, not fatal).
+ *
+ * @example
+ * ```ts
+ * import { discover } from "@kstatus/kstatus/kube";
+ * const base = "https://127.0.0.1:6443";
+ * const result = await discover(async (path, accept, signal) => {
+ *   const res = await fetch(base + path, { headers: { accept }, signal });
+ *   return { contentType: res.headers.get("content-type") ?? "", body: await res.json() };
+ * });
+ * console.log(result.resources.length);
+ * ```
  */
 export async function discover(get: DiscoveryGet, signal?: AbortSignal): Promise<DiscoveryResult> {
   let requests = 0;

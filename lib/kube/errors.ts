@@ -49,6 +49,18 @@ export interface ErrorContext {
 /**
  * The API server answered with an error. Subclasses per status code; match
  * with `instanceof` or by `code` / `reason`.
+ *
+ * @example
+ * ```ts
+ * import { ApiError, createClient, loadClientConfig } from "@kstatus/kstatus/kube";
+ * const client = createClient(await loadClientConfig());
+ * const pods = { group: "", version: "v1", kind: "Pod", resource: "pods", namespaced: true };
+ * try {
+ *   await client.get(pods, "default", "web-0");
+ * } catch (e) {
+ *   if (e instanceof ApiError) console.error(e.code, e.reason, e.message);
+ * }
+ * ```
  */
 export class ApiError extends KstatusError {
   /** Stable name (minifiers rename classes; callers match on `name`). */
@@ -89,57 +101,156 @@ export class ApiError extends KstatusError {
   }
 }
 
-/** 400: the request was malformed (a bad selector, a mismatched namespace). */
+/**
+ * 400: the request was malformed (a bad selector, a mismatched namespace).
+ *
+ * @example
+ * ```ts
+ * import { apiErrorFromStatus, BadRequestError } from "@kstatus/kstatus/kube";
+ * const err = apiErrorFromStatus(400, { kind: "Status", reason: "BadRequest", code: 400 }, { verb: "get" });
+ * console.log(err instanceof BadRequestError); // true
+ * ```
+ */
 export class BadRequestError extends ApiError {
   /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "BadRequestError";
 }
-/** 401: the credentials were missing, wrong or expired. */
+/**
+ * 401: the credentials were missing, wrong or expired.
+ *
+ * @example
+ * ```ts
+ * import { apiErrorFromStatus, UnauthorizedError } from "@kstatus/kstatus/kube";
+ * const err = apiErrorFromStatus(401, { kind: "Status", reason: "Unauthorized", code: 401 }, { verb: "get" });
+ * console.log(err instanceof UnauthorizedError); // true
+ * ```
+ */
 export class UnauthorizedError extends ApiError {
   /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "UnauthorizedError";
 }
-/** 403: authenticated, but not allowed. */
+/**
+ * 403: authenticated, but not allowed.
+ *
+ * @example
+ * ```ts
+ * import { apiErrorFromStatus, ForbiddenError } from "@kstatus/kstatus/kube";
+ * const err = apiErrorFromStatus(403, { kind: "Status", reason: "Forbidden", code: 403 }, { verb: "get" });
+ * console.log(err instanceof ForbiddenError); // true
+ * ```
+ */
 export class ForbiddenError extends ApiError {
   /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "ForbiddenError";
 }
-/** 404: the object, or its resource, does not exist. */
+/**
+ * 404: the object, or its resource, does not exist.
+ *
+ * @example
+ * ```ts
+ * import { apiErrorFromStatus, NotFoundError } from "@kstatus/kstatus/kube";
+ * const err = apiErrorFromStatus(404, { kind: "Status", reason: "NotFound", code: 404 }, { verb: "get" });
+ * console.log(err instanceof NotFoundError); // true
+ * ```
+ */
 export class NotFoundError extends ApiError {
   /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "NotFoundError";
 }
-/** 405: the verb is not supported on this resource. */
+/**
+ * 405: the verb is not supported on this resource.
+ *
+ * @example
+ * ```ts
+ * import { apiErrorFromStatus, MethodNotAllowedError } from "@kstatus/kstatus/kube";
+ * const err = apiErrorFromStatus(405, { kind: "Status", reason: "MethodNotAllowed", code: 405 }, { verb: "get" });
+ * console.log(err instanceof MethodNotAllowedError); // true
+ * ```
+ */
 export class MethodNotAllowedError extends ApiError {
   /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "MethodNotAllowedError";
 }
-/** 409: the object already exists, or was modified since it was read. */
+/**
+ * 409: the object already exists, or was modified since it was read.
+ *
+ * @example
+ * ```ts
+ * import { apiErrorFromStatus, ConflictError } from "@kstatus/kstatus/kube";
+ * const err = apiErrorFromStatus(409, { kind: "Status", reason: "Conflict", code: 409 }, { verb: "get" });
+ * console.log(err instanceof ConflictError); // true
+ * ```
+ */
 export class ConflictError extends ApiError {
   /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "ConflictError";
 }
-/** 410: a resourceVersion or continue token is too old (`Expired` or `Gone`); relist. */
+/**
+ * 410: a resourceVersion or continue token is too old (`Expired` or `Gone`); relist.
+ *
+ * @example
+ * ```ts
+ * import { apiErrorFromStatus, GoneError } from "@kstatus/kstatus/kube";
+ * const err = apiErrorFromStatus(410, { kind: "Status", reason: "Expired", code: 410 }, { verb: "get" });
+ * console.log(err instanceof GoneError); // true
+ * ```
+ */
 export class GoneError extends ApiError {
   /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "GoneError";
 }
-/** 415: the content type of a patch is not supported. */
+/**
+ * 415: the content type of a patch is not supported.
+ *
+ * @example
+ * ```ts
+ * import { apiErrorFromStatus, UnsupportedMediaTypeError } from "@kstatus/kstatus/kube";
+ * const err = apiErrorFromStatus(415, { kind: "Status", reason: "UnsupportedMediaType", code: 415 }, { verb: "get" });
+ * console.log(err instanceof UnsupportedMediaTypeError); // true
+ * ```
+ */
 export class UnsupportedMediaTypeError extends ApiError {
   /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "UnsupportedMediaTypeError";
 }
-/** 422: the object is invalid. */
+/**
+ * 422: the object is invalid.
+ *
+ * @example
+ * ```ts
+ * import { apiErrorFromStatus, InvalidError } from "@kstatus/kstatus/kube";
+ * const err = apiErrorFromStatus(422, { kind: "Status", reason: "Invalid", code: 422 }, { verb: "get" });
+ * console.log(err instanceof InvalidError); // true
+ * ```
+ */
 export class InvalidError extends ApiError {
   /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "InvalidError";
 }
-/** 429: the server is throttling us. */
+/**
+ * 429: the server is throttling us.
+ *
+ * @example
+ * ```ts
+ * import { apiErrorFromStatus, TooManyRequestsError } from "@kstatus/kstatus/kube";
+ * const err = apiErrorFromStatus(429, { kind: "Status", reason: "TooManyRequests", code: 429 }, { verb: "get" });
+ * console.log(err instanceof TooManyRequestsError); // true
+ * ```
+ */
 export class TooManyRequestsError extends ApiError {
   /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "TooManyRequestsError";
 }
-/** 5xx: the server failed (internal error, unavailable, timeout). */
+/**
+ * 5xx: the server failed (internal error, unavailable, timeout).
+ *
+ * @example
+ * ```ts
+ * import { apiErrorFromStatus, ServerError } from "@kstatus/kstatus/kube";
+ * const err = apiErrorFromStatus(503, { kind: "Status", reason: "ServiceUnavailable", code: 503 }, { verb: "get" });
+ * console.log(err instanceof ServerError); // true
+ * ```
+ */
 export class ServerError extends ApiError {
   /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "ServerError";
@@ -202,6 +313,19 @@ export function isStatus(body: unknown): body is ApiStatus {
 /**
  * The typed error for an HTTP failure `code` with the server's `Status` body
  * (or anything else it sent, then described by the code alone).
+ *
+ * @example
+ * ```ts
+ * import { apiErrorFromStatus } from "@kstatus/kstatus/kube";
+ * const err = apiErrorFromStatus(404, {
+ *   kind: "Status",
+ *   status: "Failure",
+ *   reason: "NotFound",
+ *   message: 'pods "web-0" not found',
+ *   code: 404,
+ * }, { verb: "get" });
+ * console.log(err.name); // "NotFoundError"
+ * ```
  */
 export function apiErrorFromStatus(
   code: number,
@@ -235,6 +359,17 @@ export type ConnectionFailure = "refused" | "dns" | "tls" | "reset" | "timeout" 
  * The API server could not be reached (connection refused, DNS, TLS
  * failure), or the connection dropped before the answer was complete. The
  * message names the server and the reason in one line.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionError, createClient, loadClientConfig } from "@kstatus/kstatus/kube";
+ * const client = createClient(await loadClientConfig());
+ * try {
+ *   await client.mapper.resources();
+ * } catch (e) {
+ *   if (e instanceof ConnectionError) console.error(e.server, e.failure); // e.g. "refused"
+ * }
+ * ```
  */
 export class ConnectionError extends KstatusError {
   /** Stable name (minifiers rename classes; callers match on `name`). */
@@ -281,7 +416,16 @@ const FAILURE_TEXT: Record<ConnectionFailure, string> = {
   other: "request failed",
 };
 
-/** A kind is not served by the cluster (a CRD that is not installed). Name `NoMatchError`. */
+/**
+ * A kind is not served by the cluster (a CRD that is not installed). Name `NoMatchError`.
+ *
+ * @example
+ * ```ts
+ * import { NoMatchError } from "@kstatus/kstatus/kube";
+ * const err = new NoMatchError({ group: "example.com", kind: "Widget" });
+ * console.log(err.message); // no matches for kind "Widget" in group "example.com"
+ * ```
+ */
 export class NoMatchError extends KstatusError {
   /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "NoMatchError";
@@ -298,7 +442,16 @@ export class NoMatchError extends KstatusError {
   }
 }
 
-/** What a user typed (`deploy`, `foos.example.com`) names no resource type the server has. */
+/**
+ * What a user typed (`deploy`, `foos.example.com`) names no resource type the server has.
+ *
+ * @example
+ * ```ts
+ * import { UnknownResourceTypeError } from "@kstatus/kstatus/kube";
+ * const err = new UnknownResourceTypeError("deploymnt");
+ * console.log(err.message); // the server doesn't have a resource type "deploymnt"
+ * ```
+ */
 export class UnknownResourceTypeError extends KstatusError {
   /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "UnknownResourceTypeError";
@@ -315,7 +468,19 @@ export class UnknownResourceTypeError extends KstatusError {
   }
 }
 
-/** A kubeconfig or in-cluster configuration is missing, unreadable or incomplete. */
+/**
+ * A kubeconfig or in-cluster configuration is missing, unreadable or incomplete.
+ *
+ * @example
+ * ```ts
+ * import { ConfigError, loadClientConfig } from "@kstatus/kstatus/kube";
+ * try {
+ *   await loadClientConfig({ context: "no-such-context" });
+ * } catch (e) {
+ *   if (e instanceof ConfigError) console.error(e.message); // names the file and the context
+ * }
+ * ```
+ */
 export class ConfigError extends KstatusError {
   /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "ConfigError";
@@ -335,7 +500,16 @@ export class ConfigError extends KstatusError {
   }
 }
 
-/** An exec credential plugin failed or returned something unusable. */
+/**
+ * An exec credential plugin failed or returned something unusable.
+ *
+ * @example
+ * ```ts
+ * import { ExecPluginError } from "@kstatus/kstatus/kube";
+ * const err = new ExecPluginError("aws", "exited with code 255");
+ * console.log(err.command); // "aws"
+ * ```
+ */
 export class ExecPluginError extends KstatusError {
   /** Stable name (minifiers rename classes; callers match on `name`). */
   override name = "ExecPluginError";

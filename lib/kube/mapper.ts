@@ -123,7 +123,26 @@ export function createRestMapper(get: DiscoveryGet, opts: RestMapperOptions = {}
   };
 }
 
-/** The mapping of `gk` in discovered resources: the first (preferred) version serving it. */
+/**
+ * The mapping of `gk` in discovered resources: the first (preferred) version serving it.
+ *
+ * @example
+ * ```ts
+ * import { type DiscoveredResource, findKind } from "@kstatus/kstatus/kube";
+ * const resources: DiscoveredResource[] = [{
+ *   group: "apps",
+ *   version: "v1",
+ *   kind: "Deployment",
+ *   resource: "deployments",
+ *   singular: "deployment",
+ *   shortNames: ["deploy"],
+ *   categories: ["all"],
+ *   namespaced: true,
+ *   verbs: ["get", "list", "watch"],
+ * }];
+ * findKind(resources, { group: "apps", kind: "Deployment" })?.resource; // "deployments"
+ * ```
+ */
 export function findKind(
   resources: DiscoveredResource[],
   gk: GroupKind,
@@ -146,6 +165,24 @@ function toMapping(r: DiscoveredResource): ResourceMapping {
  * Resolves what a user typed against discovered resources. Short names win
  * over plural names, plural over singular, singular over kinds; the core
  * group wins over other groups, which keep the server's order.
+ *
+ * @example
+ * ```ts
+ * import { type DiscoveredResource, resolveText } from "@kstatus/kstatus/kube";
+ * const resources: DiscoveredResource[] = [{
+ *   group: "apps",
+ *   version: "v1",
+ *   kind: "Deployment",
+ *   resource: "deployments",
+ *   singular: "deployment",
+ *   shortNames: ["deploy"],
+ *   categories: ["all"],
+ *   namespaced: true,
+ *   verbs: ["get", "list", "watch"],
+ * }];
+ * resolveText(resources, "deploy"); // { group: "apps", kind: "Deployment" }
+ * resolveText(resources, "deployments.apps"); // the same
+ * ```
  */
 export function resolveText(resources: DiscoveredResource[], text: string): GroupKind | undefined {
   const lower = text.trim().toLowerCase();

@@ -19,7 +19,16 @@ export interface RequestCounter {
   add(verb: string, mapping?: Pick<ResourceMapping, "group" | "resource">): void;
 }
 
-/** The counter key of a request: `list apps/deployments`, `get pods`, `discovery`. */
+/**
+ * The counter key of a request: `list apps/deployments`, `get pods`, `discovery`.
+ *
+ * @example
+ * ```ts
+ * import { requestKey } from "@kstatus/kstatus/kube";
+ * requestKey("list", { group: "apps", resource: "deployments" }); // "list apps/deployments"
+ * requestKey("get", { group: "", resource: "pods" }); // "get pods"
+ * ```
+ */
 export function requestKey(
   verb: string,
   mapping?: Pick<ResourceMapping, "group" | "resource">,

@@ -12,7 +12,15 @@ import { createDenoTransport, denoSupports } from "./transport_deno.ts";
 import { createBunTransport } from "./transport_bun.ts";
 import { createNodeTransport } from "./transport_node.ts";
 
-/** The runtime this code runs on. */
+/**
+ * The runtime this code runs on.
+ *
+ * @example
+ * ```ts
+ * import { detectRuntime } from "@kstatus/kstatus/kube";
+ * console.log(detectRuntime()); // "deno", "bun" or "node"
+ * ```
+ */
 export function detectRuntime(): RuntimeName {
   const g = globalThis as { Bun?: unknown; Deno?: unknown };
   if (g.Bun !== undefined) return "bun";
@@ -20,7 +28,16 @@ export function detectRuntime(): RuntimeName {
   return "node";
 }
 
-/** The transport {@linkcode createTransport} picks for `opts` on `runtime`. */
+/**
+ * The transport {@linkcode createTransport} picks for `opts` on `runtime`.
+ *
+ * @example
+ * ```ts
+ * import { selectTransport } from "@kstatus/kstatus/kube";
+ * // Deno's fetch cannot skip TLS verification, so node:https serves that case there.
+ * selectTransport({ insecureSkipVerify: true }, "deno"); // "node"
+ * ```
+ */
 export function selectTransport(
   opts: TransportOptions,
   runtime: RuntimeName = detectRuntime(),
@@ -32,6 +49,12 @@ export function selectTransport(
  * A transport for `opts` on `runtime` (default: the running one).
  *
  * @throws {Error} when the runtime cannot honour an option (a SOCKS proxy on Node or Bun).
+ *
+ * @example
+ * ```ts
+ * import { createTransport } from "@kstatus/kstatus/kube";
+ * const transport = createTransport({ insecureSkipVerify: true });
+ * ```
  */
 export function createTransport(
   opts: TransportOptions,

@@ -12,7 +12,7 @@ import { displayMessage, resourceRef } from "./format.ts";
  *
  * @example
  * ```ts
- * import { formatEventLine } from "@kstatus/kstatus";
+ * import { formatEventLine } from "./events.ts";
  * formatEventLine({
  *   identifier: { group: "apps", kind: "Deployment", namespace: "ns", name: "web" },
  *   status: "Current",

@@ -50,7 +50,7 @@ function rows(statuses: readonly ResourceStatus[], nowMs: number): Row[] {
  *
  * @example
  * ```ts
- * import { renderTable } from "@kstatus/kstatus";
+ * import { renderTable } from "./table.ts";
  * const lines = renderTable([], { color: false, nowMs: Date.now() });
  * console.log(lines[0]); // NAMESPACE  RESOURCE  STATUS  AGE  MESSAGE
  * ```
