@@ -1,7 +1,8 @@
 /**
- * An in-memory cluster: a `KubeApi`, `RestMapper` and direct `ClusterReader`
- * over objects held in a Map. For tests, examples, and computing statuses
- * with children offline.
+ * An in-memory cluster: a `KubeApi` (GET, LIST and WATCH), `RestMapper` and
+ * direct `ClusterReader` over objects held in a Map. For tests (of every
+ * cluster reader, the watch-backed one included), examples, and computing
+ * statuses with children offline.
  *
  * @module
  */
@@ -12,12 +13,13 @@ import type { GroupKind, KubeObject, ObjectIdentifier } from "../types.ts";
 import { BUILTIN_MAPPINGS, resolveKindText } from "./builtin_kinds.ts";
 import { createDirectClusterReader } from "./direct.ts";
 import { KindNoMatchError, notFoundMessage, ResourceNotFoundError } from "./errors.ts";
-import type { CallOptions, ClusterReader, KubeApi, ResourceMapping, RestMapper } from "./types.ts";
+import type { WatchKubeApi, WatchRequestOptions, WatchStreamEvent } from "./informer.ts";
+import type { CallOptions, ClusterReader, ResourceMapping, RestMapper } from "./types.ts";
 
 /** One call made to a {@linkcode MemoryCluster}'s API. */
 export interface MemoryCall {
-  /** `get` or `list`. */
-  verb: "get" | "list";
+  /** `get`, `list` or `watch`. */
+  verb: "get" | "list" | "watch";
   /** Kind asked for. */
   gk: GroupKind;
   /** Namespace (`""` for cluster-wide). */
@@ -26,8 +28,12 @@ export interface MemoryCall {
 
 /** An in-memory cluster: API, reader, mapper and ways to change it. */
 export interface MemoryCluster {
-  /** The API (get and list), as the Kubernetes client offers it. */
-  api: KubeApi;
+  /**
+   * The API as the Kubernetes client offers it. Every write (`put`,
+   * `remove`) is a new resourceVersion; LIST answers the current one and
+   * WATCH streams the changes after the one it is given.
+   */
+  api: WatchKubeApi;
   /** A direct ClusterReader over the API. */
   reader: ClusterReader;
   /** A mapper knowing the built-in kinds plus the extra ones. */
@@ -79,15 +85,48 @@ export function createMemoryCluster(
     },
   };
 
+  // Every write, in order: what a WATCH replays from a resourceVersion and then follows.
+  let revision = 0;
+  const history: { revision: number; type: "ADDED" | "MODIFIED" | "DELETED"; obj: KubeObject }[] =
+    [];
+  const wakers = new Set<() => void>();
+  const write = (type: "ADDED" | "MODIFIED" | "DELETED", obj: KubeObject) => {
+    history.push({ revision: ++revision, type, obj });
+    for (const wake of [...wakers]) wake();
+  };
+  /** Resolves at the next write; rejects when `signal` aborts, leaving nothing registered. */
+  const nextWrite = (signal?: AbortSignal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        wakers.delete(wake);
+        reject(signal!.reason);
+      };
+      const wake = () => {
+        wakers.delete(wake);
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      wakers.add(wake);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+
   const calls: MemoryCall[] = [];
   const cluster: MemoryCluster = {
     calls,
     mapper,
     put(obj) {
-      store.set(keyOf(identifierOf(obj)), structuredClone(obj));
+      const key = keyOf(identifierOf(obj));
+      const existed = store.has(key);
+      store.set(key, structuredClone(obj));
+      write(existed ? "MODIFIED" : "ADDED", structuredClone(obj));
     },
     remove(id) {
-      store.delete(keyOf(id));
+      const key = keyOf(id);
+      const old = store.get(key);
+      if (!old) return;
+      store.delete(key);
+      write("DELETED", old);
     },
     addKind(mapping) {
       kinds.set(groupKindKey(mapping), mapping);
@@ -127,7 +166,33 @@ export function createMemoryCluster(
           if (selector && !selector.matches(labelsOf(obj))) continue;
           items.push(structuredClone(obj));
         }
-        return { items, resourceVersion: "1" };
+        return { items, resourceVersion: String(revision) };
+      },
+      async *watch(
+        mapping: ResourceMapping,
+        namespace: string,
+        options?: WatchRequestOptions,
+      ): AsyncGenerator<WatchStreamEvent> {
+        const call: MemoryCall = { verb: "watch", gk: mapping, namespace };
+        calls.push(call);
+        await cluster.hook?.(call, options);
+        options?.signal?.throwIfAborted();
+        let from = options?.resourceVersion ? Number(options.resourceVersion) : revision;
+        while (true) {
+          for (const entry of history) {
+            if (entry.revision <= from) continue;
+            from = entry.revision;
+            const id = identifierOf(entry.obj);
+            if (id.group !== mapping.group || id.kind !== mapping.kind) continue;
+            if (namespace && id.namespace !== namespace) continue;
+            // Each event carries its resourceVersion, as the API server's do.
+            const object = structuredClone(entry.obj);
+            const meta = (object.metadata ?? {}) as Record<string, unknown>;
+            object.metadata = { ...meta, resourceVersion: String(entry.revision) };
+            yield { type: entry.type, object };
+          }
+          await nextWrite(options?.signal);
+        }
       },
     },
     reader: undefined as unknown as ClusterReader,
