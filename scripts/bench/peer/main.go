@@ -7,6 +7,7 @@
 //	kstatus-peer --kubeconfig FILE [--interval 2s] [--timeout 0] ID...
 //	kstatus-peer --kubeconfig FILE --namespace NS --kind Deployment --count 100 --prefix web-
 //	echo 'Deployment.apps/default/web' | kstatus-peer --kubeconfig FILE
+//	kstatus-peer compute < objects.ndjson    (status.Compute per object; see compute.go)
 //
 // An ID is KIND[.GROUP]/NAMESPACE/NAME, or KIND[.GROUP]/NAME for a cluster-scoped kind. Without a
 // group the kind is looked up through discovery (Deployment -> apps). IDs come from the arguments,
@@ -86,6 +87,9 @@ func main() {
 }
 
 func run() int {
+	if len(os.Args) > 1 && os.Args[1] == "compute" {
+		return runCompute(os.Stdin, os.Stdout)
+	}
 	opts, err := parseFlags(os.Args[1:])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "kstatus-peer:", err)
