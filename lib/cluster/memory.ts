@@ -30,8 +30,10 @@ export interface MemoryCall {
 export interface MemoryCluster {
   /**
    * The API as the Kubernetes client offers it. Every write (`put`,
-   * `remove`) is a new resourceVersion; LIST answers the current one and
-   * WATCH streams the changes after the one it is given.
+   * `remove`) is a new resourceVersion, set on the object as the API server
+   * does; LIST answers the current one and WATCH streams the changes after
+   * the one it is given (a BOOKMARK when only other kinds changed, if asked),
+   * until its signal aborts.
    */
   api: WatchKubeApi;
   /** A direct ClusterReader over the API. */
@@ -48,6 +50,8 @@ export interface MemoryCluster {
   resolveKind(text: string): Promise<GroupKind>;
   /** Every API call so far, in order. */
   calls: MemoryCall[];
+  /** WATCH streams open now: 0 once every watcher stopped or aborted. */
+  readonly openWatches: number;
   /**
    * Runs before every API call; throw (or reject) from it to inject a
    * failure, or await something to delay the call.
@@ -86,13 +90,15 @@ export function createMemoryCluster(
   };
 
   // Every write, in order: what a WATCH replays from a resourceVersion and then follows.
-  let revision = 0;
-  const history: { revision: number; type: "ADDED" | "MODIFIED" | "DELETED"; obj: KubeObject }[] =
-    [];
+  // history[i] is resourceVersion i + 1; the current one is history.length.
+  const history: { type: "ADDED" | "MODIFIED" | "DELETED"; obj: KubeObject }[] = [];
   const wakers = new Set<() => void>();
+  /** Records a write: `obj` takes the new resourceVersion; returns the stamped copy. */
   const write = (type: "ADDED" | "MODIFIED" | "DELETED", obj: KubeObject) => {
-    history.push({ revision: ++revision, type, obj });
+    const stamped = withVersion(obj, history.length + 1);
+    history.push({ type, obj: stamped });
     for (const wake of [...wakers]) wake();
+    return stamped;
   };
   /** Resolves at the next write; rejects when `signal` aborts, leaving nothing registered. */
   const nextWrite = (signal?: AbortSignal) =>
@@ -112,14 +118,16 @@ export function createMemoryCluster(
     });
 
   const calls: MemoryCall[] = [];
+  let open = 0;
   const cluster: MemoryCluster = {
     calls,
+    get openWatches() {
+      return open;
+    },
     mapper,
     put(obj) {
       const key = keyOf(identifierOf(obj));
-      const existed = store.has(key);
-      store.set(key, structuredClone(obj));
-      write(existed ? "MODIFIED" : "ADDED", structuredClone(obj));
+      store.set(key, write(store.has(key) ? "MODIFIED" : "ADDED", obj));
     },
     remove(id) {
       const key = keyOf(id);
@@ -166,7 +174,7 @@ export function createMemoryCluster(
           if (selector && !selector.matches(labelsOf(obj))) continue;
           items.push(structuredClone(obj));
         }
-        return { items, resourceVersion: String(revision) };
+        return { items, resourceVersion: String(history.length) };
       },
       async *watch(
         mapping: ResourceMapping,
@@ -177,21 +185,37 @@ export function createMemoryCluster(
         calls.push(call);
         await cluster.hook?.(call, options);
         options?.signal?.throwIfAborted();
-        let from = options?.resourceVersion ? Number(options.resourceVersion) : revision;
-        while (true) {
-          for (const entry of history) {
-            if (entry.revision <= from) continue;
-            from = entry.revision;
-            const id = identifierOf(entry.obj);
-            if (id.group !== mapping.group || id.kind !== mapping.kind) continue;
-            if (namespace && id.namespace !== namespace) continue;
-            // Each event carries its resourceVersion, as the API server's do.
-            const object = structuredClone(entry.obj);
-            const meta = (object.metadata ?? {}) as Record<string, unknown>;
-            object.metadata = { ...meta, resourceVersion: String(entry.revision) };
-            yield { type: entry.type, object };
+        let from = options?.resourceVersion ? Number(options.resourceVersion) : history.length;
+        if (!Number.isSafeInteger(from) || from < 0) {
+          throw new Error(`invalid resourceVersion "${options?.resourceVersion}"`);
+        }
+        open++;
+        try {
+          while (true) {
+            const start = from;
+            let sent = false;
+            for (; from < history.length; from++) {
+              const entry = history[from];
+              const id = identifierOf(entry.obj);
+              if (id.group !== mapping.group || id.kind !== mapping.kind) continue;
+              if (namespace && id.namespace !== namespace) continue;
+              sent = true;
+              yield { type: entry.type, object: structuredClone(entry.obj) };
+            }
+            // Only other objects changed: a bookmark moves the watcher's resourceVersion on.
+            if (from > start && !sent && options?.allowWatchBookmarks) {
+              const apiVersion = mapping.group
+                ? `${mapping.group}/${mapping.version}`
+                : mapping.version;
+              yield {
+                type: "BOOKMARK",
+                object: withVersion({ apiVersion, kind: mapping.kind }, from),
+              };
+            }
+            await nextWrite(options?.signal);
           }
-          await nextWrite(options?.signal);
+        } finally {
+          open--;
         }
       },
     },
@@ -200,4 +224,12 @@ export function createMemoryCluster(
   cluster.reader = createDirectClusterReader(cluster.api);
   for (const obj of objects) cluster.put(obj);
   return cluster;
+}
+
+/** A copy of `obj` whose `metadata.resourceVersion` is `revision`. */
+function withVersion(obj: KubeObject, revision: number): KubeObject {
+  const copy = structuredClone(obj);
+  const meta = copy.metadata && typeof copy.metadata === "object" ? copy.metadata : {};
+  copy.metadata = { ...meta, resourceVersion: String(revision) };
+  return copy;
 }

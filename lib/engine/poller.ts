@@ -177,6 +177,7 @@ export class PollerEngine {
       // What to read next: everything on a tick, only the affected resources on a change.
       let targets: readonly ObjectIdentifier[] = identifiers;
       let fullCycle = true;
+      let nextTick = firstStart;
       while (!signal.aborted) {
         if (fullCycle) {
           try {
@@ -205,10 +206,15 @@ export class PollerEngine {
           yield { type: "ResourceUpdate", resource: status };
         }
         // Ticks are aligned to the first poll; ticks missed during a long poll are dropped.
-        const elapsed = this.#clock.now() - firstStart;
+        // A tick that passed during a change cycle is still due: a steady stream of changes
+        // must not starve the full cycles (and the time-based rules only they re-check).
+        if (fullCycle) {
+          const elapsed = this.#clock.now() - firstStart;
+          nextTick = this.#clock.now() + interval - (elapsed % interval);
+        }
         const next = await this.#waitForTickOrChange(
           cluster,
-          interval - (elapsed % interval),
+          nextTick - this.#clock.now(),
           signal,
         );
         if (next === "aborted") return;
@@ -233,6 +239,7 @@ export class PollerEngine {
     ms: number,
     signal: AbortSignal,
   ): Promise<"tick" | "aborted" | ObjectIdentifier[]> {
+    if (ms <= 0) return "tick";
     if (!cluster.nextChange) {
       try {
         await this.#clock.sleep(ms, signal);

@@ -5,22 +5,29 @@ import {
   createDirectClusterReader,
   createManualClock,
   createMemoryCluster,
+  defaultStatusReaders,
+  genericStatusReader,
   type KubeObject,
   type MemoryCluster,
   type ObjectIdentifier,
   PollerEngine,
+  type StatusReader,
+  type StatusReaderRegistry,
 } from "../../mod.ts";
 import {
   callLines,
   configMap,
   deploymentTree,
+  gate,
   id,
   record,
   settle,
   test,
   tree,
+  untilAborted,
   updates,
 } from "./fixtures.ts";
+import { eachReader, rig, until } from "./rig.ts";
 
 const START = Date.parse("2025-01-01T00:00:00Z");
 const INTERVAL = 1000;
@@ -182,6 +189,121 @@ test("changes: a change feed that fails waits for the tick, it does not spin", a
   await settle();
   assert.equal(cluster.calls.length, 2);
   assert.equal(ctl.signal.aborted, false);
+  ctl.abort();
+  await run.done;
+  assert.equal(clock.sleepers, 0);
+});
+
+/** The default status readers (and the generic one for ConfigMaps), logging what they read. */
+function loggingRegistry(log: string[]): StatusReaderRegistry {
+  const logging = (reader: StatusReader): StatusReader => ({
+    supports: (gk) => reader.supports(gk),
+    readStatus(ctx, i) {
+      log.push(i.name);
+      return reader.readStatus(ctx, i);
+    },
+    readStatusForObject: (ctx, obj) => reader.readStatusForObject(ctx, obj),
+    childKinds: reader.childKinds,
+  });
+  const registry: StatusReaderRegistry = new Map([["ConfigMap", logging(genericStatusReader)]]);
+  for (const [key, reader] of defaultStatusReaders()) registry.set(key, logging(reader));
+  return registry;
+}
+
+eachReader(
+  "changes: the watch reader's changes re-read what they concern at once; others wait for the tick",
+  async (kind) => {
+    const objects = [configMap("a"), ...deploymentTree("web"), ...deploymentTree("api")];
+    const read: string[] = [];
+    const r = rig(kind, objects, { registry: loggingRegistry(read) });
+    const ids = [
+      id("", "ConfigMap", "a"),
+      id("apps", "Deployment", "web"),
+      id("apps", "Deployment", "api"),
+    ];
+    const ctl = new AbortController();
+    const run = record(r.engine.poll(ids, { pollInterval: INTERVAL, signal: ctl.signal }));
+    await until(() => run.events.length === 3, "the first poll");
+    assert.deepEqual(read, ["a", "web", "api"]);
+
+    /** What is read after `write`, before the tick and at the tick. */
+    const after = async (write: () => void, atOnce: string[]) => {
+      read.length = 0;
+      write();
+      await settle();
+      assert.deepEqual(read, kind === "watch" ? atOnce : [], "read before the tick");
+      read.length = 0;
+      await r.tick();
+      assert.deepEqual(read, ["a", "web", "api"], "read at the tick");
+    };
+    // A pod of web: followed up its owners to the Deployment, which alone is read again.
+    const webPod = objects[3];
+    await after(() => r.cluster.put({ ...webPod, status: { phase: "Pending" } }), ["web"]);
+    assert.equal(run.events.length, 4);
+    assert.deepEqual(tree(updates(run.events)[3]), [
+      "Deployment/web Current",
+      "  ReplicaSet/web-rs Current",
+      "    Pod/web-rs-0 InProgress",
+    ]);
+    // The ConfigMap: itself only.
+    await after(() => r.cluster.put(configMap("a", { data: { k: "v" } })), ["a"]);
+    // A pod gone cannot be followed to its owner: every Deployment of the namespace (they all
+    // have pods) is read again, not the ConfigMap.
+    await after(() => r.cluster.remove(id("", "Pod", "api-rs-0")), ["web", "api"]);
+    assert.equal(run.events.length, 5);
+    assert.deepEqual(tree(updates(run.events)[4]), [
+      "Deployment/api Current",
+      "  ReplicaSet/api-rs Current",
+    ]);
+    // Changes are not cycles: one sync per tick.
+    assert.equal(r.syncs(), 4);
+    ctl.abort();
+    await run.done;
+    await r.released();
+  },
+);
+
+test("changes: a tick that passes during a change cycle runs right after it", async () => {
+  // Ticks passing during a full cycle are dropped (spec §6); one passing while a change is
+  // re-read must not be, or a steady stream of changes would starve the full cycles (and the
+  // time-based rules only they re-check).
+  const cluster = createMemoryCluster([configMap("a"), configMap("b")]);
+  const feed = changeReporting(cluster);
+  const clock = createManualClock(START);
+  const engine = new PollerEngine({
+    mapper: cluster.mapper,
+    clusterReaderFactory: () => feed.reader,
+    clock,
+  });
+  let slow: ReturnType<typeof gate> | undefined;
+  cluster.hook = (_call, options) => slow && untilAborted(options?.signal, slow.promise);
+  const ctl = new AbortController();
+  const run = record(engine.poll([id("", "ConfigMap", "a"), id("", "ConfigMap", "b")], {
+    pollInterval: INTERVAL,
+    signal: ctl.signal,
+  }));
+  await settle();
+  assert.equal(feed.syncs(), 1);
+  await clock.advance(INTERVAL - 1);
+  slow = gate();
+  const held = slow;
+  feed.change(configMap("a", { data: { k: "v" } })); // t=999: the change cycle starts and hangs
+  await settle();
+  await clock.advance(2); // t=1001: the tick passes during the change cycle
+  await settle();
+  assert.equal(feed.syncs(), 1);
+  slow = undefined;
+  held.open();
+  await settle();
+  assert.equal(feed.syncs(), 2, "the tick at t=1000 was dropped");
+  assert.equal(clock.now(), START + INTERVAL + 1);
+  // Ticks stay aligned to the first poll.
+  await clock.advance(INTERVAL - 2);
+  await settle();
+  assert.equal(feed.syncs(), 2);
+  await clock.advance(1);
+  await settle();
+  assert.equal(feed.syncs(), 3);
   ctl.abort();
   await run.done;
   assert.equal(clock.sleepers, 0);

@@ -14,6 +14,8 @@ import {
   type ObjectIdentifier,
   PollerEngine,
   type RestMapper,
+  type WatchClusterReader,
+  type WatchKubeApi,
 } from "../../mod.ts";
 import {
   callLines,
@@ -25,6 +27,7 @@ import {
   gate,
   id,
   notFound,
+  pod,
   record,
   settle,
   statefulSet,
@@ -33,6 +36,7 @@ import {
   untilAborted,
   updates,
 } from "./fixtures.ts";
+import { eachReader, readerFactory, rig, until } from "./rig.ts";
 
 const START = Date.parse("2025-01-01T00:00:00Z");
 const INTERVAL = 1000;
@@ -414,57 +418,76 @@ test("caching: 100 Deployments in 3 namespaces cost 9 LISTs per cycle and no GET
   assert.ok(results.every((r) => r.status === "Current" && r.generatedResources.length === 1));
 });
 
-/** The memory API answering LISTs as the API server does: items without apiVersion and kind. */
-function bareItemsApi(cluster: MemoryCluster): KubeApi {
+/**
+ * The memory API answering as the API server does: LIST items without apiVersion and kind
+ * (WATCH events are stripped too, though the server sends them whole).
+ */
+function bareItemsApi(cluster: MemoryCluster): WatchKubeApi {
+  const bare = ({ apiVersion: _a, kind: _k, ...rest }: KubeObject) => rest;
   return {
     ...cluster.api,
     async list(mapping, namespace, options) {
       const { items, resourceVersion } = await cluster.api.list(mapping, namespace, options);
-      return {
-        resourceVersion,
-        items: items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest),
-      };
+      return { resourceVersion, items: items.map(bare) };
+    },
+    async *watch(mapping, namespace, options) {
+      for await (const e of cluster.api.watch(mapping, namespace, options)) {
+        yield { type: e.type, object: bare(e.object) };
+      }
     },
   };
 }
 
-test("list items without apiVersion and kind are read as the kind listed", async () => {
-  const cluster = createMemoryCluster(deploymentTree("web"));
-  const api = bareItemsApi(cluster);
-  const factories = {
-    caching: cachingClusterReaderFactory(api),
-    direct: () => createDirectClusterReader(api),
-  };
-  for (const [name, clusterReaderFactory] of Object.entries(factories)) {
-    const engine = new PollerEngine({
-      mapper: cluster.mapper,
-      clusterReaderFactory,
-      clock: createManualClock(START),
-    });
-    const gen = engine.poll([web]);
-    const [result] = updates([(await gen.next()).value!]);
-    await gen.return();
-    assert.deepEqual(tree(result), [
-      "Deployment/web Current",
-      "  ReplicaSet/web-rs Current",
-      "    Pod/web-rs-0 Current",
-    ], name);
-    assert.equal(result.generatedResources[0].resource?.apiVersion, "apps/v1", name);
-    assert.equal(result.generatedResources[0].generatedResources[0].resource?.apiVersion, "v1");
+eachReader("list items without apiVersion and kind are read as the kind listed", async (kind) => {
+  const r = rig(kind, deploymentTree("web"), { api: bareItemsApi });
+  const ctl = new AbortController();
+  const run = record(r.engine.poll([web], { pollInterval: INTERVAL, signal: ctl.signal }));
+  await until(() => run.events.length === 1, "the first poll");
+  // A new pod: the watch reader learns of it from a WATCH event.
+  const [, rs] = deploymentTree("web");
+  r.cluster.put(pod("web-rs-1", { labels: { app: "web" }, owner: rs }));
+  await r.tick();
+  ctl.abort();
+  await run.done;
+  const [, result] = updates(run.events);
+  assert.deepEqual(tree(result), [
+    "Deployment/web Current",
+    "  ReplicaSet/web-rs Current",
+    "    Pod/web-rs-0 Current",
+    "    Pod/web-rs-1 Current",
+  ]);
+  assert.equal(result.resource?.apiVersion, "apps/v1");
+  assert.equal(result.generatedResources[0].resource?.apiVersion, "apps/v1");
+  for (const p of result.generatedResources[0].generatedResources) {
+    assert.equal(p.resource?.apiVersion, "v1");
+    assert.equal(p.resource?.kind, "Pod");
   }
+  await r.released();
 });
 
-test("caching: lists hand out copies; changing one leaves the cache as it was", async () => {
+eachReader("lists hand out copies; changing one leaves the reader as it was", async (kind) => {
   const cluster = createMemoryCluster(deploymentTree("web", { pods: 2 }));
-  const reader = cachingReader(cluster, [web]);
+  const { engine } = cachingEngine(cluster);
+  const reader = await readerFactory(kind, cluster.api)({
+    identifiers: [web],
+    mapper: cluster.mapper,
+    childKinds: (gk) => engine.childKinds(gk),
+  });
   await reader.sync();
   const pod = { group: "", kind: "Pod" };
-  const byOwner = await reader.listControlledBy!(pod, "ns", "uid-ns-web-rs");
-  assert.equal(byOwner.length, 2);
-  byOwner.length = 0;
-  assert.equal((await reader.listControlledBy!(pod, "ns", "uid-ns-web-rs")).length, 2);
+  if (reader.listControlledBy) {
+    const byOwner = await reader.listControlledBy(pod, "ns", "uid-ns-web-rs");
+    assert.equal(byOwner.length, 2);
+    byOwner.length = 0;
+    assert.equal((await reader.listControlledBy(pod, "ns", "uid-ns-web-rs")).length, 2);
+    assert.deepEqual(await reader.listControlledBy(pod, "ns", "no-such-uid"), []);
+  } else {
+    assert.equal(kind, "direct", "only the direct reader has no owner index");
+  }
   const all = await reader.listNamespaceScoped(pod, "ns", undefined);
   all.pop();
   assert.equal((await reader.listNamespaceScoped(pod, "ns", undefined)).length, 2);
-  assert.deepEqual(await reader.listControlledBy!(pod, "ns", "no-such-uid"), []);
+  reader.close?.();
+  await (reader as Partial<WatchClusterReader>).closed;
+  assert.equal(cluster.openWatches, 0);
 });

@@ -1,18 +1,15 @@
 import assert from "node:assert/strict";
 import {
   aggregateStatus,
-  createDirectClusterReader,
-  createManualClock,
-  createMemoryCluster,
   type Event,
   observe,
-  PollerEngine,
   ResourceStatusCollector,
   type Status,
   STOP_CONDITIONS,
   type StopCondition,
 } from "../../mod.ts";
 import { configMap, deployment, id, record, settle, status, test } from "./fixtures.ts";
+import { eachReader, INTERVAL, rig, START, until } from "./rig.ts";
 
 test("aggregateStatus: every rule", () => {
   const cases: Array<[Status[], Status, Status]> = [
@@ -177,29 +174,22 @@ test("observe: an upstream that ends (after an Error) ends the stream", async ()
   assert.equal(collector.latestObservation().lastEventType, "Error");
 });
 
-test("observe: stops a real engine once everything is Current", async () => {
-  const cluster = createMemoryCluster([configMap("cm"), deployment("web", { ready: false })]);
-  const clock = createManualClock(0);
-  let closed = 0;
-  const engine = new PollerEngine({
-    mapper: cluster.mapper,
-    clusterReaderFactory: () => ({
-      ...createDirectClusterReader(cluster.api),
-      close: () => void closed++,
-    }),
-    clock,
-  });
+eachReader("observe: stops a real engine once everything is Current", async (kind) => {
+  const r = rig(kind, [configMap("cm"), deployment("web", { ready: false })]);
   const ids = [id("", "ConfigMap", "cm"), id("apps", "Deployment", "web")];
   const collector = new ResourceStatusCollector(ids);
-  const run = record(observe(engine.poll(ids, { pollInterval: 1000 }), collector, "current"));
-  await settle();
-  assert.equal(run.events.length, 2);
+  const run = record(observe(r.engine.poll(ids, { pollInterval: INTERVAL }), collector, "current"));
+  await until(() => run.events.length === 2, "the first poll");
   assert.equal(collector.isDone("current"), false);
-  cluster.put(deployment("web"));
-  await clock.advance(1000);
+  r.cluster.put(deployment("web"));
+  await settle();
+  // The watch reader reports the write at once; the others see it at the tick.
+  assert.equal(run.events.length, kind === "watch" ? 3 : 2);
+  if (kind !== "watch") await r.clock.advance(INTERVAL);
   await run.done;
   assert.equal(run.events.length, 3);
   assert.equal(collector.isDone("current"), true);
-  assert.equal(closed, 1);
-  assert.equal(clock.sleepers, 0);
+  assert.equal(r.clock.now(), START + (kind === "watch" ? 0 : INTERVAL));
+  assert.deepEqual(r.readers, { created: 1, closed: 1 });
+  await r.released();
 });

@@ -1,14 +1,16 @@
+// The engine's rules (spec §5-8), each run against the three cluster readers over the same
+// in-memory cluster: direct (a GET per object, a LIST per children lookup), caching (a LIST per
+// kind and namespace at every cycle) and watch-backed (one LIST and one WATCH per kind and
+// namespace, then nothing). What differs by design between them (the requests, the watch reader
+// reacting to a write without waiting for the tick) is asserted for each reader explicitly.
+
 import assert from "node:assert/strict";
 import {
-  type ClusterReader,
   type ClusterReaderFactory,
-  createDirectClusterReader,
   createManualClock,
   createMemoryCluster,
   type Event,
   KstatusError,
-  type KubeObject,
-  type MemoryCluster,
   type ObjectIdentifier,
   PollerEngine,
   type RestMapper,
@@ -29,37 +31,7 @@ import {
   untilAborted,
   updates,
 } from "./fixtures.ts";
-
-const START = Date.parse("2025-01-01T00:00:00Z");
-const INTERVAL = 1000;
-
-interface Setup {
-  cluster: MemoryCluster;
-  clock: ReturnType<typeof createManualClock>;
-  engine: PollerEngine;
-  /** How many cluster readers were closed. */
-  closed: () => number;
-}
-
-/** An engine over a memory cluster and a manual clock; the cluster reader is a direct one. */
-function setup(
-  objects: KubeObject[] = [],
-  o: { mapper?: RestMapper; factory?: ClusterReaderFactory } = {},
-): Setup {
-  const cluster = createMemoryCluster(objects);
-  const clock = createManualClock(START);
-  let closed = 0;
-  const factory: ClusterReaderFactory = o.factory ?? (() => ({
-    ...createDirectClusterReader(cluster.api),
-    close: () => void closed++,
-  }));
-  const engine = new PollerEngine({
-    mapper: o.mapper ?? cluster.mapper,
-    clusterReaderFactory: factory,
-    clock,
-  });
-  return { cluster, clock, engine, closed: () => closed };
-}
+import { eachReader, INTERVAL, type ReaderKind, rig, START, until } from "./rig.ts";
 
 const cmA = id("", "ConfigMap", "a");
 const cmB = id("", "ConfigMap", "b");
@@ -76,120 +48,139 @@ async function take(gen: AsyncGenerator<Event>, n: number): Promise<Event[]> {
   return out;
 }
 
-test("poll: first poll at once, events in the order of the identifiers", async () => {
-  const { engine, cluster, clock } = setup([
-    configMap("a"),
-    configMap("b"),
-    ...deploymentTree("web"),
-  ]);
-  const gen = engine.poll([cmB, web, cmA], { pollInterval: INTERVAL });
+/** The requests of one poll of `cmA` alone after `cycles` full cycles, per reader. */
+function configMapRequests(kind: ReaderKind, cycles: number): string[] {
+  if (kind === "direct") return Array(cycles).fill("get ConfigMap ns");
+  if (kind === "caching") return Array(cycles).fill("list ConfigMap ns");
+  // The watch reader's requests are made once, whatever the number of cycles.
+  return ["list ConfigMap ns", "watch ConfigMap ns"];
+}
+
+eachReader("poll: first poll at once, events in the order of the identifiers", async (kind) => {
+  const r = rig(kind, [configMap("a"), configMap("b"), ...deploymentTree("web")]);
+  const gen = r.engine.poll([cmB, web, cmA], { pollInterval: INTERVAL });
   const events = updates(await take(gen, 3));
-  assert.deepEqual(events.map((r) => r.identifier.name), ["b", "web", "a"]);
-  assert.deepEqual(events.map((r) => r.status), ["Current", "Current", "Current"]);
-  assert.equal(clock.now(), START, "the first poll must not wait for a tick");
-  assert.deepEqual(callLines(cluster.calls), [
-    "get ConfigMap ns",
-    "get Deployment ns",
-    "list ReplicaSet ns",
-    "list Pod ns",
-    "get ConfigMap ns",
+  assert.deepEqual(events.map((e) => e.identifier.name), ["b", "web", "a"]);
+  assert.deepEqual(events.map((e) => e.status), ["Current", "Current", "Current"]);
+  assert.deepEqual(tree(events[1]), [
+    "Deployment/web Current",
+    "  ReplicaSet/web-rs Current",
+    "    Pod/web-rs-0 Current",
   ]);
+  assert.equal(r.clock.now(), START, "the first poll must not wait for a tick");
+  const expected = {
+    // One GET per object, one LIST per children lookup.
+    direct: [
+      "get ConfigMap ns",
+      "get Deployment ns",
+      "list ReplicaSet ns",
+      "list Pod ns",
+      "get ConfigMap ns",
+    ],
+    // One LIST per (kind, namespace) the identifiers and their children need.
+    caching: ["list ConfigMap ns", "list Deployment ns", "list ReplicaSet ns", "list Pod ns"],
+    // The same pairs, each LISTed then WATCHed (the pairs start together: order not asserted).
+    watch: ["ConfigMap", "Deployment", "ReplicaSet", "Pod"].flatMap((k) => [
+      `list ${k} ns`,
+      `watch ${k} ns`,
+    ]),
+  }[kind];
+  const calls = callLines(r.cluster.calls);
+  if (kind === "watch") assert.deepEqual(calls.sort(), expected.sort());
+  else assert.deepEqual(calls, expected);
   await gen.return();
+  await r.released();
 });
 
-test("poll: one poll per interval, not before", async () => {
-  const { engine, cluster, clock } = setup([configMap("a")]);
+eachReader("poll: one poll per interval, not before", async (kind) => {
+  const r = rig(kind, [configMap("a")]);
   const ctl = new AbortController();
-  const run = record(engine.poll([cmA], { pollInterval: INTERVAL, signal: ctl.signal }));
-  await settle();
-  assert.equal(run.events.length, 1);
-  assert.equal(cluster.calls.length, 1);
-  assert.equal(clock.sleepers, 1);
+  const run = record(r.engine.poll([cmA], { pollInterval: INTERVAL, signal: ctl.signal }));
+  await until(() => run.events.length === 1, "the first poll");
+  assert.equal(r.syncs(), 1);
+  assert.equal(r.clock.sleepers, 1);
 
-  await clock.advance(INTERVAL - 1);
+  await r.clock.advance(INTERVAL - 1);
   await settle();
-  assert.equal(cluster.calls.length, 1, "polled before the interval was over");
-  await clock.advance(1);
+  assert.equal(r.syncs(), 1, "polled before the interval was over");
+  await r.clock.advance(1);
   await settle();
-  assert.equal(cluster.calls.length, 2);
-  for (let i = 0; i < 3; i++) {
-    await clock.advance(INTERVAL);
-    await settle();
-  }
-  assert.equal(cluster.calls.length, 5);
+  assert.equal(r.syncs(), 2);
+  for (let i = 0; i < 3; i++) await r.tick();
+  assert.equal(r.syncs(), 5);
+  assert.deepEqual(callLines(r.cluster.calls), configMapRequests(kind, 5));
   assert.equal(run.events.length, 1, "an unchanged status must not be sent again");
 
   ctl.abort();
   await run.done;
-  assert.equal(clock.sleepers, 0);
+  await r.released();
 });
 
-test("poll: a slow cycle does not overlap the next; missed ticks are dropped", async () => {
-  const { engine, cluster, clock } = setup([configMap("a")]);
-  const slow = gate();
-  const reached = gate();
-  cluster.hook = async (_call, options) => {
-    if (cluster.calls.length !== 2) return;
-    reached.open();
-    await untilAborted(options?.signal, slow.promise);
-  };
-  const ctl = new AbortController();
-  const run = record(engine.poll([cmA], { pollInterval: INTERVAL, signal: ctl.signal }));
-  await settle();
-  await clock.advance(INTERVAL); // second cycle starts at t=1000 and hangs
-  await reached.promise;
-  await clock.advance(2500); // t=3500: the ticks at 2000 and 3000 pass during the slow cycle
-  await settle();
-  assert.equal(cluster.calls.length, 2, "a cycle started while another was running");
-  assert.equal(clock.sleepers, 0);
-
-  slow.open(); // the slow cycle ends at t=3500
-  await settle();
-  assert.equal(cluster.calls.length, 2, "a missed tick was queued");
-  assert.equal(clock.sleepers, 1);
-  await clock.advance(499);
-  await settle();
-  assert.equal(cluster.calls.length, 2);
-  await clock.advance(1); // t=4000, the next tick
-  await settle();
-  assert.equal(cluster.calls.length, 3);
-  await clock.advance(INTERVAL - 1);
-  await settle();
-  assert.equal(cluster.calls.length, 3, "more than one cycle ran for the missed ticks");
-  await clock.advance(1);
-  await settle();
-  assert.equal(cluster.calls.length, 4);
-
-  ctl.abort();
-  await run.done;
-  assert.equal(run.events.length, 1);
-});
-
-test("poll: de-duplication follows the equality rule", async () => {
-  const objects = [configMap("a"), ...deploymentTree("web")];
-  const { engine, cluster, clock } = setup(objects);
-  const ctl = new AbortController();
-  const run = record(engine.poll([web, cmA], { pollInterval: INTERVAL, signal: ctl.signal }));
-  const cycle = async () => {
-    await clock.advance(INTERVAL);
+eachReader(
+  "poll: a slow cycle does not overlap the next; missed ticks are dropped",
+  async (kind) => {
+    const r = rig(kind, [configMap("a")]);
+    const slow = gate();
+    const reached = gate();
+    r.onSync = async (n, options) => {
+      if (n !== 2) return;
+      reached.open();
+      await untilAborted(options?.signal, slow.promise);
+    };
+    const ctl = new AbortController();
+    const run = record(r.engine.poll([cmA], { pollInterval: INTERVAL, signal: ctl.signal }));
+    await until(() => run.events.length === 1, "the first poll");
+    await r.clock.advance(INTERVAL); // the second cycle starts at t=1000 and hangs
+    await reached.promise;
+    await r.clock.advance(2500); // t=3500: the ticks at 2000 and 3000 pass during the slow cycle
     await settle();
-  };
-  await settle();
-  assert.equal(run.events.length, 2);
+    assert.equal(r.syncs(), 2, "a cycle started while another was running");
+    assert.equal(r.clock.sleepers, 0);
 
-  await cycle();
+    slow.open(); // the slow cycle ends at t=3500
+    await settle();
+    assert.equal(r.syncs(), 2, "a missed tick was queued");
+    assert.equal(r.clock.sleepers, 1);
+    await r.clock.advance(499);
+    await settle();
+    assert.equal(r.syncs(), 2);
+    await r.clock.advance(1); // t=4000, the next tick
+    await settle();
+    assert.equal(r.syncs(), 3);
+    await r.clock.advance(INTERVAL - 1);
+    await settle();
+    assert.equal(r.syncs(), 3, "more than one cycle ran for the missed ticks");
+    await r.clock.advance(1);
+    await settle();
+    assert.equal(r.syncs(), 4);
+    assert.deepEqual(callLines(r.cluster.calls), configMapRequests(kind, 4));
+
+    ctl.abort();
+    await run.done;
+    assert.equal(run.events.length, 1);
+    await r.released();
+  },
+);
+
+eachReader("poll: de-duplication follows the equality rule", async (kind) => {
+  const objects = [configMap("a"), ...deploymentTree("web")];
+  const r = rig(kind, objects);
+  const ctl = new AbortController();
+  const run = record(r.engine.poll([web, cmA], { pollInterval: INTERVAL, signal: ctl.signal }));
+  await until(() => run.events.length === 2, "the first poll");
+
+  await r.tick();
   assert.equal(run.events.length, 2, "nothing changed");
 
-  cluster.put(configMap("a", { data: { key: "changed" } }));
+  r.cluster.put(configMap("a", { data: { key: "changed" } }));
   const [d, rs, p] = objects.slice(1);
-  cluster.put({ ...d, metadata: { ...d.metadata as object, annotations: { note: "x" } } });
-  await cycle();
+  r.cluster.put({ ...d, metadata: { ...d.metadata as object, annotations: { note: "x" } } });
+  await r.tick();
   assert.equal(run.events.length, 2, "content other than the generation must not count");
 
   // Same status and message, new generation: an update.
-  const gen2 = deployment("web", { uid: "uid-ns-web", generation: 2 });
-  cluster.put(gen2);
-  await cycle();
+  r.cluster.put(deployment("web", { uid: "uid-ns-web", generation: 2 }));
+  await r.tick();
   assert.equal(run.events.length, 3);
   const third = updates(run.events)[2];
   assert.equal(third.identifier.name, "web");
@@ -197,8 +188,8 @@ test("poll: de-duplication follows the equality rule", async () => {
   assert.equal((third.resource?.metadata as { generation: number }).generation, 2);
 
   // A grandchild (the pod) changes status: the Deployment's children differ.
-  cluster.put({ ...p, status: { phase: "Pending" } });
-  await cycle();
+  r.cluster.put({ ...p, status: { phase: "Pending" } });
+  await r.tick();
   assert.equal(run.events.length, 4);
   assert.deepEqual(tree(updates(run.events)[3]), [
     "Deployment/web Current",
@@ -207,133 +198,145 @@ test("poll: de-duplication follows the equality rule", async () => {
   ]);
 
   // A new child: another update.
-  cluster.put(pod("web-rs-1", { labels: { app: "web" }, owner: rs }));
-  await cycle();
+  r.cluster.put(pod("web-rs-1", { labels: { app: "web" }, owner: rs }));
+  await r.tick();
   assert.equal(run.events.length, 5);
   assert.equal(updates(run.events)[4].generatedResources[0].generatedResources.length, 2);
 
   ctl.abort();
   await run.done;
+  await r.released();
 });
 
-test("poll: a changed error text is a new event, the same text is not", async () => {
-  const { engine, cluster, clock } = setup([configMap("a")]);
+eachReader("poll: a changed error text is a new event, the same text is not", async (kind) => {
+  const r = rig(kind, [configMap("a")]);
   let refusal: string | undefined = "configmaps is forbidden: no";
-  cluster.hook = () => {
+  r.cluster.hook = () => {
     if (refusal) throw forbidden(refusal);
   };
   const ctl = new AbortController();
-  const run = record(engine.poll([cmA], { pollInterval: INTERVAL, signal: ctl.signal }));
-  const cycle = async () => {
-    await clock.advance(INTERVAL);
-    await settle();
-  };
-  await settle();
-  await cycle();
+  const run = record(r.engine.poll([cmA], { pollInterval: INTERVAL, signal: ctl.signal }));
+  await until(() => run.events.length === 1, "the first poll");
+  await r.tick();
   refusal = "configmaps is forbidden: still no";
-  await cycle();
-  await cycle();
+  await r.tick();
+  await r.tick();
   refusal = undefined;
-  await cycle();
+  await r.tick();
   ctl.abort();
   await run.done;
-  const seen = updates(run.events).map((r) => `${r.status} ${r.error?.message ?? ""}`);
+  const seen = updates(run.events).map((s) => `${s.status} ${s.error?.message ?? ""}`);
   assert.deepEqual(seen, [
     "Unknown configmaps is forbidden: no",
     "Unknown configmaps is forbidden: still no",
     "Current ",
   ]);
+  await r.released();
 });
 
-test("poll: a namespaced kind without namespace is one Error event, then the end", async () => {
-  const { engine, cluster, closed } = setup([configMap("a")]);
-  const bad: ObjectIdentifier = { group: "apps", kind: "Deployment", namespace: "", name: "web" };
-  const events = await Array.fromAsync(engine.poll([cmA, bad], { pollInterval: INTERVAL }));
-  assert.equal(events.length, 1);
-  const [event] = events;
-  assert.equal(event.type, "Error");
-  assert.equal(
-    event.type === "Error" && event.error.message,
-    "resource Deployment.apps web is namespace scoped, but namespace is not set",
-  );
-  assert.ok(event.type === "Error" && event.error instanceof KstatusError);
-  assert.deepEqual((event as { error: KstatusError }).error.resource, bad);
-  assert.deepEqual(cluster.calls, [], "nothing may be polled after a validation error");
-  assert.equal(closed(), 0);
-});
+eachReader(
+  "poll: a namespaced kind without namespace is one Error event, then the end",
+  async (kind) => {
+    const r = rig(kind, [configMap("a")]);
+    const bad: ObjectIdentifier = { group: "apps", kind: "Deployment", namespace: "", name: "web" };
+    const events = await Array.fromAsync(r.engine.poll([cmA, bad], { pollInterval: INTERVAL }));
+    assert.equal(events.length, 1);
+    const [event] = events;
+    assert.equal(event.type, "Error");
+    assert.equal(
+      event.type === "Error" && event.error.message,
+      "resource Deployment.apps web is namespace scoped, but namespace is not set",
+    );
+    assert.ok(event.type === "Error" && event.error instanceof KstatusError);
+    assert.deepEqual((event as { error: KstatusError }).error.resource, bad);
+    assert.deepEqual(r.cluster.calls, [], "nothing may be polled after a validation error");
+    assert.deepEqual(r.readers, { created: 0, closed: 0 });
+  },
+);
 
-test("poll: a cluster-scoped kind needs no namespace", async () => {
+eachReader("poll: a cluster-scoped kind needs no namespace", async (kind) => {
   const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: "prod" } };
-  const { engine } = setup([ns]);
-  const gen = engine.poll([{ group: "", kind: "Namespace", namespace: "", name: "prod" }]);
+  const r = rig(kind, [ns]);
+  const gen = r.engine.poll([{ group: "", kind: "Namespace", namespace: "", name: "prod" }]);
   const [event] = updates(await take(gen, 1));
   assert.equal(event.status, "Current");
+  assert.ok(r.cluster.calls.every((c) => c.namespace === ""), "a namespaced request was made");
   await gen.return();
+  await r.released();
 });
 
-test("poll: a mapper error other than no-match is an Error event, then the end", async () => {
-  const cluster = createMemoryCluster([configMap("a")]);
-  const outage = new Error("the server is currently unable to handle the request");
-  const mapper: RestMapper = {
-    mapping: (gk, o) =>
-      gk.kind === "Widget" ? Promise.reject(outage) : cluster.mapper.mapping(gk, o),
-  };
-  let created = 0;
-  const engine = new PollerEngine({
-    mapper,
-    clusterReaderFactory: () => (created++, cluster.reader),
-    clock: createManualClock(START),
-  });
-  const widget = id("example.com", "Widget", "w");
-  const events = await Array.fromAsync(engine.poll([cmA, widget]));
-  assert.deepEqual(events, [{ type: "Error", error: outage }]);
-  assert.equal(created, 0);
-});
+eachReader(
+  "poll: a mapper error other than no-match is an Error event, then the end",
+  async (kind) => {
+    const outage = new Error("the server is currently unable to handle the request");
+    const memory = createMemoryCluster();
+    const mapper: RestMapper = {
+      mapping: (gk, o) =>
+        gk.kind === "Widget" ? Promise.reject(outage) : memory.mapper.mapping(gk, o),
+    };
+    const r = rig(kind, [configMap("a")], { mapper });
+    const widget = id("example.com", "Widget", "w");
+    const events = await Array.fromAsync(r.engine.poll([cmA, widget]));
+    assert.deepEqual(events, [{ type: "Error", error: outage }]);
+    assert.deepEqual(r.readers, { created: 0, closed: 0 });
+    assert.deepEqual(r.cluster.calls, []);
+  },
+);
 
-test("poll: a kind with no match is Unknown, not fatal, and found once it appears", async () => {
-  const { engine, cluster, clock } = setup([configMap("a")]);
-  const widget = id("example.com", "Widget", "w");
-  const ctl = new AbortController();
-  const run = record(engine.poll([widget, cmA], { pollInterval: INTERVAL, signal: ctl.signal }));
-  await settle();
-  const [w, a] = updates(run.events);
-  assert.equal(w.status, "Unknown");
-  assert.equal(w.message, "");
-  assert.equal(w.error?.message, 'no matches for kind "Widget" in group "example.com"');
-  assert.equal(w.resource, undefined);
-  assert.equal(a.status, "Current");
+eachReader(
+  "poll: a kind with no match is Unknown, not fatal, and found once it appears",
+  async (kind) => {
+    const r = rig(kind, [configMap("a")]);
+    const widget = id("example.com", "Widget", "w");
+    const ctl = new AbortController();
+    const run = record(
+      r.engine.poll([widget, cmA], { pollInterval: INTERVAL, signal: ctl.signal }),
+    );
+    await until(() => run.events.length === 2, "the first poll");
+    const [w, a] = updates(run.events);
+    assert.equal(w.status, "Unknown");
+    assert.equal(w.message, "");
+    assert.equal(w.error?.message, 'no matches for kind "Widget" in group "example.com"');
+    assert.equal(w.resource, undefined);
+    assert.equal(a.status, "Current");
 
-  // The CRD is installed meanwhile.
-  cluster.addKind({
-    group: "example.com",
-    version: "v1",
-    kind: "Widget",
-    resource: "widgets",
-    namespaced: true,
-  });
-  cluster.put({
-    apiVersion: "example.com/v1",
-    kind: "Widget",
-    metadata: { name: "w", namespace: "ns" },
-  });
-  await clock.advance(INTERVAL);
-  await settle();
-  ctl.abort();
-  await run.done;
-  assert.deepEqual(
-    updates(run.events).map((r) => `${r.identifier.kind} ${r.status}`),
-    ["Widget Unknown", "ConfigMap Current", "Widget Current"],
-  );
-});
+    // The CRD is installed meanwhile.
+    r.cluster.addKind({
+      group: "example.com",
+      version: "v1",
+      kind: "Widget",
+      resource: "widgets",
+      namespaced: true,
+    });
+    r.cluster.put({
+      apiVersion: "example.com/v1",
+      kind: "Widget",
+      metadata: { name: "w", namespace: "ns" },
+    });
+    await r.tick();
+    ctl.abort();
+    await run.done;
+    assert.deepEqual(
+      updates(run.events).map((s) => `${s.identifier.kind} ${s.status}`),
+      ["Widget Unknown", "ConfigMap Current", "Widget Current"],
+    );
+    await r.released();
+  },
+);
 
 for (const flavour of ["throws", "rejects"] as const) {
   test(`poll: a ClusterReader factory that ${flavour} is an Error event`, async () => {
+    const cluster = createMemoryCluster([configMap("a")]);
     const cause = new Error("no credentials");
     const factory: ClusterReaderFactory = () => {
       if (flavour === "throws") throw cause;
       return Promise.reject(cause);
     };
-    const { engine } = setup([configMap("a")], { factory });
+    const engine = new PollerEngine({
+      mapper: cluster.mapper,
+      clusterReaderFactory: factory,
+      clock: createManualClock(START),
+    });
     const events = await Array.fromAsync(engine.poll([cmA]));
     assert.equal(events.length, 1);
     const [event] = events;
@@ -343,160 +346,153 @@ for (const flavour of ["throws", "rejects"] as const) {
   });
 }
 
-/** A direct reader whose `sync` fails on the given call (1-based). */
-function failingSync(cluster: MemoryCluster, failOn: number, error: Error, log: string[]) {
-  let syncs = 0;
-  return (): ClusterReader => ({
-    ...createDirectClusterReader(cluster.api),
-    sync: () => ++syncs === failOn ? Promise.reject(error) : Promise.resolve(),
-    close: () => void log.push("close"),
-  });
-}
-
-test("poll: a sync failure is an Error event, then the end", async () => {
-  const cluster = createMemoryCluster([configMap("a")]);
-  const clock = createManualClock(START);
-  const log: string[] = [];
+eachReader("poll: a sync failure is an Error event, then the end", async (kind) => {
+  const r = rig(kind, [configMap("a")]);
   const broken = new Error("sync broke");
-  const engine = new PollerEngine({
-    mapper: cluster.mapper,
-    clusterReaderFactory: failingSync(cluster, 2, broken, log),
-    clock,
-  });
-  const run = record(engine.poll([cmA], { pollInterval: INTERVAL }));
-  await settle();
-  await clock.advance(INTERVAL);
+  r.onSync = (n) => {
+    if (n === 2) throw broken;
+  };
+  const run = record(r.engine.poll([cmA], { pollInterval: INTERVAL }));
+  await until(() => run.events.length === 1, "the first poll");
+  await r.clock.advance(INTERVAL);
   await run.done;
   assert.deepEqual(run.events.map((e) => e.type), ["ResourceUpdate", "Error"]);
   assert.equal((run.events[1] as { error: Error }).error, broken);
-  assert.deepEqual(log, ["close"]);
-  assert.equal(clock.sleepers, 0);
+  assert.deepEqual(r.readers, { created: 1, closed: 1 });
+  await r.released();
 });
 
 test("poll: pollInterval must be > 0", async () => {
-  const { engine } = setup();
+  const { engine } = rig("direct");
   for (const pollInterval of [0, -1, NaN]) {
     await assert.rejects(engine.poll([cmA], { pollInterval }).next(), RangeError);
   }
 });
 
-test("poll: aborting during a slow request ends the stream without an Error", async () => {
-  const { engine, cluster, clock, closed } = setup([configMap("a"), configMap("b")]);
-  const reached = gate();
-  let seen: AbortSignal | undefined;
-  cluster.hook = async (call, options) => {
-    if (call.verb !== "get" || cluster.calls.length !== 2) return;
-    seen = options?.signal;
-    reached.open();
-    await untilAborted(options?.signal);
-  };
-  const ctl = new AbortController();
-  const run = record(engine.poll([cmA, cmB], { pollInterval: INTERVAL, signal: ctl.signal }));
-  await reached.promise;
-  assert.equal(seen?.aborted, false);
-  const reason = new Error("user pressed ^C");
-  ctl.abort(reason);
-  await run.done;
-  assert.deepEqual(updates(run.events).map((r) => r.identifier.name), ["a"]);
-  assert.equal(seen?.aborted, true, "the in-flight request was not cancelled");
-  assert.equal(seen?.reason, reason);
-  assert.equal(clock.sleepers, 0);
-  assert.equal(closed(), 1);
-});
+eachReader(
+  "poll: aborting during a slow request ends the stream without an Error",
+  async (kind) => {
+    const r = rig(kind, [configMap("a"), configMap("b")]);
+    // The second request hangs until aborted: the GET of b (direct), the LIST of the second
+    // cycle (caching), the WATCH, open for as long as the poll lasts (watch).
+    const reached = gate();
+    let hung = false;
+    let seen: AbortSignal | undefined;
+    r.cluster.hook = async (_call, options) => {
+      if (r.cluster.calls.length !== 2) return;
+      seen = options?.signal;
+      hung = true;
+      reached.open();
+      await untilAborted(options?.signal);
+    };
+    const ctl = new AbortController();
+    const run = record(r.engine.poll([cmA, cmB], { pollInterval: INTERVAL, signal: ctl.signal }));
+    for (let i = 0; i < 3 && !hung; i++) await r.tick();
+    await reached.promise;
+    assert.equal(seen?.aborted, false);
+    const reason = new Error("user pressed ^C");
+    ctl.abort(reason);
+    await run.done;
+    assert.deepEqual(
+      updates(run.events).map((s) => s.identifier.name),
+      kind === "direct" ? ["a"] : ["a", "b"],
+    );
+    assert.equal(seen?.aborted, true, "the in-flight request was not cancelled");
+    if (kind === "watch") {
+      // The watches belong to the reader: they end when the engine closes it.
+      assert.equal(seen?.reason.name, "AbortError");
+    } else {
+      assert.equal(seen?.reason, reason);
+    }
+    assert.deepEqual(r.readers, { created: 1, closed: 1 });
+    await r.released();
+  },
+);
 
-test("poll: aborting between cycles ends the stream and leaves no sleeper", async () => {
-  const { engine, clock, closed } = setup([configMap("a")]);
+eachReader("poll: aborting between cycles ends the stream and leaves no sleeper", async (kind) => {
+  const r = rig(kind, [configMap("a")]);
   const ctl = new AbortController();
-  const run = record(engine.poll([cmA], { pollInterval: INTERVAL, signal: ctl.signal }));
-  await settle();
-  assert.equal(clock.sleepers, 1);
+  const run = record(r.engine.poll([cmA], { pollInterval: INTERVAL, signal: ctl.signal }));
+  await until(() => run.events.length === 1, "the first poll");
+  assert.equal(r.clock.sleepers, 1);
   ctl.abort();
   await run.done;
-  assert.equal(clock.sleepers, 0);
   assert.equal(run.events.length, 1);
-  assert.equal(closed(), 1);
+  assert.deepEqual(r.readers, { created: 1, closed: 1 });
+  await r.released();
 });
 
-test("poll: an already aborted signal polls nothing", async () => {
-  const { engine, cluster, closed } = setup([configMap("a")]);
-  const events = await Array.fromAsync(engine.poll([cmA], { signal: AbortSignal.abort() }));
+eachReader("poll: an already aborted signal polls nothing", async (kind) => {
+  const r = rig(kind, [configMap("a")]);
+  const events = await Array.fromAsync(r.engine.poll([cmA], { signal: AbortSignal.abort() }));
   assert.deepEqual(events, []);
-  assert.deepEqual(cluster.calls, []);
-  assert.equal(closed(), 0);
+  assert.deepEqual(r.cluster.calls, []);
+  assert.deepEqual(r.readers, { created: 0, closed: 0 });
 });
 
-test("poll: aborting while validating ends the stream silently", async () => {
-  const cluster = createMemoryCluster([configMap("a")]);
+eachReader("poll: aborting while validating ends the stream silently", async (kind) => {
+  const memory = createMemoryCluster();
   const reached = gate();
   const mapper: RestMapper = {
     async mapping(gk, o) {
       reached.open();
       await untilAborted(o?.signal);
-      return cluster.mapper.mapping(gk, o);
+      return memory.mapper.mapping(gk, o);
     },
   };
-  let created = 0;
-  const engine = new PollerEngine({
-    mapper,
-    clusterReaderFactory: () => (created++, cluster.reader),
-    clock: createManualClock(START),
-  });
+  const r = rig(kind, [configMap("a")], { mapper });
   const ctl = new AbortController();
-  const run = record(engine.poll([cmA], { signal: ctl.signal }));
+  const run = record(r.engine.poll([cmA], { signal: ctl.signal }));
   await reached.promise;
   ctl.abort();
   await run.done;
   assert.deepEqual(run.events, []);
-  assert.equal(created, 0);
+  assert.deepEqual(r.readers, { created: 0, closed: 0 });
 });
 
-test("poll: breaking out after the first event cleans up", async () => {
-  const { engine, cluster, clock, closed } = setup([configMap("a"), configMap("b")]);
+eachReader("poll: breaking out after the first event cleans up", async (kind) => {
+  const r = rig(kind, [configMap("a"), configMap("b")]);
   const ctl = new AbortController();
   let first: Event | undefined;
   for await (
-    const event of engine.poll([cmA, cmB], { pollInterval: INTERVAL, signal: ctl.signal })
+    const event of r.engine.poll([cmA, cmB], { pollInterval: INTERVAL, signal: ctl.signal })
   ) {
     first = event;
     break;
   }
   assert.equal(first?.type, "ResourceUpdate");
-  assert.equal(closed(), 1, "the cluster reader was not closed");
-  assert.equal(clock.sleepers, 0);
-  assert.equal(cluster.calls.length, 1, "the engine kept reading after the consumer left");
+  assert.deepEqual(r.readers, { created: 1, closed: 1 }, "the cluster reader was not closed");
+  assert.equal(r.clock.sleepers, 0);
+  const requests = callLines(r.cluster.calls);
+  assert.deepEqual(requests, configMapRequests(kind, 1), "read on after the consumer left");
+  await r.released();
   // The caller's signal is left usable and aborting it later is harmless.
   ctl.abort();
   await settle();
-  assert.equal(cluster.calls.length, 1);
+  assert.deepEqual(callLines(r.cluster.calls), requests);
 });
 
-test("poll: a reader that throws is reported on its resource", async () => {
-  const cluster = createMemoryCluster([configMap("a"), configMap("b")]);
+eachReader("poll: a reader that throws is reported on its resource", async (kind) => {
   const registry = new Map([["ConfigMap", {
     supports: () => true,
     readStatus: () => Promise.reject(new TypeError("reader bug")),
     readStatusForObject: () => Promise.reject(new TypeError("reader bug")),
   }]]);
-  const engine = new PollerEngine({
-    mapper: cluster.mapper,
-    clusterReaderFactory: () => cluster.reader,
-    registry,
-    clock: createManualClock(START),
-  });
-  const gen = engine.poll([cmA, cmB]);
+  const r = rig(kind, [configMap("a"), configMap("b")], { registry });
+  const gen = r.engine.poll([cmA, cmB]);
   const events = updates(await take(gen, 2));
   await gen.return();
-  assert.deepEqual(events.map((r) => `${r.identifier.name} ${r.status} ${r.error?.message}`), [
+  assert.deepEqual(events.map((s) => `${s.identifier.name} ${s.status} ${s.error?.message}`), [
     "a Unknown reader bug",
     "b Unknown reader bug",
   ]);
+  await r.released();
 });
 
-test("poll: aborting while the consumer holds an event reads nothing more", async () => {
-  const cluster = createMemoryCluster([configMap("a"), configMap("b")]);
+eachReader("poll: aborting while the consumer holds an event reads nothing more", async (kind) => {
   const read: string[] = [];
-  // A reader that ignores the signal: the engine itself must stop between identifiers.
-  const reader = {
+  // A status reader that ignores the signal: the engine itself must stop between identifiers.
+  const statusReader = {
     supports: () => true,
     readStatus: (_ctx: unknown, i: ObjectIdentifier) => {
       read.push(i.name);
@@ -509,47 +505,41 @@ test("poll: aborting while the consumer holds an event reads nothing more", asyn
     },
     readStatusForObject: () => Promise.reject(new Error("unused")),
   };
-  const engine = new PollerEngine({
-    mapper: cluster.mapper,
-    clusterReaderFactory: () => cluster.reader,
-    registry: new Map([["ConfigMap", reader]]),
-    clock: createManualClock(START),
+  const r = rig(kind, [configMap("a"), configMap("b")], {
+    registry: new Map([["ConfigMap", statusReader]]),
   });
   const ctl = new AbortController();
-  const gen = engine.poll([cmA, cmB], { signal: ctl.signal });
+  const gen = r.engine.poll([cmA, cmB], { signal: ctl.signal });
   await take(gen, 1);
   ctl.abort();
   assert.deepEqual(await gen.next(), { done: true, value: undefined });
   assert.deepEqual(read, ["a"]);
+  await r.released();
 });
 
-test("poll: the signal given to the cluster reader is aborted when polling ends", async () => {
-  const cluster = createMemoryCluster([configMap("a")]);
-  const signals: AbortSignal[] = [];
-  const engine = new PollerEngine({
-    mapper: cluster.mapper,
-    clusterReaderFactory: () => ({
-      ...createDirectClusterReader(cluster.api),
-      // A watch-backed reader keeps background work tied to this signal.
-      sync: (o) => (signals.push(o!.signal!), Promise.resolve()),
-    }),
-    clock: createManualClock(START),
-  });
-  for await (const _ of engine.poll([cmA])) break;
-  assert.equal(signals.length, 1);
-  assert.equal(signals[0].aborted, true, "background work of the reader was left running");
-});
+eachReader(
+  "poll: the signal given to the cluster reader is aborted when polling ends",
+  async (kind) => {
+    const r = rig(kind, [configMap("a")]);
+    const signals: AbortSignal[] = [];
+    // A watch-backed reader keeps background work tied to this signal.
+    r.onSync = (_n, options) => void signals.push(options!.signal!);
+    for await (const _ of r.engine.poll([cmA])) break;
+    assert.equal(signals.length, 1);
+    assert.equal(signals[0].aborted, true, "background work of the reader was left running");
+    await r.released();
+  },
+);
 
-test("poll: with the system clock, aborting during the wait leaves no timer", async () => {
-  const cluster = createMemoryCluster([configMap("a")]);
-  const engine = new PollerEngine({
-    mapper: cluster.mapper,
-    clusterReaderFactory: () => cluster.reader,
-  });
-  const ctl = new AbortController();
-  const run = record(engine.poll([cmA], { pollInterval: 60_000, signal: ctl.signal }));
-  await settle();
-  assert.equal(run.events.length, 1);
-  ctl.abort(); // the ops sanitizer fails this test if the 60 s timer survives
-  await run.done;
-});
+eachReader(
+  "poll: with the system clock, aborting during the wait leaves no timer",
+  async (kind) => {
+    const r = rig(kind, [configMap("a")], { systemClock: true });
+    const ctl = new AbortController();
+    const run = record(r.engine.poll([cmA], { pollInterval: 60_000, signal: ctl.signal }));
+    await until(() => run.events.length === 1, "the first poll");
+    ctl.abort(); // the ops sanitizer fails this test if the 60 s timer survives
+    await run.done;
+    await r.released();
+  },
+);

@@ -1,8 +1,11 @@
+// The status readers (spec §6: children, escalation, errors), each run against the three
+// cluster readers: the same trees and statuses whether objects come from a GET and LISTs
+// (direct), one LIST per kind and namespace (caching) or a LIST kept up to date by a WATCH
+// (watch-backed).
+
 import assert from "node:assert/strict";
 import {
-  type ClusterReader,
   ComputeError,
-  createCachingClusterReader,
   createManualClock,
   createMemoryCluster,
   createStatusReader,
@@ -17,6 +20,8 @@ import {
   PollerEngine,
   type ResourceStatus,
   type StatusReaderContext,
+  type StatusReaderRegistry,
+  type WatchClusterReader,
 } from "../../mod.ts";
 import {
   controllerRef,
@@ -31,55 +36,61 @@ import {
   type PodState,
   replicaSet,
   statefulSet,
-  test,
   tree,
 } from "./fixtures.ts";
+import { eachReader, readerFactory, type ReaderKind, rig } from "./rig.ts";
 
 const NOW = new Date("2025-01-01T00:00:00Z");
 
-type ReaderKind = "direct" | "caching";
-
-/** The cluster reader of the given kind over `cluster`, ready for reads about `ids`. */
-async function clusterReader(
-  cluster: MemoryCluster,
+/**
+ * Reads `target` through a new `kind` cluster reader (synced for `target` and the child kinds
+ * of the registry) over `cluster`, or a memory cluster holding the objects given; closes the
+ * reader and checks that its watches ended.
+ */
+async function read(
   kind: ReaderKind,
-  ids: ObjectIdentifier[],
-): Promise<ClusterReader> {
-  if (kind === "direct") return cluster.reader;
+  cluster: MemoryCluster | KubeObject[],
+  target: ObjectIdentifier,
+  o: { signal?: AbortSignal; registry?: StatusReaderRegistry } = {},
+): Promise<ResourceStatus> {
+  const memory = Array.isArray(cluster) ? createMemoryCluster(cluster) : cluster;
+  const registry = o.registry ?? defaultStatusReaders();
   const engine = new PollerEngine({
-    mapper: cluster.mapper,
-    clusterReaderFactory: () => cluster.reader,
+    mapper: memory.mapper,
+    clusterReaderFactory: () => memory.reader,
+    registry,
   });
-  const reader = createCachingClusterReader(cluster.api, {
-    identifiers: ids,
-    mapper: cluster.mapper,
+  // A clock that never moves: the watch reader does not retry while the read lasts.
+  const reader = await readerFactory(kind, memory.api, createManualClock(NOW.getTime()))({
+    identifiers: [target],
+    mapper: memory.mapper,
     childKinds: (gk) => engine.childKinds(gk),
   });
-  await reader.sync();
-  return reader;
+  try {
+    await reader.sync({ signal: o.signal });
+    const ctx: StatusReaderContext = {
+      cluster: reader,
+      mapper: memory.mapper,
+      registry,
+      now: () => NOW,
+      signal: o.signal,
+    };
+    return await lookupStatusReader(registry, target, genericStatusReader).readStatus(ctx, target);
+  } finally {
+    reader.close?.();
+    await (reader as Partial<WatchClusterReader>).closed;
+    assert.equal(memory.openWatches, 0, "a WATCH was left open");
+  }
 }
 
-/** Reads `target` from a memory cluster holding `objects`, with the default registry. */
-async function read(
-  objects: KubeObject[],
-  target: ObjectIdentifier,
-  o: { kind?: ReaderKind; cluster?: MemoryCluster; signal?: AbortSignal } = {},
-): Promise<ResourceStatus> {
-  const cluster = o.cluster ?? createMemoryCluster(objects);
-  const registry = defaultStatusReaders();
-  const ctx: StatusReaderContext = {
-    cluster: await clusterReader(cluster, o.kind ?? "direct", [target]),
-    mapper: cluster.mapper,
-    registry,
-    now: () => NOW,
-    signal: o.signal,
-  };
-  return lookupStatusReader(registry, target, genericStatusReader).readStatus(ctx, target);
+/** `obj` as the cluster holds it (with its resourceVersion). */
+function stored(cluster: MemoryCluster, obj: KubeObject): Promise<KubeObject> {
+  return cluster.reader.get(identifierOf(obj));
 }
 
 const web = id("apps", "Deployment", "web");
 
-test("readers: Deployment → ReplicaSets → Pods, nested and sorted", async () => {
+eachReader("readers: Deployment → ReplicaSets → Pods, nested and sorted", async (kind) => {
   const d = deployment("web");
   const labels = (hash: string) => ({ app: "web", hash });
   const rsB = replicaSet("web-b", {
@@ -101,23 +112,21 @@ test("readers: Deployment → ReplicaSets → Pods, nested and sorted", async ()
     pod("web-b-1", { labels: labels("b"), owner: rsB }),
     rsA,
   ];
-  for (const kind of ["direct", "caching"] as const) {
-    const result = await read(objects, web, { kind });
-    assert.deepEqual(tree(result), [
-      "Deployment/web Current",
-      "  ReplicaSet/web-a Current",
-      "    Pod/web-a-1 Current",
-      "  ReplicaSet/web-b Current",
-      "    Pod/web-b-1 Current",
-      "    Pod/web-b-2 Current",
-    ], kind);
-    assert.equal(result.message, "Deployment is available. Replicas: 1");
-    const rs = result.generatedResources[0];
-    assert.deepEqual(rs.identifier, id("apps", "ReplicaSet", "web-a"));
-    assert.equal(rs.message, "ReplicaSet is available. Replicas: 1");
-    assert.equal((rs.resource?.metadata as { name: string }).name, "web-a");
-    assert.equal(rs.generatedResources[0].message, "Pod is Ready");
-  }
+  const result = await read(kind, objects, web);
+  assert.deepEqual(tree(result), [
+    "Deployment/web Current",
+    "  ReplicaSet/web-a Current",
+    "    Pod/web-a-1 Current",
+    "  ReplicaSet/web-b Current",
+    "    Pod/web-b-1 Current",
+    "    Pod/web-b-2 Current",
+  ], kind);
+  assert.equal(result.message, "Deployment is available. Replicas: 1");
+  const rs = result.generatedResources[0];
+  assert.deepEqual(rs.identifier, id("apps", "ReplicaSet", "web-a"));
+  assert.equal(rs.message, "ReplicaSet is available. Replicas: 1");
+  assert.equal((rs.resource?.metadata as { name: string }).name, "web-a");
+  assert.equal(rs.generatedResources[0].message, "Pod is Ready");
 });
 
 /** ReplicaSets near Deployment `d` (selector app=web) that are not its children. */
@@ -135,20 +144,21 @@ function strangers(d: KubeObject): KubeObject[] {
   ];
 }
 
-test("readers: children must match the selector and be controlled by the parent", async () => {
-  const d = deployment("web");
-  const owned = replicaSet("owned", { labels: { app: "web" }, owner: d });
-  for (const kind of ["direct", "caching"] as const) {
-    const result = await read([d, owned, ...strangers(d)], web, { kind });
+eachReader(
+  "readers: children must match the selector and be controlled by the parent",
+  async (kind) => {
+    const d = deployment("web");
+    const owned = replicaSet("owned", { labels: { app: "web" }, owner: d });
+    const result = await read(kind, [d, owned, ...strangers(d)], web);
     assert.deepEqual(tree(result), ["Deployment/web Current", "  ReplicaSet/owned Current"], kind);
-  }
-});
+  },
+);
 
-test("readers: a parent without uid matches by selector only", async () => {
+eachReader("readers: a parent without uid matches by selector only", async (kind) => {
   const d = deployment("web", { uid: undefined });
   assert.equal((d.metadata as { uid?: string }).uid, undefined);
   const owned = replicaSet("owned", { labels: { app: "web" }, owner: deployment("web") });
-  const result = await read([d, owned, ...strangers(deployment("web"))], web);
+  const result = await read(kind, [d, owned, ...strangers(deployment("web"))], web);
   assert.deepEqual(tree(result).slice(1).map((l) => l.trim()).sort(), [
     "ReplicaSet/not-controller Current",
     "ReplicaSet/orphan Current",
@@ -157,7 +167,7 @@ test("readers: a parent without uid matches by selector only", async () => {
   ]);
 });
 
-test("readers: an empty selector matches every owned child", async () => {
+eachReader("readers: an empty selector matches every owned child", async (kind) => {
   const d = deployment("web", { selector: {} });
   const objects = [
     d,
@@ -165,28 +175,33 @@ test("readers: an empty selector matches every owned child", async () => {
     replicaSet("unlabelled", { owner: d }),
     replicaSet("stranger", { labels: { app: "web" }, owner: deployment("other") }),
   ];
-  for (const kind of ["direct", "caching"] as const) {
-    const result = await read(objects, web, { kind });
-    assert.deepEqual(tree(result), [
-      "Deployment/web Current",
-      "  ReplicaSet/labelled Current",
-      "  ReplicaSet/unlabelled Current",
-    ], kind);
-  }
+  const result = await read(kind, objects, web);
+  assert.deepEqual(tree(result), [
+    "Deployment/web Current",
+    "  ReplicaSet/labelled Current",
+    "  ReplicaSet/unlabelled Current",
+  ], kind);
 });
 
-test("readers: a missing selector is Unknown with the resource and no children", async () => {
-  const d = deployment("web", { selector: null });
-  const result = await read([d, replicaSet("web-rs", { labels: { app: "web" }, owner: d })], web);
-  assert.equal(result.status, "Unknown");
-  assert.equal(result.message, "");
-  assert.equal(result.error?.message, "no selector found");
-  assert.ok(result.error instanceof NoSelectorError);
-  assert.deepEqual(result.resource, d);
-  assert.deepEqual(result.generatedResources, []);
-});
+eachReader(
+  "readers: a missing selector is Unknown with the resource and no children",
+  async (kind) => {
+    const d = deployment("web", { selector: null });
+    const cluster = createMemoryCluster([
+      d,
+      replicaSet("web-rs", { labels: { app: "web" }, owner: d }),
+    ]);
+    const result = await read(kind, cluster, web);
+    assert.equal(result.status, "Unknown");
+    assert.equal(result.message, "");
+    assert.equal(result.error?.message, "no selector found");
+    assert.ok(result.error instanceof NoSelectorError);
+    assert.deepEqual(result.resource, await stored(cluster, d));
+    assert.deepEqual(result.generatedResources, []);
+  },
+);
 
-test("readers: matchExpressions In, NotIn, Exists, DoesNotExist", async () => {
+eachReader("readers: matchExpressions In, NotIn, Exists, DoesNotExist", async (kind) => {
   const d = deployment("web", {
     selector: {
       matchLabels: { app: "web" },
@@ -212,14 +227,12 @@ test("readers: matchExpressions In, NotIn, Exists, DoesNotExist", async () => {
     d,
     ...Object.entries(candidates).map(([name, labels]) => replicaSet(name, { labels, owner: d })),
   ];
-  for (const kind of ["direct", "caching"] as const) {
-    const result = await read(objects, web, { kind });
-    assert.deepEqual(
-      result.generatedResources.map((r) => r.identifier.name),
-      ["in-1", "in-2"],
-      kind,
-    );
-  }
+  const result = await read(kind, objects, web);
+  assert.deepEqual(
+    result.generatedResources.map((r) => r.identifier.name),
+    ["in-1", "in-2"],
+    kind,
+  );
 });
 
 /** A workload `parent` with pods in the given states, all labelled and owned. */
@@ -232,54 +245,57 @@ function withPods(parent: KubeObject, states: PodState[]): KubeObject[] {
   ];
 }
 
-test("readers: ReplicaSet and StatefulSet escalate failed pods only when InProgress", async () => {
-  const cases: Array<[string, KubeObject, PodState[], string]> = [
-    ["RS in progress, one crashing", replicaSet("rs", { ready: false, labels: { app: "rs" } }), [
-      "crashing",
-      "ready",
-    ], "Failed 1 pods have failed"],
-    ["RS in progress, two crashing", replicaSet("rs", { ready: false }), [
-      "crashing",
-      "crashing",
-      "pending",
-    ], "Failed 2 pods have failed"],
-    ["RS in progress, pending pods", replicaSet("rs", { ready: false }), [
-      "pending",
-    ], "InProgress Labelled: 0/1"],
-    ["RS current, crashing pod", replicaSet("rs"), [
-      "crashing",
-    ], "Current ReplicaSet is available. Replicas: 1"],
-    ["StatefulSet in progress, crashing", statefulSet("sts", { ready: false }), [
-      "crashing",
-    ], "Failed 1 pods have failed"],
-    ["StatefulSet current, crashing", statefulSet("sts"), [
-      "crashing",
-    ], "Current All replicas scheduled as expected. Replicas: 1"],
-    ["DaemonSet in progress, crashing", daemonSet("ds", { ready: false }), [
-      "crashing",
-    ], "InProgress Current: 0/1"],
-    ["Job not started, crashing", job("jb", { ready: false }), [
-      "crashing",
-    ], "InProgress Job not started"],
-  ];
-  for (const [label, parent, states, expected] of cases) {
-    const objects = withPods(parent, states);
-    if (parent.kind === "Job") {
-      for (const p of objects.slice(1)) {
-        (p.metadata as { labels: Record<string, string> }).labels = {
-          "controller-uid": "uid-jb",
-        };
+eachReader(
+  "readers: ReplicaSet and StatefulSet escalate failed pods only when InProgress",
+  async (kind) => {
+    const cases: Array<[string, KubeObject, PodState[], string]> = [
+      ["RS in progress, one crashing", replicaSet("rs", { ready: false, labels: { app: "rs" } }), [
+        "crashing",
+        "ready",
+      ], "Failed 1 pods have failed"],
+      ["RS in progress, two crashing", replicaSet("rs", { ready: false }), [
+        "crashing",
+        "crashing",
+        "pending",
+      ], "Failed 2 pods have failed"],
+      ["RS in progress, pending pods", replicaSet("rs", { ready: false }), [
+        "pending",
+      ], "InProgress Labelled: 0/1"],
+      ["RS current, crashing pod", replicaSet("rs"), [
+        "crashing",
+      ], "Current ReplicaSet is available. Replicas: 1"],
+      ["StatefulSet in progress, crashing", statefulSet("sts", { ready: false }), [
+        "crashing",
+      ], "Failed 1 pods have failed"],
+      ["StatefulSet current, crashing", statefulSet("sts"), [
+        "crashing",
+      ], "Current All replicas scheduled as expected. Replicas: 1"],
+      ["DaemonSet in progress, crashing", daemonSet("ds", { ready: false }), [
+        "crashing",
+      ], "InProgress Current: 0/1"],
+      ["Job not started, crashing", job("jb", { ready: false }), [
+        "crashing",
+      ], "InProgress Job not started"],
+    ];
+    for (const [label, parent, states, expected] of cases) {
+      const objects = withPods(parent, states);
+      if (parent.kind === "Job") {
+        for (const p of objects.slice(1)) {
+          (p.metadata as { labels: Record<string, string> }).labels = {
+            "controller-uid": "uid-jb",
+          };
+        }
       }
+      const result = await read(kind, objects, identifierOf(parent));
+      assert.equal(`${result.status} ${result.message}`, expected, label);
+      assert.equal(result.generatedResources.length, states.length, `${label}: pods shown`);
+      const failedPods = result.generatedResources.filter((p) => p.status === "Failed").length;
+      assert.equal(failedPods, states.filter((s) => s === "crashing").length, label);
     }
-    const result = await read(objects, identifierOf(parent));
-    assert.equal(`${result.status} ${result.message}`, expected, label);
-    assert.equal(result.generatedResources.length, states.length, `${label}: pods shown`);
-    const failedPods = result.generatedResources.filter((p) => p.status === "Failed").length;
-    assert.equal(failedPods, states.filter((s) => s === "crashing").length, label);
-  }
-});
+  },
+);
 
-test("readers: a Deployment never takes a failed child's status", async () => {
+eachReader("readers: a Deployment never takes a failed child's status", async (kind) => {
   const d = deployment("web", { ready: false });
   const rs = replicaSet("web-rs", {
     ready: false,
@@ -292,7 +308,7 @@ test("readers: a Deployment never takes a failed child's status", async () => {
     rs,
     pod("web-rs-0", { labels: { app: "web" }, owner: rs, state: "crashing" }),
   ];
-  const result = await read(objects, web);
+  const result = await read(kind, objects, web);
   assert.deepEqual(tree(result), [
     "Deployment/web InProgress",
     "  ReplicaSet/web-rs Failed",
@@ -302,7 +318,7 @@ test("readers: a Deployment never takes a failed child's status", async () => {
   assert.equal(result.generatedResources[0].message, "1 pods have failed");
 });
 
-test("readers: DaemonSet and Job show their own pods", async () => {
+eachReader("readers: DaemonSet and Job show their own pods", async (kind) => {
   const ds = daemonSet("ds");
   const other = daemonSet("ds-other");
   const j = job("jb");
@@ -317,18 +333,18 @@ test("readers: DaemonSet and Job show their own pods", async () => {
     pod("jb-x", { labels: jobLabels, owner: j, state: "crashing" }),
     pod("jb-stray", { labels: jobLabels }),
   ];
-  assert.deepEqual(tree(await read(objects, id("apps", "DaemonSet", "ds"))), [
+  assert.deepEqual(tree(await read(kind, objects, id("apps", "DaemonSet", "ds"))), [
     "DaemonSet/ds Current",
     "  Pod/ds-a InProgress",
     "  Pod/ds-b Current",
   ]);
-  assert.deepEqual(tree(await read(objects, id("batch", "Job", "jb"))), [
+  assert.deepEqual(tree(await read(kind, objects, id("batch", "Job", "jb"))), [
     "Job/jb Current",
     "  Pod/jb-x Failed",
   ]);
 });
 
-test("readers: a CronJob shows the Jobs it controls, each with its pods", async () => {
+eachReader("readers: a CronJob shows the Jobs it controls, each with its pods", async (kind) => {
   const cj = cronJob("nightly");
   const j1 = job("nightly-1", { owner: cj });
   const j2 = job("nightly-2", { owner: cj, ready: false });
@@ -340,23 +356,21 @@ test("readers: a CronJob shows the Jobs it controls, each with its pods", async 
     job("manual"),
     pod("nightly-2-p", { labels: { "controller-uid": "uid-nightly-2" }, owner: j2 }),
   ];
-  for (const kind of ["direct", "caching"] as const) {
-    assert.deepEqual(tree(await read(objects, id("batch", "CronJob", "nightly"), { kind })), [
-      "CronJob/nightly Current",
-      "  Job/nightly-1 Current",
-      "  Job/nightly-2 InProgress",
-      "    Pod/nightly-2-p Current",
-    ], kind);
-  }
+  assert.deepEqual(tree(await read(kind, objects, id("batch", "CronJob", "nightly"))), [
+    "CronJob/nightly Current",
+    "  Job/nightly-1 Current",
+    "  Job/nightly-2 InProgress",
+    "    Pod/nightly-2-p Current",
+  ], kind);
   // Without a uid there is no owner to match and no selector: no children.
   const bare = cronJob("nightly", { uid: undefined });
-  assert.deepEqual(tree(await read([bare, j1], id("batch", "CronJob", "nightly"))), [
+  assert.deepEqual(tree(await read(kind, [bare, j1], id("batch", "CronJob", "nightly"))), [
     "CronJob/nightly Current",
   ]);
 });
 
-test("readers: NotFound is `Resource not found`, nothing attached", async () => {
-  const result = await read([], web);
+eachReader("readers: NotFound is `Resource not found`, nothing attached", async (kind) => {
+  const result = await read(kind, [], web);
   assert.deepEqual(result, {
     identifier: web,
     status: "NotFound",
@@ -365,13 +379,13 @@ test("readers: NotFound is `Resource not found`, nothing attached", async () => 
   });
 });
 
-test("readers: a refused read is Unknown with the error and no resource", async () => {
+eachReader("readers: a refused read is Unknown with the error and no resource", async (kind) => {
   const cluster = createMemoryCluster([deployment("web")]);
   const refusal = forbidden('deployments.apps "web" is forbidden: User "x" cannot get');
   cluster.hook = () => {
     throw refusal;
   };
-  const result = await read([], web, { cluster });
+  const result = await read(kind, cluster, web);
   assert.deepEqual(result, {
     identifier: web,
     status: "Unknown",
@@ -381,98 +395,99 @@ test("readers: a refused read is Unknown with the error and no resource", async 
   });
 });
 
-test("readers: a compute error is Unknown with the resource and the children", async () => {
-  const d = deployment("web");
-  (d.metadata as Record<string, unknown>).generation = "two";
-  const rs = replicaSet("web-rs", { labels: { app: "web" }, owner: d });
-  const result = await read([d, rs], web);
-  assert.equal(result.status, "Unknown");
-  assert.equal(result.message, "");
-  assert.ok(result.error instanceof ComputeError);
-  assert.match(result.error.message, /metadata\.generation/);
-  assert.deepEqual(result.resource, d);
-  assert.deepEqual(tree(result), ["Deployment/web Unknown", "  ReplicaSet/web-rs Current"]);
-});
+eachReader(
+  "readers: a compute error is Unknown with the resource and the children",
+  async (kind) => {
+    const d = deployment("web");
+    (d.metadata as Record<string, unknown>).generation = "two";
+    const rs = replicaSet("web-rs", { labels: { app: "web" }, owner: d });
+    const cluster = createMemoryCluster([d, rs]);
+    const result = await read(kind, cluster, web);
+    assert.equal(result.status, "Unknown");
+    assert.equal(result.message, "");
+    assert.ok(result.error instanceof ComputeError);
+    assert.match(result.error.message, /metadata\.generation/);
+    assert.deepEqual(result.resource, await stored(cluster, d));
+    assert.deepEqual(tree(result), ["Deployment/web Unknown", "  ReplicaSet/web-rs Current"]);
+  },
+);
 
-test("readers: a child that cannot be computed is Unknown under its parent", async () => {
+eachReader("readers: a child that cannot be computed is Unknown under its parent", async (kind) => {
   const rs = replicaSet("rs", { ready: false });
   const lost = pod("rs-0", { labels: { app: "rs" }, owner: rs });
   lost.status = { phase: "Lost" };
-  const result = await read([rs, lost], id("apps", "ReplicaSet", "rs"));
+  const cluster = createMemoryCluster([rs, lost]);
+  const result = await read(kind, cluster, id("apps", "ReplicaSet", "rs"));
   assert.equal(`${result.status} ${result.message}`, "InProgress Labelled: 0/1");
   const [child] = result.generatedResources;
   assert.equal(child.status, "Unknown");
   assert.equal(child.error?.message, "unknown phase Lost");
-  assert.deepEqual(child.resource, lost);
+  assert.deepEqual(child.resource, await stored(cluster, lost));
 });
 
-test("readers: errors listing children", async (t) => {
+// Only the children's kind is refused: the Deployment itself is read, whatever the reader.
+const listingReplicaSets = (call: { verb: string; gk: { kind: string } }) =>
+  call.verb === "list" && call.gk.kind === "ReplicaSet";
+
+eachReader("readers: errors listing children", async (kind) => {
   const d = deployment("web");
-  await t.step("NotFound → NotFound", async () => {
+  {
+    // NotFound → NotFound
     const cluster = createMemoryCluster([d]);
     cluster.hook = (call) => {
-      if (call.verb === "list") throw notFound("the server could not find the requested resource");
+      if (listingReplicaSets(call)) {
+        throw notFound("the server could not find the requested resource");
+      }
     };
-    const result = await read([], web, { cluster });
+    const result = await read(kind, cluster, web);
     assert.deepEqual(result, {
       identifier: web,
       status: "NotFound",
       message: "Resource not found",
       generatedResources: [],
     });
-  });
-  await t.step("Forbidden → Unknown with the resource, no children", async () => {
+  }
+  {
+    // Forbidden → Unknown with the resource, no children
     const cluster = createMemoryCluster([d]);
     const refusal = forbidden("replicasets.apps is forbidden");
     cluster.hook = (call) => {
-      if (call.verb === "list") throw refusal;
+      if (listingReplicaSets(call)) throw refusal;
     };
-    const result = await read([], web, { cluster });
+    const result = await read(kind, cluster, web);
     assert.equal(result.status, "Unknown");
     assert.equal(result.error, refusal);
-    assert.deepEqual(result.resource, d);
+    assert.deepEqual(result.resource, await stored(cluster, d));
     assert.deepEqual(result.generatedResources, []);
-  });
-});
-
-test("readers: a kind the cluster does not serve is Unknown, not NotFound", async () => {
-  const widget = id("example.com", "Widget", "w");
-  for (const kind of ["direct", "caching"] as const) {
-    const result = await read([], widget, { kind });
-    assert.equal(result.status, "Unknown", kind);
-    assert.equal(result.error?.message, 'no matches for kind "Widget" in group "example.com"');
-    assert.equal(result.resource, undefined);
   }
 });
 
-test("readers: cancellation is thrown, not turned into a status", async () => {
+eachReader("readers: a kind the cluster does not serve is Unknown, not NotFound", async (kind) => {
+  const widget = id("example.com", "Widget", "w");
+  const result = await read(kind, [], widget);
+  assert.equal(result.status, "Unknown", kind);
+  assert.equal(result.error?.message, 'no matches for kind "Widget" in group "example.com"');
+  assert.equal(result.resource, undefined);
+});
+
+eachReader("readers: cancellation is thrown, not turned into a status", async (kind) => {
   const ctl = new AbortController();
   const cluster = createMemoryCluster([deployment("web")]);
   cluster.hook = () => {
     ctl.abort();
     throw new DOMException("aborted", "AbortError");
   };
-  await assert.rejects(read([], web, { cluster, signal: ctl.signal }));
-  await assert.rejects(read([], web, { signal: AbortSignal.abort() }));
+  await assert.rejects(read(kind, cluster, web, { signal: ctl.signal }));
+  await assert.rejects(read(kind, [deployment("web")], web, { signal: AbortSignal.abort() }));
 });
 
-test("readers: a custom reader in the registry finds its own children", async () => {
+eachReader("readers: a custom reader in the registry finds its own children", async (kind) => {
   const widget = {
     apiVersion: "example.com/v1",
     kind: "Widget",
     metadata: { name: "w", namespace: "ns", uid: "uid-w" },
     spec: { selector: { matchLabels: { widget: "w" } } },
   };
-  const cluster = createMemoryCluster([
-    widget,
-    pod("w-0", { labels: { widget: "w" }, owner: widget, state: "crashing" }),
-  ], [{
-    group: "example.com",
-    version: "v1",
-    kind: "Widget",
-    resource: "widgets",
-    namespaced: true,
-  }]);
   const registry = defaultStatusReaders();
   registry.set(
     "example.com/Widget",
@@ -483,12 +498,18 @@ test("readers: a custom reader in the registry finds its own children", async ()
       escalateFailedPods: true,
     }),
   );
-  const engine = new PollerEngine({
-    mapper: cluster.mapper,
-    clusterReaderFactory: () => cluster.reader,
-    registry,
-    clock: createManualClock(NOW.getTime()),
+  const r = rig(kind, [
+    widget,
+    pod("w-0", { labels: { widget: "w" }, owner: widget, state: "crashing" }),
+  ], { registry });
+  r.cluster.addKind({
+    group: "example.com",
+    version: "v1",
+    kind: "Widget",
+    resource: "widgets",
+    namespaced: true,
   });
+  const { engine } = r;
   assert.deepEqual(engine.childKinds({ group: "example.com", kind: "Widget" }), [
     { group: "", kind: "Pod" },
   ]);
@@ -502,23 +523,20 @@ test("readers: a custom reader in the registry finds its own children", async ()
   assert.ok(!first.done && first.value.type === "ResourceUpdate");
   assert.equal(first.value.resource.message, "1 pods have failed");
   assert.deepEqual(tree(first.value.resource), ["Widget/w Failed", "  Pod/w-0 Failed"]);
+  await r.released();
 });
 
-test("readers: a kind removed from the registry falls back to the generic reader", async () => {
-  const ds = daemonSet("ds");
-  const objects = [ds, pod("ds-0", { labels: { app: "ds" }, owner: ds })];
-  const cluster = createMemoryCluster(objects);
-  const registry = defaultStatusReaders();
-  registry.delete("apps/DaemonSet");
-  const target = id("apps", "DaemonSet", "ds");
-  const reader = lookupStatusReader(registry, target, genericStatusReader);
-  assert.equal(reader, genericStatusReader);
-  const result = await reader.readStatus({
-    cluster: cluster.reader,
-    mapper: cluster.mapper,
-    registry,
-    now: () => NOW,
-  }, target);
-  assert.deepEqual(tree(result), ["DaemonSet/ds Current"]);
-  assert.equal(result.message, "All replicas scheduled as expected. Replicas: 1");
-});
+eachReader(
+  "readers: a kind removed from the registry falls back to the generic reader",
+  async (kind) => {
+    const ds = daemonSet("ds");
+    const objects = [ds, pod("ds-0", { labels: { app: "ds" }, owner: ds })];
+    const registry = defaultStatusReaders();
+    registry.delete("apps/DaemonSet");
+    const target = id("apps", "DaemonSet", "ds");
+    assert.equal(lookupStatusReader(registry, target, genericStatusReader), genericStatusReader);
+    const result = await read(kind, objects, target, { registry });
+    assert.deepEqual(tree(result), ["DaemonSet/ds Current"]);
+    assert.equal(result.message, "All replicas scheduled as expected. Replicas: 1");
+  },
+);
