@@ -15,6 +15,7 @@ import {
   type WatchClusterReader,
 } from "../../mod.ts";
 import { createBackoff } from "../../lib/cluster/informer.ts";
+import { sleep } from "../../lib/sleep.ts";
 import {
   CONFIGMAPS,
   DEPLOYMENTS,
@@ -49,19 +50,9 @@ function makeReader(
     {
       backoff,
       sleep(ms, signal) {
+        // Records the asked pause, waits 1 ms only.
         sleeps.push(ms);
-        return new Promise((resolve, reject) => {
-          if (signal?.aborted) return reject(signal.reason);
-          const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal!.reason);
-          };
-          const timer = setTimeout(() => {
-            signal?.removeEventListener("abort", onAbort);
-            resolve();
-          }, 1);
-          signal?.addEventListener("abort", onAbort, { once: true });
-        });
+        return sleep(1, signal);
       },
     },
   );
