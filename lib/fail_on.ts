@@ -204,6 +204,10 @@ export function withFailOn(
   const out: StatusReaderRegistry = new Map();
   for (const [key, reader] of registry) out.set(key, wrap(reader, set));
   const pod = groupKindKey({ group: "", kind: "Pod" });
-  if (!out.has(pod)) out.set(pod, wrap(genericStatusReader, set));
+  if (!out.has(pod)) {
+    // The generic reader supports every kind; this entry must answer for pods only.
+    const podReader = wrap(genericStatusReader, set);
+    out.set(pod, { ...podReader, supports: (gk) => gk.group === "" && gk.kind === "Pod" });
+  }
   return out;
 }

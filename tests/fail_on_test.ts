@@ -10,6 +10,7 @@ import {
   podFailOnCause,
   PollerEngine,
   type ResourceStatus,
+  withFailOn,
 } from "../mod.ts";
 import { id, pod, test, tree } from "./engine/fixtures.ts";
 
@@ -255,4 +256,12 @@ test("engine: failOn on a StatefulSet counts the failing pods; a running Job sta
   const jr = await pollOnce([job, jobPod], id("batch", "Job", "migrate"), ["InvalidImageName"]);
   assert.equal(jr.status, "Current", tree(jr).join("\n"));
   assert.equal(jr.generatedResources[0].status, "Failed");
+});
+
+test("withFailOn: the added Pod entry answers for pods only", () => {
+  const registry = withFailOn(new Map(), ["ErrImagePull"]);
+  const podReader = registry.get("Pod");
+  assert.ok(podReader);
+  assert.equal(podReader.supports({ group: "", kind: "Pod" }), true);
+  assert.equal(podReader.supports({ group: "", kind: "ConfigMap" }), false);
 });
