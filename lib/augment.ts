@@ -39,6 +39,13 @@ export function augmentStatus(obj: KubeObject, options: ComputeOptions = {}): Ku
   if (copy.status === null) {
     throw new ComputeError("value cannot be set because .status is null, not an object");
   }
+  // A status that is there but not an object (a string, a list) cannot be read for its
+  // conditions: the original fails even when the result has no condition to write (Terminating).
+  if (copy.status !== undefined && !isObject(copy.status)) {
+    throw new ComputeError(
+      `.status.conditions accessor error: .status is ${JSON.stringify(copy.status)}, not an object`,
+    );
+  }
   const status = isObject(copy.status) ? copy.status : {};
   const existing = status.conditions;
   if (existing !== undefined && !Array.isArray(existing)) {

@@ -59,10 +59,20 @@ function compute(obj: KubeObject, now: Date): ComputeResult {
   const standard = standardConditionResult(conditions);
   if (standard) return standard;
 
-  const rule = KIND_RULES.get(groupKindKey(groupKindOf(obj)));
+  const rule = KIND_RULES.get(ruleKey(obj));
   if (rule) return rule(obj, { conditions, now });
 
   return readyConditionResult(conditions) ?? current("Resource is current");
+}
+
+/**
+ * The key of the kind's rule, from the group and kind as the original reads them: an
+ * `apiVersion` with more than one `/` does not parse, and the original then sees no group and
+ * no kind at all, so no rule applies.
+ */
+function ruleKey(obj: KubeObject): string {
+  if (typeof obj.apiVersion === "string" && obj.apiVersion.split("/").length > 2) return "";
+  return groupKindKey(groupKindOf(obj));
 }
 
 function checkGeneration(obj: KubeObject): ComputeResult | undefined {

@@ -23,9 +23,28 @@ export function lookup(obj: unknown, path: readonly string[]): unknown {
   return cur;
 }
 
-/** True when `v` is what Go decodes as an integer (a float such as 1.5 is not). */
+/** 2^63: whole numbers at least this large (in magnitude) do not decode as int64. */
+const INT64_LIMIT = 2 ** 63;
+
+/**
+ * True when `v` is what Go decodes as an integer (a float such as 1.5 is not).
+ * The API machinery makes a JSON number an int64 only when it is written
+ * without fraction or exponent and fits int64: JSON writes a whole number of
+ * 1e21 or more with an exponent (`1e+21`), and one of 2^63 or more does not
+ * fit, so both are floats to the original.
+ */
 export function isInteger(v: unknown): v is number {
-  return typeof v === "number" && Number.isInteger(v);
+  return typeof v === "number" && Number.isInteger(v) && Math.abs(v) < INT64_LIMIT;
+}
+
+/**
+ * `a - b` of two integer fields as the original computes it, in Go's 64-bit
+ * int: exact beyond 2^53 (where a `number` result would round) and wrapping
+ * around on overflow. Each operand is taken as its JSON digits (what Go
+ * decoded), which beyond 2^53 can differ from the double's exact value.
+ */
+export function goSub(a: number, b: number): bigint {
+  return BigInt.asIntN(64, BigInt(String(a)) - BigInt(String(b)));
 }
 
 /** Reads an integer; anything else (float, string, null, missing) gives `fallback`. */
@@ -91,7 +110,7 @@ function goType(v: unknown): string {
   if (v === null) return "<nil>";
   if (typeof v === "string") return "string";
   if (typeof v === "boolean") return "bool";
-  if (typeof v === "number") return Number.isInteger(v) ? "int64" : "float64";
+  if (typeof v === "number") return isInteger(v) ? "int64" : "float64";
   if (Array.isArray(v)) return "[]interface {}";
   return "map[string]interface {}";
 }

@@ -5,7 +5,7 @@
  */
 
 import { current, failed, inProgress } from "../lib/conditions.ts";
-import { intField } from "../lib/fields.ts";
+import { goSub, intField } from "../lib/fields.ts";
 import type { ComputeResult, KubeObject } from "../lib/types.ts";
 import type { RuleContext } from "./rule.ts";
 import { createStatusReader } from "./base.ts";
@@ -41,7 +41,9 @@ export function deploymentRule(obj: KubeObject, { conditions }: RuleContext): Co
 
   if (spec > replicas) return inProgress("LessReplicas", `Replicas: ${replicas}/${spec}`);
   if (spec > updated) return inProgress("LessUpdated", `Updated: ${updated}/${spec}`);
-  if (replicas > spec) return inProgress("ExtraPods", `Pending termination: ${replicas - spec}`);
+  if (replicas > spec) {
+    return inProgress("ExtraPods", `Pending termination: ${goSub(replicas, spec)}`);
+  }
   if (updated > availableReplicas) {
     return inProgress("LessAvailable", `Available: ${availableReplicas}/${updated}`);
   }

@@ -7,6 +7,7 @@
 import { current, failed, findCondition, inProgress } from "../lib/conditions.ts";
 import { ComputeError } from "../lib/errors.ts";
 import { isObject, lookup, stringField } from "../lib/fields.ts";
+import { parseRfc3339 } from "../lib/rfc3339.ts";
 import type { ComputeResult, KubeObject } from "../lib/types.ts";
 import type { RuleContext } from "./rule.ts";
 
@@ -57,10 +58,13 @@ export function podRule(obj: KubeObject, { conditions, now }: RuleContext): Comp
   }
 }
 
-/** Creation time in ms; a missing or unparsable timestamp is the zero time (long ago). */
+/**
+ * Creation time in ms; a missing timestamp, or one Go's RFC3339 parser refuses
+ * (`2024-05-01`, a zone-less time, an RFC 2822 date), is the zero time (long ago).
+ */
 function creationTime(obj: KubeObject): number {
   const ts = stringField(obj, ["metadata", "creationTimestamp"], "");
-  const ms = ts ? Date.parse(ts) : NaN;
+  const ms = ts ? parseRfc3339(ts) : NaN;
   return Number.isNaN(ms) ? -Infinity : ms;
 }
 

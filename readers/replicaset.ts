@@ -5,7 +5,7 @@
  */
 
 import { current, findCondition, inProgress } from "../lib/conditions.ts";
-import { intField } from "../lib/fields.ts";
+import { goSub, intField } from "../lib/fields.ts";
 import type { ComputeResult, KubeObject } from "../lib/types.ts";
 import type { RuleContext } from "./rule.ts";
 import { createStatusReader } from "./base.ts";
@@ -24,7 +24,9 @@ export function replicaSetRule(obj: KubeObject, { conditions }: RuleContext): Co
   if (spec > labelled) return inProgress("LessLabelled", `Labelled: ${labelled}/${spec}`);
   if (spec > available) return inProgress("LessAvailable", `Available: ${available}/${spec}`);
   if (spec > ready) return inProgress("LessReady", `Ready: ${ready}/${spec}`);
-  if (replicas > spec) return inProgress("ExtraPods", `Pending termination: ${replicas - spec}`);
+  if (replicas > spec) {
+    return inProgress("ExtraPods", `Pending termination: ${goSub(replicas, spec)}`);
+  }
   return current(`ReplicaSet is available. Replicas: ${replicas}`);
 }
 

@@ -5,7 +5,7 @@
  */
 
 import { current, inProgress } from "../lib/conditions.ts";
-import { intField, stringField } from "../lib/fields.ts";
+import { goSub, intField, stringField } from "../lib/fields.ts";
 import type { ComputeResult, KubeObject } from "../lib/types.ts";
 import { createStatusReader } from "./base.ts";
 import type { StatusReader } from "../lib/status_reader.ts";
@@ -23,12 +23,15 @@ export function statefulSetRule(obj: KubeObject): ComputeResult {
 
   if (spec > replicas) return inProgress("LessReplicas", `Replicas: ${replicas}/${spec}`);
   if (spec > ready) return inProgress("LessReady", `Ready: ${ready}/${spec}`);
-  if (replicas > spec) return inProgress("ExtraPods", `Pending termination: ${replicas - spec}`);
+  if (replicas > spec) {
+    return inProgress("ExtraPods", `Pending termination: ${goSub(replicas, spec)}`);
+  }
 
   const partition = intField(obj, ["spec", "updateStrategy", "rollingUpdate", "partition"], -1);
   if (partition !== -1) {
-    if (updated < spec - partition) {
-      return inProgress("PartitionRollout", `updated: ${updated}/${spec - partition}`);
+    const wanted = goSub(spec, partition);
+    if (BigInt(String(updated)) < wanted) {
+      return inProgress("PartitionRollout", `updated: ${updated}/${wanted}`);
     }
     return current(`Partition rollout complete. updated: ${updated}`);
   }

@@ -467,3 +467,20 @@ Deno.test("§4 (Go) status: null fails instead of a status being created", () =>
   assert.throws(() => augmentStatus(o, { now: NOW }), Error);
   assert.deepStrictEqual(o, before);
 });
+
+// Found by the parity test against the Go original: a result without conditions (Terminating
+// is reached before the status is parsed) still has Augment read status.conditions, and a status
+// that is not an object fails that read (`.status.conditions accessor error: ...`).
+for (const status of ["broken", [], 5]) {
+  Deno.test(`§4 (Go) a Terminating object whose status is ${JSON.stringify(status)} fails`, () => {
+    const o: KubeObject = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "c", deletionTimestamp: "2024-01-01T00:00:00Z" },
+      status,
+    };
+    const before = structuredClone(o);
+    assert.throws(() => augmentStatus(o, { now: NOW }), ComputeError);
+    assert.deepStrictEqual(o, before);
+  });
+}

@@ -5,7 +5,8 @@
 # kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok, and the
 # cli-utils benchmark peer (scripts/bench/peer). Each group has a stamp file (hash of its go.mod,
 # go.sum, sources and the Go version): a second run with nothing changed only checks and prints.
-# Prints the bin directory as its last line.
+# Prints the bin directory as its last line. `build.sh peer` builds only the peer (all the parity
+# test needs: a minute from cold instead of the whole control plane).
 set -euo pipefail
 log_prefix=build
 # shellcheck source=lib.sh
@@ -24,6 +25,13 @@ export GOFLAGS="-trimpath -mod=readonly"
 export GOCACHE="${KSTATUS_CLUSTER_GOCACHE:-$KSTATUS_CLUSTER_CACHE/go-build}"
 go_version="$(go env GOVERSION)"
 
+only_peer=0
+case "${1:-}" in
+"") ;;
+peer) only_peer=1 ;;
+*) die "usage: build.sh [peer]" ;;
+esac
+
 # The generated go.mod files must match versions.env; regenerate when a pin changed.
 gomod_fresh() {
   grep -q "k8s.io/kubernetes@$K8S_VERSION\." "$cluster_dir_src/go/kubernetes/go.mod" 2>/dev/null &&
@@ -32,7 +40,7 @@ gomod_fresh() {
     [[ -f "$cluster_dir_src/go/kubernetes/go.sum" && -f "$cluster_dir_src/go/etcd/go.sum" &&
       -f "$cluster_dir_src/go/kwok/go.sum" ]]
 }
-if ! gomod_fresh; then
+if ((!only_peer)) && ! gomod_fresh; then
   log "go.mod files do not match versions.env: regenerating"
   bash "$cluster_dir_src/gen-gomod.sh" || die "gen-gomod.sh failed"
 fi
@@ -88,19 +96,23 @@ k8s_ldflags+=" -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION"
 k8s_ldflags+=" -X k8s.io/client-go/pkg/version.gitMajor=1"
 k8s_ldflags+=" -X k8s.io/client-go/pkg/version.gitMinor=$k8s_minor"
 
-build_group etcd "$cluster_dir_src/go/etcd" "-s -w" etcd=go.etcd.io/etcd/server/v3
-build_group kwok "$cluster_dir_src/go/kwok" \
-  "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" \
-  kwok=sigs.k8s.io/kwok/cmd/kwok
-build_group kubernetes "$cluster_dir_src/go/kubernetes" "$k8s_ldflags" \
-  kube-apiserver=k8s.io/kubernetes/cmd/kube-apiserver \
-  kube-controller-manager=k8s.io/kubernetes/cmd/kube-controller-manager \
-  kube-scheduler=k8s.io/kubernetes/cmd/kube-scheduler \
-  kubectl=k8s.io/kubernetes/cmd/kubectl
+if ((!only_peer)); then
+  build_group etcd "$cluster_dir_src/go/etcd" "-s -w" etcd=go.etcd.io/etcd/server/v3
+  build_group kwok "$cluster_dir_src/go/kwok" \
+    "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" \
+    kwok=sigs.k8s.io/kwok/cmd/kwok
+  build_group kubernetes "$cluster_dir_src/go/kubernetes" "$k8s_ldflags" \
+    kube-apiserver=k8s.io/kubernetes/cmd/kube-apiserver \
+    kube-controller-manager=k8s.io/kubernetes/cmd/kube-controller-manager \
+    kube-scheduler=k8s.io/kubernetes/cmd/kube-scheduler \
+    kubectl=k8s.io/kubernetes/cmd/kubectl
+fi
 
 peer_dir="$repo_root/scripts/bench/peer"
 if [[ -f "$peer_dir/go.mod" ]]; then
   build_group peer "$peer_dir" "-s -w" kstatus-peer=.
+elif ((only_peer)); then
+  die "peer: $peer_dir/go.mod missing"
 else
   log "peer: $peer_dir/go.mod missing, skipped"
 fi

@@ -8,6 +8,7 @@
 //	kstatus-peer --kubeconfig FILE --namespace NS --kind Deployment --count 100 --prefix web-
 //	echo 'Deployment.apps/default/web' | kstatus-peer --kubeconfig FILE
 //	kstatus-peer compute < objects.ndjson    (status.Compute per object; see compute.go)
+//	kstatus-peer augment < objects.ndjson    (status.Augment per object; see compute.go)
 //
 // An ID is KIND[.GROUP]/NAMESPACE/NAME, or KIND[.GROUP]/NAME for a cluster-scoped kind. Without a
 // group the kind is looked up through discovery (Deployment -> apps). IDs come from the arguments,
@@ -87,8 +88,8 @@ func main() {
 }
 
 func run() int {
-	if len(os.Args) > 1 && os.Args[1] == "compute" {
-		return runCompute(os.Stdin, os.Stdout)
+	if len(os.Args) > 1 && (os.Args[1] == "compute" || os.Args[1] == "augment") {
+		return runCompute(os.Args[1], os.Stdin, os.Stdout, os.Stderr)
 	}
 	opts, err := parseFlags(os.Args[1:])
 	if err != nil {
