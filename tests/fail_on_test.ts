@@ -12,7 +12,7 @@ import {
   type ResourceStatus,
   withFailOn,
 } from "../mod.ts";
-import { id, pod, test, tree } from "./engine/fixtures.ts";
+import { controllerRef, id, pod, test, tree } from "./engine/fixtures.ts";
 
 const ALL = new Set(FAIL_ON_REASONS);
 
@@ -131,17 +131,7 @@ const meta = (
   uid: `uid-${name}`,
   generation: 1,
   labels,
-  ...(owner
-    ? {
-      ownerReferences: [{
-        apiVersion: owner.apiVersion,
-        kind: owner.kind,
-        name: (owner.metadata as { name: string }).name,
-        uid: (owner.metadata as { uid: string }).uid,
-        controller: true,
-      }],
-    }
-    : {}),
+  ...(owner ? { ownerReferences: [controllerRef(owner)] } : {}),
 });
 
 /** A Deployment rolling out one replica, none ready yet: InProgress by the contract. */
