@@ -25,6 +25,7 @@ export type {
   ConnectionStats,
   Connector,
   ReaderChoice,
+  RequestStats,
 } from "./lib/cli/connection.ts";
 export { parseDuration } from "./lib/cli/duration.ts";
 

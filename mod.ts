@@ -22,8 +22,8 @@
 
 export * from "./lib/types.ts";
 export { ComputeError, InputError, KstatusError } from "./lib/errors.ts";
-export { computeStatus } from "./lib/compute.ts";
-export { augmentStatus } from "./lib/augment.ts";
+export { computeStatus } from "./lib/rules/compute.ts";
+export { augmentStatus } from "./lib/rules/augment.ts";
 export {
   formatGroupKind,
   formatIdentifier,
@@ -33,9 +33,9 @@ export {
   identifierOf,
   sameIdentifier,
 } from "./lib/groupkind.ts";
-export type { KindRule, RuleContext } from "./readers/rule.ts";
-export { KIND_RULES } from "./readers/rules.ts";
-export { SCHEDULE_WINDOW_MS } from "./readers/pod.ts";
+export type { KindRule, RuleContext } from "./lib/rules/contract/rule.ts";
+export { KIND_RULES } from "./lib/rules/contract/kind_rules.ts";
+export { SCHEDULE_WINDOW_MS } from "./lib/rules/contract/pod.ts";
 export {
   applyFailOn,
   FAIL_ON_REASONS,
@@ -43,7 +43,7 @@ export {
   parseFailOn,
   podFailOnCause,
   withFailOn,
-} from "./lib/fail_on.ts";
+} from "./readers/fail_on.ts";
 
 // Manifests and identifiers
 export {
@@ -63,6 +63,7 @@ export {
 
 // Engine
 export { PollerEngine, type PollerEngineOptions, type PollOptions } from "./lib/engine/poller.ts";
+export { createStatusPoller, type StatusPollerOptions } from "./lib/polling.ts";
 export type {
   ErrorEvent,
   Event,
@@ -132,6 +133,7 @@ export { BUILTIN_MAPPINGS } from "./lib/cluster/builtin_kinds.ts";
 
 // Status readers
 export {
+  type ComputeFn,
   lookupStatusReader,
   statusFromError,
   type StatusReader,

@@ -29,7 +29,7 @@ function generationOf(obj: KubeObject | undefined): number {
  */
 export function resourceStatusEqual(a: ResourceStatus, b: ResourceStatus): boolean {
   if (!sameIdentifier(a.identifier, b.identifier)) return false;
-  if (a.status !== b.status || a.message !== b.message) return false;
+  if (a.status !== b.status || a.message !== b.message || a.rule !== b.rule) return false;
   if (generationOf(a.resource) !== generationOf(b.resource)) return false;
   if (Boolean(a.error) !== Boolean(b.error)) return false;
   if (a.error && b.error && a.error.message !== b.error.message) return false;

@@ -9,7 +9,16 @@
 import type { ClusterReader, RestMapper } from "./cluster/types.ts";
 import { isCancellation, isNotFound } from "./cluster/errors.ts";
 import { groupKindKey } from "./groupkind.ts";
-import type { GroupKind, KubeObject, ObjectIdentifier, ResourceStatus } from "./types.ts";
+import type {
+  ComputeResult,
+  GroupKind,
+  KubeObject,
+  ObjectIdentifier,
+  ResourceStatus,
+} from "./types.ts";
+
+/** Computes an object's own status at a time: `computeStatus`, or a rule set's evaluation. */
+export type ComputeFn = (obj: KubeObject, now: Date) => ComputeResult;
 
 /** What a status reader may use while reading. */
 export interface StatusReaderContext {
@@ -21,6 +30,11 @@ export interface StatusReaderContext {
   registry: StatusReaderRegistry;
   /** The current time (pods' scheduling window). */
   now: () => Date;
+  /**
+   * How readers compute an object's own status when they have no rule of their own; readers
+   * fall back to `computeStatus` (the contract) without it.
+   */
+  compute?: ComputeFn;
   /** Aborting cancels reads. */
   signal?: AbortSignal;
 }

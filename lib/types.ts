@@ -86,6 +86,11 @@ export interface ComputeResult {
   message: string;
   /** Standard conditions: one Reconciling for InProgress, one Stalled for Failed, else none. */
   conditions: Condition[];
+  /**
+   * The rule that gave the verdict, when a rule set judged the object: `file:rules.yaml#3`,
+   * `builtin:cert-manager.io/Certificate`, `contract:apps/Deployment` or `generic`.
+   */
+  rule?: string;
 }
 
 /** Options shared by status computation functions. */
@@ -111,4 +116,6 @@ export interface ResourceStatus {
   error?: Error;
   /** Children (ReplicaSets of a Deployment, Pods of a ReplicaSet, ...), sorted. */
   generatedResources: ResourceStatus[];
+  /** The rule that gave the verdict, when a rule set judged the object (see `ComputeResult`). */
+  rule?: string;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { computeStatus } from "../lib/compute.ts";
+import { computeStatus } from "../lib/rules/compute.ts";
 import { groupKindKey, identifierOf } from "../lib/groupkind.ts";
 import { sortResourceStatuses } from "../lib/resource_status.ts";
 import {
@@ -21,7 +21,10 @@ import { type ChildSpec, findChildren } from "./children.ts";
 export interface StatusReaderSpec {
   /** Kinds served; `undefined` means every kind (the generic reader). */
   groupKinds?: readonly GroupKind[];
-  /** The object's own status; defaults to `computeStatus`. */
+  /**
+   * The object's own status; defaults to the context's `compute` (the rule set the engine was
+   * given), else `computeStatus`.
+   */
   compute?: (obj: KubeObject, now: Date) => ComputeResult;
   /** How to find children, if the kind has any. */
   children?: ChildSpec;
@@ -32,9 +35,7 @@ export interface StatusReaderSpec {
   escalateFailedPods?: boolean;
 }
 
-// A hoisted declaration: kind modules build their readers while compute.ts, which imports
-// them for their rules, may still be loading.
-function defaultCompute(obj: KubeObject, now: Date): ComputeResult {
+function contractCompute(obj: KubeObject, now: Date): ComputeResult {
   return computeStatus(obj, { now });
 }
 
@@ -53,7 +54,6 @@ function defaultCompute(obj: KubeObject, now: Date): ComputeResult {
  */
 export function createStatusReader(spec: StatusReaderSpec): StatusReader {
   const keys = spec.groupKinds ? new Set(spec.groupKinds.map(groupKindKey)) : undefined;
-  const compute = spec.compute ?? defaultCompute;
 
   const reader: StatusReader = {
     childKinds: spec.children ? [spec.children.kind] : [],
@@ -82,7 +82,7 @@ export function createStatusReader(spec: StatusReaderSpec): StatusReader {
       }
       let result: ComputeResult;
       try {
-        result = compute(obj, ctx.now());
+        result = (spec.compute ?? ctx.compute ?? contractCompute)(obj, ctx.now());
       } catch (e) {
         return statusFromError(id, e, ctx.signal, { resource: obj, generatedResources: children });
       }
@@ -94,7 +94,15 @@ export function createStatusReader(spec: StatusReaderSpec): StatusReader {
           message = `${failedPods} pods have failed`;
         }
       }
-      return { identifier: id, status, message, resource: obj, generatedResources: children };
+      const out: ResourceStatus = {
+        identifier: id,
+        status,
+        message,
+        resource: obj,
+        generatedResources: children,
+      };
+      if (result.rule) out.rule = result.rule;
+      return out;
     },
   };
   return reader;

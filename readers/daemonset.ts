@@ -1,42 +1,11 @@
 /**
- * Status rule for `apps/DaemonSet` and `extensions/DaemonSet`.
+ * The StatusReader for DaemonSets: its own status from the rules, its children from the cluster.
  *
  * @module
  */
 
-import { current, inProgress } from "../lib/conditions.ts";
-import { intField, strictInt } from "../lib/fields.ts";
-import type { ComputeResult, KubeObject } from "../lib/types.ts";
-import { kindOf } from "./rule.ts";
-import { createStatusReader } from "./base.ts";
 import type { StatusReader } from "../lib/status_reader.ts";
-
-/** Computes a DaemonSet's status; both generations must be present. */
-export function daemonSetRule(obj: KubeObject): ComputeResult {
-  const kind = kindOf(obj);
-  // The generic check skips a missing generation; a DaemonSet needs both.
-  if (strictInt(obj, ["metadata", "generation"]) === undefined) {
-    return inProgress("NoGeneration", `${kind} metadata.generation not found`);
-  }
-  if (strictInt(obj, ["status", "observedGeneration"]) === undefined) {
-    return inProgress("NoObservedGeneration", `${kind} status.observedGeneration not found`);
-  }
-  const desired = intField(obj, ["status", "desiredNumberScheduled"], -1);
-  if (desired === -1) {
-    return inProgress("NoDesiredNumber", "Missing .status.desiredNumberScheduled");
-  }
-  const scheduled = intField(obj, ["status", "currentNumberScheduled"], 0);
-  const updated = intField(obj, ["status", "updatedNumberScheduled"], 0);
-  const available = intField(obj, ["status", "numberAvailable"], 0);
-  const ready = intField(obj, ["status", "numberReady"], 0);
-  if (desired > scheduled) return inProgress("LessCurrent", `Current: ${scheduled}/${desired}`);
-  if (desired > updated) return inProgress("LessUpdated", `Updated: ${updated}/${desired}`);
-  if (desired > available) {
-    return inProgress("LessAvailable", `Available: ${available}/${desired}`);
-  }
-  if (desired > ready) return inProgress("LessReady", `Ready: ${ready}/${desired}`);
-  return current(`All replicas scheduled as expected. Replicas: ${desired}`);
-}
+import { createStatusReader } from "./base.ts";
 
 /** Reads `apps/DaemonSet`s with their Pods as children (shown, not escalated). */
 export const daemonSetReader: StatusReader = createStatusReader({

@@ -1,57 +1,11 @@
 /**
- * Status rule for `apps/Deployment` and `extensions/Deployment`.
+ * The StatusReader for Deployments: its own status from the rules, its children from the cluster.
  *
  * @module
  */
 
-import { current, failed, inProgress } from "../lib/conditions.ts";
-import { goSub, intField } from "../lib/fields.ts";
-import type { ComputeResult, KubeObject } from "../lib/types.ts";
-import type { RuleContext } from "./rule.ts";
-import { createStatusReader } from "./base.ts";
 import type { StatusReader } from "../lib/status_reader.ts";
-
-/** The Progressing condition is not set by the controller when the deadline is this value. */
-const NO_PROGRESS_DEADLINE = 2147483647;
-
-/** Computes a Deployment's status from its replica counters and conditions. */
-export function deploymentRule(obj: KubeObject, { conditions }: RuleContext): ComputeResult {
-  let progressing = intField(obj, ["spec", "progressDeadlineSeconds"], NO_PROGRESS_DEADLINE) ===
-    NO_PROGRESS_DEADLINE;
-  let available = false;
-  for (const c of conditions) {
-    if (c.type === "Progressing") {
-      // The reason decides, whatever the condition's status says.
-      if (c.reason === "ProgressDeadlineExceeded") {
-        return {
-          ...failed(c.reason, "Progress deadline exceeded"),
-          conditions: [{ type: "Stalled", status: "True", reason: c.reason, message: c.message }],
-        };
-      }
-      if (c.status === "True" && c.reason === "NewReplicaSetAvailable") progressing = true;
-    } else if (c.type === "Available" && c.status === "True") {
-      available = true;
-    }
-  }
-  const spec = intField(obj, ["spec", "replicas"], 1);
-  const replicas = intField(obj, ["status", "replicas"], 0);
-  const updated = intField(obj, ["status", "updatedReplicas"], 0);
-  const ready = intField(obj, ["status", "readyReplicas"], 0);
-  const availableReplicas = intField(obj, ["status", "availableReplicas"], 0);
-
-  if (spec > replicas) return inProgress("LessReplicas", `Replicas: ${replicas}/${spec}`);
-  if (spec > updated) return inProgress("LessUpdated", `Updated: ${updated}/${spec}`);
-  if (replicas > spec) {
-    return inProgress("ExtraPods", `Pending termination: ${goSub(replicas, spec)}`);
-  }
-  if (updated > availableReplicas) {
-    return inProgress("LessAvailable", `Available: ${availableReplicas}/${updated}`);
-  }
-  if (spec > ready) return inProgress("LessReady", `Ready: ${ready}/${spec}`);
-  if (!progressing) return inProgress("ReplicaSetNotAvailable", "ReplicaSet not Available");
-  if (!available) return inProgress("DeploymentNotAvailable", "Deployment not Available");
-  return current(`Deployment is available. Replicas: ${replicas}`);
-}
+import { createStatusReader } from "./base.ts";
 
 /**
  * Reads `apps/Deployment`s with their ReplicaSets (each with its Pods) as

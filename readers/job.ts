@@ -1,41 +1,11 @@
 /**
- * Status rule for `batch/Job`.
+ * The StatusReader for Jobs: its own status from the rules, its children from the cluster.
  *
  * @module
  */
 
-import { current, failed, inProgress } from "../lib/conditions.ts";
-import { boolField, intField, stringField } from "../lib/fields.ts";
-import type { ComputeResult, KubeObject } from "../lib/types.ts";
-import type { RuleContext } from "./rule.ts";
-import { createStatusReader } from "./base.ts";
 import type { StatusReader } from "../lib/status_reader.ts";
-
-/** Computes a Job's status; a running job is Current. */
-export function jobRule(obj: KubeObject, { conditions }: RuleContext): ComputeResult {
-  const parallelism = intField(obj, ["spec", "parallelism"], 1);
-  const completions = intField(obj, ["spec", "completions"], parallelism);
-  const succeeded = intField(obj, ["status", "succeeded"], 0);
-  const active = intField(obj, ["status", "active"], 0);
-  const failedCount = intField(obj, ["status", "failed"], 0);
-  const suspended = boolField(obj, ["spec", "suspend"], false);
-  for (const c of conditions) {
-    if (c.status !== "True") continue;
-    if (c.type === "Complete") {
-      return current(`Job Completed. succeeded: ${succeeded}/${completions}`);
-    }
-    if (c.type === "Failed") {
-      return failed("JobFailed", `Job Failed. failed: ${failedCount}/${completions}`);
-    }
-    if (c.type === "Suspended" && suspended) return current("Job is suspended");
-  }
-  if (stringField(obj, ["status", "startTime"], "") === "") {
-    return inProgress("JobNotStarted", "Job not started");
-  }
-  return current(
-    `Job in progress. success:${succeeded}, active: ${active}, failed: ${failedCount}`,
-  );
-}
+import { createStatusReader } from "./base.ts";
 
 /** Reads `batch/Job`s with their Pods as children (shown, not escalated). */
 export const jobReader: StatusReader = createStatusReader({

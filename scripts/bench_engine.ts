@@ -15,10 +15,10 @@ import {
   cachingClusterReaderFactory,
   computeStatus,
   createMemoryCluster,
+  createStatusPoller,
   type KubeApi,
   type KubeObject,
   type ObjectIdentifier,
-  PollerEngine,
 } from "../mod.ts";
 import { createClient, loadClientConfig } from "../lib/kube/mod.ts";
 import { startFakeApiServer } from "../tests/support/fake_apiserver.ts";
@@ -60,7 +60,7 @@ async function benchCycles(
   // The reader calls sync() once per cycle: time and count between calls.
   const marks: Array<{ t: number; requests: number }> = [];
   const factory = cachingClusterReaderFactory(api);
-  const engine = new PollerEngine({
+  const engine = createStatusPoller({
     mapper: api.mapper,
     clusterReaderFactory: async (args) => {
       const reader = await factory(args);

@@ -21,11 +21,11 @@ import {
   type ClusterReader,
   type ClusterReaderFactory,
   createCachingClusterReader,
+  createStatusPoller,
   createWatchClusterReader,
   type Event,
   type KubeObject,
   type ObjectIdentifier,
-  PollerEngine,
   watchClusterReaderFactory,
 } from "../mod.ts";
 import { createClient, type KubeClient, loadClientConfig } from "../lib/kube/mod.ts";
@@ -66,7 +66,7 @@ function startPoll(client: KubeClient, factory: ClusterReaderFactory, ids: Objec
   const events: Event[] = [];
   const listeners = new Set<() => void>();
   let reader: ClusterReader | undefined;
-  const engine = new PollerEngine({
+  const engine = createStatusPoller({
     mapper: client.mapper,
     clusterReaderFactory: async (args) => {
       reader = await factory(args);
@@ -244,7 +244,7 @@ if (import.meta.main && Deno.args[0] === "--memory") {
     // Warm-up (JIT, TLS, the server's JSON paths), so the first reader measured is not penalised.
     const warm = createClient(config);
     try {
-      const engine = new PollerEngine({
+      const engine = createStatusPoller({
         mapper: warm.mapper,
         clusterReaderFactory: cachingClusterReaderFactory(warm),
       });
@@ -293,7 +293,7 @@ async function memoryMain(label: string): Promise<void> {
     for (const o of big.objects) memServer.put(o);
     const config = await loadClientConfig({ kubeconfig: await memServer.kubeconfig(), env: {} });
     const client = createClient(config);
-    const engine = new PollerEngine({
+    const engine = createStatusPoller({
       mapper: client.mapper,
       clusterReaderFactory: cachingClusterReaderFactory(client),
     });

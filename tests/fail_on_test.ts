@@ -8,11 +8,11 @@ import {
   type ObjectIdentifier,
   parseFailOn,
   podFailOnCause,
-  PollerEngine,
   type ResourceStatus,
   withFailOn,
 } from "../mod.ts";
 import { controllerRef, id, pod, test, tree } from "./engine/fixtures.ts";
+import { updatesPoller } from "./support/poller.ts";
 
 const ALL = new Set(FAIL_ON_REASONS);
 
@@ -109,7 +109,7 @@ async function pollOnce(
   failOn?: FailOnReason[],
 ): Promise<ResourceStatus> {
   const cluster = createMemoryCluster(objects);
-  const engine = new PollerEngine({
+  const engine = updatesPoller({
     mapper: cluster.mapper,
     clusterReaderFactory: () => cluster.reader,
     failOn,

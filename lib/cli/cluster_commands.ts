@@ -4,7 +4,7 @@
  * @module
  */
 
-import { FAIL_ON_REASONS, type FailOnReason, parseFailOn } from "../fail_on.ts";
+import { FAIL_ON_REASONS, type FailOnReason, parseFailOn } from "../../readers/fail_on.ts";
 import { type Command, Option } from "../deps/commander.ts";
 import type { StopCondition } from "../engine/collector.ts";
 import type { Connector, ReaderChoice } from "./connection.ts";

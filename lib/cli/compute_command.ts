@@ -4,7 +4,7 @@
  * @module
  */
 
-import { computeStatus } from "../compute.ts";
+import { computeStatus } from "../rules/compute.ts";
 import { formatIdentifier, identifierOf } from "../groupkind.ts";
 import { loadManifests } from "../manifests.ts";
 import type { ComputeResult, Condition, Status } from "../types.ts";

@@ -37,17 +37,21 @@ export interface Connection {
   readerFactory(choice: ReaderChoice): ClusterReaderFactory;
   /** Releases connections. */
   close(): void;
-  /** Requests sent so far and poll cycles run (full cycles: the reader's `sync` calls). */
-  stats(): ConnectionStats;
+  /** Requests sent so far. */
+  stats(): RequestStats;
 }
 
-/** What a connection has cost so far, for `-o json` summaries and benchmarks. */
-export interface ConnectionStats {
+/** The requests a connection has sent so far. */
+export interface RequestStats {
   /** Requests sent to the API server, every retry included (0 when not counted). */
   requests: number;
   /** Requests by verb and resource, e.g. `{ "list apps/deployments": 3 }`. */
   byVerb: Record<string, number>;
-  /** Full poll cycles started. */
+}
+
+/** What a wait has cost so far, for `-o json` summaries and benchmarks. */
+export interface ConnectionStats extends RequestStats {
+  /** Full poll cycles started (the engine's `Sync` events). */
   cycles: number;
 }
 
@@ -74,31 +78,19 @@ export function connectionFromApi(
     requests?: { total(): number; snapshot(): Record<string, number> };
   },
 ): Connection {
-  let cycles = 0;
   return {
     api,
     namespace: options.namespace,
     server: options.server,
     resolveKind: options.resolveKind,
     readerFactory(choice) {
-      const factory = options.factories?.[choice] ??
+      return options.factories?.[choice] ??
         (choice === "direct" ? directClusterReaderFactory(api) : cachingClusterReaderFactory(api));
-      // Count full cycles: the engine calls sync() once at the start of each.
-      return async (args) => {
-        const reader = await factory(args);
-        const sync = reader.sync.bind(reader);
-        reader.sync = (callOptions) => {
-          cycles++;
-          return sync(callOptions);
-        };
-        return reader;
-      };
     },
     close: options.close ?? (() => {}),
     stats: () => ({
       requests: options.requests?.total() ?? 0,
       byVerb: options.requests?.snapshot() ?? {},
-      cycles,
     }),
   };
 }

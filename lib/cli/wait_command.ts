@@ -9,9 +9,9 @@
 import { isRefusal, isUnreachable } from "../cluster/errors.ts";
 import { type Clock, systemClock } from "../engine/clock.ts";
 import { ResourceStatusCollector, type StopCondition } from "../engine/collector.ts";
-import { PollerEngine } from "../engine/poller.ts";
+import { createStatusPoller } from "../polling.ts";
 import { InputError, KstatusError } from "../errors.ts";
-import type { FailOnReason } from "../fail_on.ts";
+import type { FailOnReason } from "../../readers/fail_on.ts";
 import { identifierKey } from "../groupkind.ts";
 import type { ObjectIdentifier, ResourceStatus } from "../types.ts";
 import { formatDuration } from "../printers/format.ts";
@@ -171,10 +171,11 @@ async function pollUntilDone(
     now: () => clock.now(),
     startedAt,
     goal: options.goal,
-    stats: () => conn.stats(),
+    stats: () => ({ ...conn.stats(), cycles }),
   });
   const collector = new ResourceStatusCollector(ids);
-  const engine = new PollerEngine({
+  let cycles = 0;
+  const engine = createStatusPoller({
     mapper: conn.api.mapper,
     clusterReaderFactory: conn.readerFactory(options.reader),
     clock,
@@ -185,6 +186,7 @@ async function pollUntilDone(
   for await (
     const event of engine.poll(ids, { pollInterval: options.intervalMs, signal: controller.signal })
   ) {
+    if (event.type === "Sync") cycles++;
     collector.apply(event);
     reporter.event(event, collector);
     if (event.type === "Error") {

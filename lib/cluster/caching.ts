@@ -207,9 +207,13 @@ function controllerUid(refs: unknown): string | undefined {
  *
  * @example
  * ```ts
- * import { cachingClusterReaderFactory, createMemoryCluster, PollerEngine } from "@kstatus/kstatus";
+ * import {
+ *   cachingClusterReaderFactory,
+ *   createMemoryCluster,
+ *   createStatusPoller,
+ * } from "@kstatus/kstatus";
  * const cluster = createMemoryCluster();
- * const engine = new PollerEngine({
+ * const engine = createStatusPoller({
  *   mapper: cluster.mapper,
  *   clusterReaderFactory: cachingClusterReaderFactory(cluster.api),
  * });

@@ -58,9 +58,13 @@ export function createDirectClusterReader(api: KubeApi): ClusterReader {
  *
  * @example
  * ```ts
- * import { createMemoryCluster, directClusterReaderFactory, PollerEngine } from "@kstatus/kstatus";
+ * import {
+ *   createMemoryCluster,
+ *   createStatusPoller,
+ *   directClusterReaderFactory,
+ * } from "@kstatus/kstatus";
  * const cluster = createMemoryCluster();
- * const engine = new PollerEngine({
+ * const engine = createStatusPoller({
  *   mapper: cluster.mapper,
  *   clusterReaderFactory: directClusterReaderFactory(cluster.api),
  * });

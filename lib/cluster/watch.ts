@@ -70,7 +70,7 @@ const pairKey = (gk: GroupKind, namespace: string) => `${groupKindKey(gk)}|${nam
  *
  * @example
  * ```ts ignore
- * const engine = new PollerEngine({
+ * const engine = createStatusPoller({
  *   mapper: client.mapper,
  *   clusterReaderFactory: watchClusterReaderFactory(client),
  * });
@@ -237,7 +237,7 @@ export function createWatchClusterReader(
  *
  * @example
  * ```ts ignore
- * const engine = new PollerEngine({ mapper: client.mapper, clusterReaderFactory: watchClusterReaderFactory(client) });
+ * const engine = createStatusPoller({ mapper: client.mapper, clusterReaderFactory: watchClusterReaderFactory(client) });
  * ```
  */
 export function watchClusterReaderFactory(

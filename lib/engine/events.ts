@@ -22,7 +22,10 @@ export interface ErrorEvent {
   error: Error;
 }
 
-/** Every watched kind has been read once (watch-backed engines only). */
+/**
+ * A full poll cycle starts: the cluster reader is synced and every resource is read again
+ * (one per interval; cycles for changes seen by a watch are not full cycles).
+ */
 export interface SyncEvent {
   /** Discriminator. */
   type: "Sync";

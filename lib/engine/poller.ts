@@ -6,8 +6,6 @@
  * @module
  */
 
-import { genericStatusReader } from "../../readers/base.ts";
-import { defaultStatusReaders } from "../../readers/registry.ts";
 import { isCancellation, isNoMatch } from "../cluster/errors.ts";
 import type {
   ClusterReader,
@@ -16,12 +14,13 @@ import type {
   RestMapper,
 } from "../cluster/types.ts";
 import { KstatusError } from "../errors.ts";
-import { type FailOnReason, withFailOn } from "../fail_on.ts";
 import { formatGroupKind, groupKindKey, groupOf, identifierKey } from "../groupkind.ts";
 import { resourceStatusEqual } from "../resource_status.ts";
 import {
+  type ComputeFn,
   lookupStatusReader,
   statusFromError,
+  type StatusReader,
   type StatusReaderContext,
   type StatusReaderRegistry,
 } from "../status_reader.ts";
@@ -29,21 +28,23 @@ import type { GroupKind, ObjectIdentifier, ResourceStatus } from "../types.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Event } from "./events.ts";
 
-/** How to build a {@linkcode PollerEngine}. */
+/**
+ * How to build a {@linkcode PollerEngine}: everything is given, nothing is defaulted here
+ * (`createStatusPoller` wires the defaults).
+ */
 export interface PollerEngineOptions {
   /** Resolves kinds to resources and scopes. */
   mapper: RestMapper;
   /** Builds the cluster reader for each `poll()` (direct, caching, watch, or your own). */
   clusterReaderFactory: ClusterReaderFactory;
-  /** Status readers by `group/Kind`; defaults to {@linkcode defaultStatusReaders}. */
-  registry?: StatusReaderRegistry;
-  /** Time source; tests inject a manual clock. */
+  /** Status readers by `group/Kind`. */
+  statusReaders: StatusReaderRegistry;
+  /** The reader for kinds without an entry in `statusReaders`. */
+  defaultStatusReader: StatusReader;
+  /** How readers compute an object's own status (a rule set); readers default to the contract. */
+  compute?: ComputeFn;
+  /** Time source; tests inject a manual clock. Defaults to the system clock. */
   clock?: Clock;
-  /**
-   * Pod problems that make the pod and its InProgress owners Failed at once
-   * (opt-in, beyond the contract): see {@linkcode withFailOn}.
-   */
-  failOn?: readonly FailOnReason[];
 }
 
 /** Options of {@linkcode PollerEngine.poll}. */
@@ -59,17 +60,25 @@ export interface PollOptions {
  *
  * @example
  * ```ts
- * import { createMemoryCluster, PollerEngine } from "@kstatus/kstatus";
+ * import {
+ *   createMemoryCluster,
+ *   defaultStatusReaders,
+ *   genericStatusReader,
+ *   PollerEngine,
+ * } from "@kstatus/kstatus";
  * const cluster = createMemoryCluster([
  *   { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg", namespace: "ns" } },
  * ]);
- * const engine = new PollerEngine({
+ * const engine = createStatusPoller({
  *   mapper: cluster.mapper,
  *   clusterReaderFactory: () => cluster.reader,
+ *   statusReaders: defaultStatusReaders(),
+ *   defaultStatusReader: genericStatusReader,
  * });
  * const id = { group: "", kind: "ConfigMap", namespace: "ns", name: "cfg" };
  * for await (const event of engine.poll([id], { pollInterval: 2000 })) {
- *   if (event.type === "ResourceUpdate") console.log(event.resource.status); // "Current"
+ *   if (event.type !== "ResourceUpdate") continue; // a Sync event starts each full cycle
+ *   console.log(event.resource.status); // "Current"
  *   break;
  * }
  * ```
@@ -78,18 +87,21 @@ export class PollerEngine {
   #mapper: RestMapper;
   #factory: ClusterReaderFactory;
   #registry: StatusReaderRegistry;
+  #fallback: StatusReader;
+  #compute?: ComputeFn;
   #clock: Clock;
 
   /**
    * Creates an engine; nothing is read until {@linkcode PollerEngine.poll}.
    *
-   * @param options the mapper, cluster reader factory, registry and clock
+   * @param options the mapper, cluster reader factory, status readers and clock
    */
   constructor(options: PollerEngineOptions) {
     this.#mapper = options.mapper;
     this.#factory = options.clusterReaderFactory;
-    const registry = options.registry ?? defaultStatusReaders();
-    this.#registry = options.failOn?.length ? withFailOn(registry, options.failOn) : registry;
+    this.#registry = options.statusReaders;
+    this.#fallback = options.defaultStatusReader;
+    this.#compute = options.compute;
     this.#clock = options.clock ?? systemClock;
   }
 
@@ -101,7 +113,7 @@ export class PollerEngine {
     const out: GroupKind[] = [];
     const seen = new Set([groupKindKey(gk)]);
     const visit = (kind: GroupKind) => {
-      const reader = lookupStatusReader(this.#registry, kind, genericStatusReader);
+      const reader = lookupStatusReader(this.#registry, kind, this.#fallback);
       for (const child of reader.childKinds ?? []) {
         const key = groupKindKey(child);
         if (seen.has(key)) continue;
@@ -122,7 +134,7 @@ export class PollerEngine {
    *
    * @example
    * ```ts ignore
-   * const engine = new PollerEngine({ mapper, clusterReaderFactory });
+   * const engine = createStatusPoller({ mapper, clusterReaderFactory });
    * for await (const event of engine.poll(ids, { pollInterval: 2000, signal })) {
    *   if (event.type === "ResourceUpdate") console.log(event.resource.status);
    * }
@@ -172,6 +184,7 @@ export class PollerEngine {
         now: () => new Date(this.#clock.now()),
         signal,
       };
+      if (this.#compute) ctx.compute = this.#compute;
       const last = new Map<string, ResourceStatus>();
       const firstStart = this.#clock.now();
       // What to read next: everything on a tick, only the affected resources on a change.
@@ -187,10 +200,11 @@ export class PollerEngine {
             yield { type: "Error", error: asError(e) };
             return;
           }
+          yield { type: "Sync" };
         }
         for (const id of targets) {
           if (signal.aborted) return;
-          const reader = lookupStatusReader(this.#registry, id, genericStatusReader);
+          const reader = lookupStatusReader(this.#registry, id, this.#fallback);
           let status: ResourceStatus;
           try {
             status = await reader.readStatus(ctx, id);

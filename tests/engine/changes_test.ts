@@ -10,7 +10,6 @@ import {
   type KubeObject,
   type MemoryCluster,
   type ObjectIdentifier,
-  PollerEngine,
   type StatusReader,
   type StatusReaderRegistry,
 } from "../../mod.ts";
@@ -28,6 +27,7 @@ import {
   updates,
 } from "./fixtures.ts";
 import { eachReader, rig, until } from "./rig.ts";
+import { updatesPoller } from "../support/poller.ts";
 
 const START = Date.parse("2025-01-01T00:00:00Z");
 const INTERVAL = 1000;
@@ -81,7 +81,7 @@ test("changes: a reported change re-reads only the resources it concerns, at onc
   const cluster = createMemoryCluster(objects);
   const feed = changeReporting(cluster);
   const clock = createManualClock(START);
-  const engine = new PollerEngine({
+  const engine = updatesPoller({
     mapper: cluster.mapper,
     clusterReaderFactory: () => feed.reader,
     clock,
@@ -164,7 +164,7 @@ test("changes: a change feed that fails waits for the tick, it does not spin", a
   const clock = createManualClock(START);
   const ctl = new AbortController();
   let asked = 0;
-  const engine = new PollerEngine({
+  const engine = updatesPoller({
     mapper: cluster.mapper,
     clusterReaderFactory: () => ({
       ...createDirectClusterReader(cluster.api),
@@ -270,7 +270,7 @@ test("changes: a tick that passes during a change cycle runs right after it", as
   const cluster = createMemoryCluster([configMap("a"), configMap("b")]);
   const feed = changeReporting(cluster);
   const clock = createManualClock(START);
-  const engine = new PollerEngine({
+  const engine = updatesPoller({
     mapper: cluster.mapper,
     clusterReaderFactory: () => feed.reader,
     clock,

@@ -12,7 +12,6 @@ import {
   type KubeObject,
   type MemoryCluster,
   type ObjectIdentifier,
-  PollerEngine,
   type RestMapper,
   type WatchClusterReader,
   type WatchKubeApi,
@@ -37,6 +36,7 @@ import {
   updates,
 } from "./fixtures.ts";
 import { eachReader, readerFactory, rig, until } from "./rig.ts";
+import { updatesPoller } from "../support/poller.ts";
 
 const START = Date.parse("2025-01-01T00:00:00Z");
 const INTERVAL = 1000;
@@ -44,7 +44,7 @@ const INTERVAL = 1000;
 /** An engine polling through the caching reader over the memory cluster's API. */
 function cachingEngine(cluster: MemoryCluster, api: KubeApi = cluster.api) {
   const clock = createManualClock(START);
-  const engine = new PollerEngine({
+  const engine = updatesPoller({
     mapper: cluster.mapper,
     clusterReaderFactory: cachingClusterReaderFactory(api),
     clock,
@@ -338,7 +338,7 @@ test("direct: gets each object and sends the selector to the server", async () =
   });
   const cluster = createMemoryCluster([d, deployment("all", { selector: {} }), cronJob("cj")]);
   const spy = selectorSpy(cluster);
-  const engine = new PollerEngine({
+  const engine = updatesPoller({
     mapper: cluster.mapper,
     clusterReaderFactory: () => createDirectClusterReader(spy.api),
     clock: createManualClock(START),

@@ -243,9 +243,9 @@ export function tree(r: ResourceStatus, depth = 0): string[] {
   return [line, ...r.generatedResources.flatMap((c) => tree(c, depth + 1))];
 }
 
-/** The ResourceUpdate payloads of `events`, failing on any other event type. */
+/** The ResourceUpdate payloads of `events` (Sync events skipped), failing on an Error event. */
 export function updates(events: readonly Event[]): ResourceStatus[] {
-  return events.map((e) => {
+  return events.filter((e) => e.type !== "Sync").map((e) => {
     if (e.type !== "ResourceUpdate") throw new Error(`expected ResourceUpdate, got ${e.type}`);
     return e.resource;
   });

@@ -12,7 +12,6 @@ import {
   type Event,
   KstatusError,
   type ObjectIdentifier,
-  PollerEngine,
   type RestMapper,
 } from "../../mod.ts";
 import {
@@ -32,6 +31,7 @@ import {
   updates,
 } from "./fixtures.ts";
 import { eachReader, INTERVAL, type ReaderKind, rig, START, until } from "./rig.ts";
+import { updatesPoller } from "../support/poller.ts";
 
 const cmA = id("", "ConfigMap", "a");
 const cmB = id("", "ConfigMap", "b");
@@ -332,7 +332,7 @@ for (const flavour of ["throws", "rejects"] as const) {
       if (flavour === "throws") throw cause;
       return Promise.reject(cause);
     };
-    const engine = new PollerEngine({
+    const engine = updatesPoller({
       mapper: cluster.mapper,
       clusterReaderFactory: factory,
       clock: createManualClock(START),

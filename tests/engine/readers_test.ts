@@ -17,7 +17,6 @@ import {
   type MemoryCluster,
   NoSelectorError,
   type ObjectIdentifier,
-  PollerEngine,
   type ResourceStatus,
   type StatusReaderContext,
   type StatusReaderRegistry,
@@ -39,6 +38,7 @@ import {
   tree,
 } from "./fixtures.ts";
 import { eachReader, readerFactory, type ReaderKind, rig } from "./rig.ts";
+import { updatesPoller } from "../support/poller.ts";
 
 const NOW = new Date("2025-01-01T00:00:00Z");
 
@@ -55,10 +55,10 @@ async function read(
 ): Promise<ResourceStatus> {
   const memory = Array.isArray(cluster) ? createMemoryCluster(cluster) : cluster;
   const registry = o.registry ?? defaultStatusReaders();
-  const engine = new PollerEngine({
+  const engine = updatesPoller({
     mapper: memory.mapper,
     clusterReaderFactory: () => memory.reader,
-    registry,
+    statusReaders: registry,
   });
   // A clock that never moves: the watch reader does not retry while the read lasts.
   const reader = await readerFactory(kind, memory.api, createManualClock(NOW.getTime()))({

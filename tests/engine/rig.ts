@@ -22,7 +22,6 @@ import {
   type KubeObject,
   type ManualClock,
   type MemoryCluster,
-  PollerEngine,
   type RestMapper,
   type StatusReaderRegistry,
   systemClock,
@@ -31,6 +30,7 @@ import {
   type WatchKubeApi,
 } from "../../mod.ts";
 import { settle, test } from "./fixtures.ts";
+import { type TestPoller, updatesPoller } from "../support/poller.ts";
 
 /** The three cluster readers the engine's suite runs against. */
 export const READERS = ["direct", "caching", "watch"] as const;
@@ -77,7 +77,7 @@ export interface Rig {
   /** The engine's clock (manual unless the system clock was asked for). */
   clock: ManualClock;
   /** The engine. */
-  engine: PollerEngine;
+  engine: TestPoller;
   /** Cluster readers the engine created and closed so far. */
   readers: { created: number; closed: number };
   /** How many times the engine called `sync` (once per full cycle). */
@@ -135,10 +135,10 @@ export function rig(kind: ReaderKind, objects: KubeObject[] = [], o: RigOptions 
       },
     });
   };
-  const engine = new PollerEngine({
+  const engine = updatesPoller({
     mapper: o.mapper ?? cluster.mapper,
     clusterReaderFactory: factory,
-    registry: o.registry,
+    statusReaders: o.registry,
     clock: engineClock,
   });
   const r: Rig = {

@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { createManualClock, PollerEngine, watchClusterReaderFactory } from "../../mod.ts";
+import { createManualClock, watchClusterReaderFactory } from "../../mod.ts";
 import {
   configMap,
   deployment,
@@ -19,6 +19,7 @@ import {
   update,
   withCluster,
 } from "./helpers.ts";
+import { updatesPoller } from "../support/poller.ts";
 
 const WEB = id("apps", "Deployment", "web");
 const readyOf = (r: { resource?: Record<string, unknown> }) =>
@@ -390,7 +391,7 @@ Deno.test("watch: the pod scheduling window is re-checked on the tick, with no r
 Deno.test("watch: breaking out of the loop closes every watch and timer", async () => {
   await withCluster(async (api, client) => {
     api.put(deployment("web", 0));
-    const engine = new PollerEngine({
+    const engine = updatesPoller({
       mapper: client.mapper,
       clusterReaderFactory: watchClusterReaderFactory(client, FAST),
     });
@@ -423,7 +424,7 @@ async function watchRunWithSignal(
   client: Parameters<typeof watchClusterReaderFactory>[0],
   signal: AbortSignal,
 ) {
-  const engine = new PollerEngine({
+  const engine = updatesPoller({
     mapper: client.mapper,
     clusterReaderFactory: watchClusterReaderFactory(client, FAST),
   });

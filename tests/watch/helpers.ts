@@ -11,7 +11,6 @@ import {
   type Event,
   type KubeObject,
   type ObjectIdentifier,
-  PollerEngine,
   type ResourceStatus,
   type WatchClusterReader,
   watchClusterReaderFactory,
@@ -24,6 +23,7 @@ import {
   type RequestRecord,
   startFakeApiServer,
 } from "../support/fake_apiserver.ts";
+import { updatesPoller } from "../support/poller.ts";
 
 /** Fast retries, so tests of reconnection take milliseconds. */
 export const FAST: WatchReaderOptions = { backoff: { initialMs: 10, maxMs: 100 } };
@@ -70,7 +70,7 @@ export function startRun(
   let reader: WatchClusterReader | undefined;
   let syncs = 0;
   const factory = watchClusterReaderFactory(client, opts.reader ?? FAST);
-  const engine = new PollerEngine({
+  const engine = updatesPoller({
     mapper: client.mapper,
     clock: opts.clock,
     clusterReaderFactory: async (args) => {

@@ -7,11 +7,11 @@
  * @module
  */
 
-import { genericStatusReader } from "../readers/base.ts";
-import { isObject, lookup } from "./fields.ts";
-import { groupKindKey } from "./groupkind.ts";
-import type { StatusReader, StatusReaderRegistry } from "./status_reader.ts";
-import type { KubeObject, ResourceStatus } from "./types.ts";
+import { genericStatusReader } from "./base.ts";
+import { isObject, lookup } from "../lib/fields.ts";
+import { groupKindKey } from "../lib/groupkind.ts";
+import type { StatusReader, StatusReaderRegistry } from "../lib/status_reader.ts";
+import type { KubeObject, ResourceStatus } from "../lib/types.ts";
 
 /**
  * The pod problems `--fail-on` can turn into Failed.

@@ -5,12 +5,12 @@
  * @module
  */
 
-import { KIND_RULES } from "../readers/rules.ts";
-import { current, inProgress, readConditions } from "./conditions.ts";
-import { ComputeError } from "./errors.ts";
-import { isObject, strictInt, strictString } from "./fields.ts";
-import { groupKindKey, groupKindOf, identifierOf } from "./groupkind.ts";
-import type { ComputeOptions, ComputeResult, Condition, KubeObject } from "./types.ts";
+import { KIND_RULES } from "./contract/kind_rules.ts";
+import { current, inProgress, readConditions } from "../conditions.ts";
+import { ComputeError } from "../errors.ts";
+import { isObject, strictInt, strictString } from "../fields.ts";
+import { groupKindKey, groupKindOf, identifierOf } from "../groupkind.ts";
+import type { ComputeOptions, ComputeResult, Condition, KubeObject } from "../types.ts";
 
 /**
  * Computes the status of a Kubernetes object: Terminating, then the

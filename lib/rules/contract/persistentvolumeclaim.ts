@@ -4,9 +4,9 @@
  * @module
  */
 
-import { current, inProgress } from "../lib/conditions.ts";
-import { stringField } from "../lib/fields.ts";
-import type { ComputeResult, KubeObject } from "../lib/types.ts";
+import { current, inProgress } from "../../conditions.ts";
+import { stringField } from "../../fields.ts";
+import type { ComputeResult, KubeObject } from "../../types.ts";
 
 /** A PersistentVolumeClaim is Current once Bound. */
 export function pvcRule(obj: KubeObject): ComputeResult {

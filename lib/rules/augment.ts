@@ -6,9 +6,9 @@
  */
 
 import { computeStatus } from "./compute.ts";
-import { ComputeError } from "./errors.ts";
-import { isObject } from "./fields.ts";
-import type { ComputeOptions, KubeObject } from "./types.ts";
+import { ComputeError } from "../errors.ts";
+import { isObject } from "../fields.ts";
+import type { ComputeOptions, KubeObject } from "../types.ts";
 
 /**
  * Returns a copy of `obj` whose `status.conditions` carry the computed

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ComputeResult, Condition, KubeObject } from "../lib/types.ts";
+import type { ComputeResult, Condition, KubeObject } from "../../types.ts";
 
 /** What a kind rule gets besides the object. */
 export interface RuleContext {

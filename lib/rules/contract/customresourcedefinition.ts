@@ -4,8 +4,8 @@
  * @module
  */
 
-import { current, failed, inProgress } from "../lib/conditions.ts";
-import type { ComputeResult, KubeObject } from "../lib/types.ts";
+import { current, failed, inProgress } from "../../conditions.ts";
+import type { ComputeResult, KubeObject } from "../../types.ts";
 import type { RuleContext } from "./rule.ts";
 
 /** A CustomResourceDefinition is Current once Established, Failed when its names clash. */

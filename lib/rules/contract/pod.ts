@@ -4,11 +4,11 @@
  * @module
  */
 
-import { current, failed, findCondition, inProgress } from "../lib/conditions.ts";
-import { ComputeError } from "../lib/errors.ts";
-import { isObject, lookup, stringField } from "../lib/fields.ts";
-import { parseRfc3339 } from "../lib/rfc3339.ts";
-import type { ComputeResult, KubeObject } from "../lib/types.ts";
+import { current, failed, findCondition, inProgress } from "../../conditions.ts";
+import { ComputeError } from "../../errors.ts";
+import { isObject, lookup, stringField } from "../../fields.ts";
+import { parseRfc3339 } from "../../rfc3339.ts";
+import type { ComputeResult, KubeObject } from "../../types.ts";
 import type { RuleContext } from "./rule.ts";
 
 /**

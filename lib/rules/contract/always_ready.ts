@@ -4,8 +4,8 @@
  * @module
  */
 
-import { current } from "../lib/conditions.ts";
-import type { ComputeResult } from "../lib/types.ts";
+import { current } from "../../conditions.ts";
+import type { ComputeResult } from "../../types.ts";
 
 /** ConfigMap, Secret and CronJob have no status to wait for. */
 export function alwaysReadyRule(): ComputeResult {

@@ -4,8 +4,8 @@
  * @module
  */
 
-import { current } from "../lib/conditions.ts";
-import type { ComputeResult } from "../lib/types.ts";
+import { current } from "../../conditions.ts";
+import type { ComputeResult } from "../../types.ts";
 
 /** A PodDisruptionBudget is Current once its generation is observed (checked before). */
 export function pdbRule(): ComputeResult {
