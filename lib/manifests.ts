@@ -84,7 +84,7 @@ export async function loadManifests(
   return out;
 }
 
-async function expandPath(path: string, recursive: boolean): Promise<string[]> {
+export async function expandPath(path: string, recursive: boolean): Promise<string[]> {
   let info;
   try {
     info = await stat(path);
@@ -110,7 +110,7 @@ async function expandPath(path: string, recursive: boolean): Promise<string[]> {
   return files;
 }
 
-function describeFsError(e: unknown): string {
+export function describeFsError(e: unknown): string {
   const code = (e as { code?: string }).code;
   if (code === "ENOENT") return "no such file or directory";
   if (code === "EACCES") return "permission denied";

@@ -10,9 +10,10 @@ import type { StopCondition } from "../engine/collector.ts";
 import type { Connector, ReaderChoice } from "./connection.ts";
 import { parseDuration } from "./duration.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
+import { addRuleOptions, type RuleFlags } from "./rule_flags.ts";
 import { runWait, type WaitCommandOptions, type WaitDeps } from "./wait_command.ts";
 
-interface RawFlags {
+interface RawFlags extends RuleFlags {
   filename: string[];
   recursive: boolean;
   selector?: string;
@@ -35,7 +36,7 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 function addCommonOptions(cmd: Command): Command {
-  return cmd
+  return addRuleOptions(cmd)
     .argument("[KIND/NAME...]", "resources by kind and name (deploy/web, sts/db)")
     .option(
       "-f, --filename <path>",
@@ -105,6 +106,8 @@ function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOpt
     failFast: raw.failFast ?? false,
     failOn,
     once,
+    rules: raw.rules,
+    builtinRules: raw.builtinRules,
   };
 }
 

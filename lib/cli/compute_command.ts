@@ -4,7 +4,7 @@
  * @module
  */
 
-import { computeStatus } from "../rules/compute.ts";
+import type { RuleSet } from "../rules/rule_set.ts";
 import { formatIdentifier, identifierOf } from "../groupkind.ts";
 import { loadManifests } from "../manifests.ts";
 import type { ComputeResult, Condition, Status } from "../types.ts";
@@ -12,6 +12,8 @@ import { ExitCode } from "./exit_codes.ts";
 
 /** Options of {@linkcode runCompute}. */
 export interface ComputeCommandOptions {
+  /** How objects are judged (the contract, the built-in pack, the user's rules). */
+  ruleSet: RuleSet;
   /** Files, directories or `-`. */
   files: string[];
   /** `text` (aligned columns) or `json` (one object per line). */
@@ -37,6 +39,8 @@ interface Row {
   json: Record<string, unknown>;
 }
 
+const NO_RESULT: ComputeResult = { status: "Unknown", message: "", conditions: [] };
+
 /**
  * Computes and prints the status of every object; returns the exit code:
  * 0 all Current, 1 any Failed, 2 otherwise. Bad input throws `InputError`.
@@ -53,10 +57,11 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
     let result: ComputeResult;
     let error: string | undefined;
     try {
-      result = computeStatus(object, { now: options.now });
+      result = options.ruleSet.compute(object, options.now);
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
-      result = { status: "Unknown", message: "", conditions: [] };
+      const rule = options.ruleSet.ruleFor(String(object.apiVersion), String(object.kind)).id;
+      result = { ...NO_RESULT, rule };
     }
     return {
       id: formatIdentifier(id),
@@ -70,6 +75,7 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
         // As in the other JSON outputs, the message says why when there is an error.
         message: error ?? result.message,
         conditions: result.conditions,
+        rule: result.rule,
         ...(error ? { error } : {}),
         file,
         line,

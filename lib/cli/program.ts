@@ -13,6 +13,8 @@ import { runCompute } from "./compute_command.ts";
 import { installClusterCommands } from "./cluster_commands.ts";
 import type { Connector } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
+import { addRuleOptions, type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
+import { installRulesCommands } from "./rules_command.ts";
 
 /** Where the CLI reads and writes; tests replace these. */
 export interface CliIo {
@@ -84,6 +86,7 @@ Examples:
   kustomize build . | kstatus wait -f - --timeout 10m
   kstatus status deploy/web -n shop
   kstatus compute -f deploy.yaml
+  kstatus rules test my-rules.yaml
   kstatus wait --help`,
     );
 
@@ -99,7 +102,7 @@ Examples:
       io.out(`kstatus ${VERSION} (${runtimeDescription()})`);
     });
 
-  program.command("compute")
+  addRuleOptions(program.command("compute"))
     .description("compute the status of objects from manifests, offline (no cluster needed)")
     .option("-f, --filename <path>", "file, directory or - for stdin (repeatable)", collect, [])
     .addOption(
@@ -117,14 +120,22 @@ Exit codes: 0 all Current, 1 any Failed, 2 some not Current, 3 bad input.
 Examples:
   kstatus compute -f deploy.yaml
   kubectl get deploy -A -o yaml | kstatus compute -f -
-  kstatus compute -f manifests/ -o json`,
+  kstatus compute -f manifests/ -o json
+  kstatus compute -f certificate.yaml --rules my-rules.yaml`,
     )
-    .action(async (opts: { filename: string[]; output: "text" | "json"; recursive: boolean }) => {
+    .action(async (
+      opts: { filename: string[]; output: "text" | "json"; recursive: boolean } & RuleFlags,
+    ) => {
       if (opts.filename.length === 0) {
         throw new CliExit(ExitCode.BadInput, "error: compute needs at least one -f FILE|DIR|-");
       }
+      const ruleSet = await ruleSetFromFlags(opts, {
+        readStdin: io.readStdin,
+        stdinTaken: opts.filename.includes("-"),
+      });
       setCode(
         await runCompute({
+          ruleSet,
           files: opts.filename,
           output: opts.output,
           recursive: opts.recursive,
@@ -136,6 +147,7 @@ Examples:
     });
 
   if (io.connect) installClusterCommands(program, { ...io, connect: io.connect }, setCode);
+  installRulesCommands(program, io, setCode);
 
   try {
     await program.parseAsync(args, { from: "user" });

@@ -18,10 +18,12 @@ import { formatDuration } from "../printers/format.ts";
 import type { Connection, ConnectionFlags, Connector, ReaderChoice } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { createReporter, type Outcome, type ReportMode } from "./reporter.ts";
+import { type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
 import { resolveTargets, type StdinReader, type TargetFlags } from "./targets.ts";
+import type { RuleSet } from "../rules/rule_set.ts";
 
 /** Everything `wait` and `status` take from the command line. */
-export interface WaitCommandOptions extends TargetFlags, ConnectionFlags {
+export interface WaitCommandOptions extends TargetFlags, ConnectionFlags, Partial<RuleFlags> {
   /** What to wait for. */
   goal: StopCondition;
   /** Give up after this many ms (0: never). */
@@ -97,6 +99,16 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
       );
   let conn: Connection | undefined;
   try {
+    // Rules first: a malformed rules file is bad input, said before any connection is made.
+    let ruleSet: RuleSet;
+    try {
+      ruleSet = await ruleSetFromFlags(
+        { rules: options.rules ?? [], builtinRules: options.builtinRules ?? true },
+        { readStdin: deps.readStdin, stdinTaken: options.files.includes("-") },
+      );
+    } catch (e) {
+      throw classify(e, "");
+    }
     try {
       conn = await untilAborted(
         deps.connect(options, deps.env),
@@ -132,6 +144,7 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
     return await pollUntilDone(
       options,
       deps,
+      ruleSet,
       conn,
       ids,
       controller,
@@ -149,6 +162,7 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
 async function pollUntilDone(
   options: WaitCommandOptions,
   deps: WaitDeps,
+  ruleSet: RuleSet,
   conn: Awaited<ReturnType<Connector>>,
   ids: ObjectIdentifier[],
   controller: AbortController,
@@ -180,6 +194,7 @@ async function pollUntilDone(
     clusterReaderFactory: conn.readerFactory(options.reader),
     clock,
     failOn: options.failOn,
+    compute: ruleSet.compute,
   });
   const seen = new Set<string>();
   let outcome: Outcome | undefined;

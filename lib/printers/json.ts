@@ -23,6 +23,8 @@ export interface JsonResource extends ObjectIdentifier {
   message: string;
   /** Error text, when reading or computing failed. */
   error?: string;
+  /** The rule that gave the verdict (`builtin:cert-manager.io/Certificate`, `generic`, ...). */
+  rule?: string;
   /** Children, recursively. */
   children?: JsonResource[];
 }
@@ -39,6 +41,7 @@ export function jsonResource(status: ResourceStatus, withChildren = true): JsonR
     message: displayMessage(status),
   };
   if (status.error) out.error = status.error.message;
+  if (status.rule) out.rule = status.rule;
   if (withChildren) out.children = status.generatedResources.map((c) => jsonResource(c));
   return out;
 }

@@ -1,0 +1,156 @@
+/**
+ * CEL for health rules: one environment, expressions compiled (parsed and type-checked) once,
+ * objects turned into CEL values once per evaluation, and the one distinction rules need between
+ * evaluation errors: an absent field (the expression is false) or anything else.
+ *
+ * @module
+ */
+
+import { Environment, EvaluationError, ParseError } from "../deps/cel.ts";
+
+/** The result type an expression must have: a status expression or a message expression. */
+export type CelResultType = "bool" | "string";
+
+/** A compiled expression. */
+export interface CelProgram {
+  /** The expression's text. */
+  readonly source: string;
+  /** Evaluates against variables made by {@linkcode celVariables}; throws on errors. */
+  run(vars: Readonly<Record<string, unknown>>): unknown;
+}
+
+/** An expression that does not parse or type-check, with where in it the problem is. */
+export class CelCompileError extends Error {
+  /** 0-based offset of the problem in the expression. */
+  readonly offset: number;
+  /** The evaluator's error code, e.g. `unexpected_token`, `no_such_overload`. */
+  readonly code: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param message what is wrong
+   * @param offset 0-based offset in the expression
+   * @param code the evaluator's code
+   */
+  constructor(message: string, offset: number, code: string) {
+    super(message);
+    this.name = "CelCompileError";
+    this.offset = offset;
+    this.code = code;
+  }
+}
+
+/** Compiles expressions; one per rule set, cheap to make. */
+export interface CelCompiler {
+  /** Compiles `source`, checking that it can yield `want`. @throws {CelCompileError} */
+  compile(source: string, want: CelResultType): CelProgram;
+}
+
+/**
+ * A compiler whose variables are untyped (`dyn`): any top-level field of an object may be
+ * referenced. The optional syntax (`a.?b`, `.orValue()`) is on, as in Flux's cheatsheet.
+ *
+ * @example
+ * ```ts
+ * import { celVariables, createCelCompiler } from "@kstatus/kstatus";
+ * const program = createCelCompiler().compile("status.phase == 'Ready'", "bool");
+ * console.log(program.run(celVariables({ status: { phase: "Ready" } }))); // true
+ * ```
+ */
+export function createCelCompiler(): CelCompiler {
+  const env = new Environment({ unlistedVariablesAreDyn: true, enableOptionalTypes: true });
+  return {
+    compile(source, want) {
+      const checked = env.check(source);
+      if (!checked.valid) throw compileError(checked.error);
+      const type = String(checked.type);
+      if (type !== want && type !== "dyn") {
+        throw new CelCompileError(
+          `expected a ${want} expression, this one gives ${type}`,
+          0,
+          "type",
+        );
+      }
+      let run: (vars: Record<string, unknown>) => unknown;
+      try {
+        run = env.parse(source) as (vars: Record<string, unknown>) => unknown;
+      } catch (e) {
+        throw compileError(e);
+      }
+      return { source, run: (vars) => run(vars as Record<string, unknown>) };
+    },
+  };
+}
+
+function compileError(e: unknown): CelCompileError {
+  const err = e as { message?: string; code?: string; range?: { start: number } };
+  const first = String(err?.message ?? e).split("\n")[0];
+  const kind = e instanceof ParseError ? "syntax error" : "type error";
+  return new CelCompileError(`${kind}: ${first}`, err?.range?.start ?? 0, err?.code ?? "unknown");
+}
+
+/**
+ * True for an evaluation error that means a referenced field or variable is absent, which makes
+ * a rule's expression false rather than an error.
+ *
+ * @example
+ * ```ts
+ * import { celVariables, createCelCompiler, isAbsentFieldError } from "@kstatus/kstatus";
+ * const program = createCelCompiler().compile("status.phase == 'Ready'", "bool");
+ * try {
+ *   program.run(celVariables({ metadata: {} }));
+ * } catch (e) {
+ *   console.log(isAbsentFieldError(e)); // true: there is no status
+ * }
+ * ```
+ */
+export function isAbsentFieldError(e: unknown): boolean {
+  if (!(e instanceof EvaluationError)) return false;
+  const code = (e as { code?: string }).code;
+  return code === "no_such_key" || code === "unknown_variable" || code === "no_such_field";
+}
+
+/** Top-level fields no rule reads, left out so large objects stay cheap to convert. */
+const SKIPPED_METADATA = new Set(["managedFields"]);
+
+/**
+ * The CEL variables of an object: its top-level fields, with whole numbers as CEL `int`s (as
+ * the API server's JSON decoder gives them to cel-go, so `status.replicas + 1` works) and
+ * `metadata.managedFields` left out.
+ *
+ * @example
+ * ```ts
+ * import { celVariables } from "@kstatus/kstatus";
+ * const vars = celVariables({ status: { replicas: 2, ratio: 0.5 } });
+ * console.log(vars.status); // { replicas: 2n, ratio: 0.5 }
+ * ```
+ */
+export function celVariables(obj: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(obj)) {
+    if (
+      key === "metadata" && value !== null && typeof value === "object" && !Array.isArray(value)
+    ) {
+      const meta: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        if (!SKIPPED_METADATA.has(k)) meta[k] = toCel(v);
+      }
+      out[key] = meta;
+    } else {
+      out[key] = toCel(value);
+    }
+  }
+  return out;
+}
+
+function toCel(value: unknown): unknown {
+  if (typeof value === "number") {
+    return Number.isSafeInteger(value) ? BigInt(value) : value;
+  }
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(toCel);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = toCel(v);
+  return out;
+}
