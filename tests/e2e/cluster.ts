@@ -62,7 +62,12 @@ export interface RunResult {
 async function run(
   cmd: string,
   args: string[],
-  options: { stdin?: string; env?: Record<string, string>; signal?: AbortSignal } = {},
+  options: {
+    stdin?: string;
+    env?: Record<string, string>;
+    signal?: AbortSignal;
+    onStdout?: (chunk: string) => void;
+  } = {},
 ): Promise<RunResult> {
   const child = new Deno.Command(cmd, {
     args,
@@ -77,6 +82,22 @@ async function run(
     const w = child.stdin.getWriter();
     await w.write(new TextEncoder().encode(options.stdin));
     await w.close();
+  }
+  if (options.onStdout) {
+    // Streamed: the test reads what kstatus printed so far while it still runs.
+    const dec = new TextDecoder();
+    let stdout = "";
+    const reading = (async () => {
+      for await (const chunk of child.stdout) {
+        const text = dec.decode(chunk, { stream: true });
+        stdout += text;
+        options.onStdout!(text);
+      }
+    })();
+    const stderr = new Response(child.stderr).text();
+    const status = await child.status;
+    await reading;
+    return { code: status.code, stdout, stderr: await stderr };
   }
   const out = await child.output();
   const dec = new TextDecoder();
@@ -99,7 +120,13 @@ export type Runner = "deno" | "binary";
 /** Runs the kstatus CLI with the admin kubeconfig unless `--kubeconfig` is given. */
 export function kstatus(
   args: string[],
-  options: { stdin?: string; runner?: Runner; kubeconfig?: string; signal?: AbortSignal } = {},
+  options: {
+    stdin?: string;
+    runner?: Runner;
+    kubeconfig?: string;
+    signal?: AbortSignal;
+    onStdout?: (chunk: string) => void;
+  } = {},
 ): Promise<RunResult> {
   const env = clusterEnv();
   const withConfig = [...args, "--kubeconfig", options.kubeconfig ?? env.kubeconfig];

@@ -1,0 +1,275 @@
+/**
+ * End-to-end: health rules against the local control plane. A CRD with a status subresource,
+ * its custom resource applied, and this test playing the controller: it writes the status step
+ * by step while `kstatus wait` watches, judged by a built-in pack rule (cert-manager's
+ * Certificate) and by a user's `--rules` file.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import {
+  apply,
+  createNamespace,
+  deleteNamespace,
+  jsonLines,
+  kstatus,
+  kubectl,
+  manifestFile,
+  type RunResult,
+} from "./cluster.ts";
+import { stream } from "./manifests.ts";
+
+const FAST = ["--interval", "500ms", "--timeout", "60s", "-o", "json"];
+
+function crd(group: string, kind: string, plural: string) {
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      scope: "Namespaced",
+      names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
+      versions: [{
+        name: "v1",
+        served: true,
+        storage: true,
+        subresources: { status: {} },
+        schema: {
+          openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+        },
+      }],
+    },
+  };
+}
+
+/** Installs a CRD for the test and removes it afterwards. */
+async function withCrd(
+  group: string,
+  kind: string,
+  plural: string,
+  fn: () => Promise<void>,
+): Promise<void> {
+  await kubectl(["apply", "-f", "-"], stream(crd(group, kind, plural)));
+  try {
+    await kubectl([
+      "wait",
+      "--for=condition=Established",
+      `crd/${plural}.${group}`,
+      "--timeout=30s",
+    ]);
+    await fn();
+  } finally {
+    await kubectl(["delete", "crd", `${plural}.${group}`, "--wait=true", "--timeout=60s"]);
+  }
+}
+
+async function inNamespace(prefix: string, fn: (ns: string) => Promise<void>): Promise<void> {
+  const ns = await createNamespace(prefix);
+  try {
+    await fn(ns);
+  } finally {
+    await deleteNamespace(ns);
+  }
+}
+
+/** Writes the object's status through the status subresource, as its controller would. */
+async function setStatus(ns: string, resource: string, status: unknown): Promise<void> {
+  await kubectl([
+    "patch",
+    "-n",
+    ns,
+    resource,
+    "--subresource=status",
+    "--type=merge",
+    "-p",
+    JSON.stringify({ status }),
+  ]);
+}
+
+/** Waits until the running `kstatus wait` has reported `name` with `status` (or fails). */
+async function until(
+  lines: () => string,
+  name: string,
+  status: string,
+): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const seen = lines().split("\n").filter(Boolean).map((l) => {
+      try {
+        return JSON.parse(l);
+      } catch {
+        return {};
+      }
+    });
+    if (seen.some((l) => l.type === "status" && l.name === name && l.status === status)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`kstatus did not report ${name} ${status} within 20 s:\n${lines()}`);
+}
+
+/** Runs kstatus in the background, its stdout readable while it runs. */
+function background(args: string[]): { output: () => string; done: Promise<RunResult> } {
+  let out = "";
+  const done = kstatus(args, {
+    onStdout: (chunk: string) => {
+      out += chunk;
+    },
+  });
+  return { output: () => out, done };
+}
+
+function explain(r: RunResult): string {
+  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+}
+
+function reported(r: RunResult, name: string): Array<Record<string, unknown>> {
+  return jsonLines(r.stdout).filter((l) => l.type === "status" && l.name === name);
+}
+
+const NOW = "2026-12-01T10:00:00Z";
+
+function certificate(name: string) {
+  return {
+    apiVersion: "cert-manager.io/v1",
+    kind: "Certificate",
+    metadata: { name },
+    spec: { secretName: `${name}-tls`, dnsNames: [`${name}.example.test`] },
+  };
+}
+
+Deno.test("e2e rules: a Certificate goes InProgress -> Current by the built-in pack", async () => {
+  await withCrd("cert-manager.io", "Certificate", "certificates", async () => {
+    await inNamespace("pack", async (ns) => {
+      await apply(ns, stream(certificate("web")));
+      const file = await manifestFile(stream(certificate("web")));
+      const wait = background(["wait", "-f", file, "-n", ns, ...FAST]);
+      // No status yet: the generic rule would call it Current; the pack waits.
+      await until(wait.output, "web", "InProgress");
+      await setStatus(ns, "certificate/web", {
+        conditions: [
+          {
+            type: "Issuing",
+            status: "True",
+            reason: "DoesNotExist",
+            message: "Issuing certificate as Secret does not exist",
+            lastTransitionTime: NOW,
+          },
+          {
+            type: "Ready",
+            status: "False",
+            reason: "DoesNotExist",
+            message: "Issuing certificate as Secret does not exist",
+            lastTransitionTime: NOW,
+            observedGeneration: 1,
+          },
+        ],
+      });
+      await new Promise((r) => setTimeout(r, 1000));
+      await setStatus(ns, "certificate/web", {
+        conditions: [{
+          type: "Ready",
+          status: "True",
+          reason: "Ready",
+          message: "Certificate is up to date and has not expired",
+          lastTransitionTime: NOW,
+          observedGeneration: 1,
+        }],
+        notAfter: "2027-03-01T10:00:00Z",
+      });
+      const r = await wait.done;
+      assert.equal(r.code, 0, explain(r));
+      const lines = reported(r, "web");
+      assert.equal(lines[0].status, "InProgress", explain(r));
+      assert.equal(lines.at(-1)!.status, "Current", explain(r));
+      assert.equal(lines.at(-1)!.message, "Certificate is up to date and has not expired");
+      assert.ok(lines.every((l) => l.rule === "builtin:cert-manager.io/Certificate"), explain(r));
+    });
+  });
+});
+
+Deno.test("e2e rules: a Certificate that failed to issue is Failed; --fail-fast exits 1", async () => {
+  await withCrd("cert-manager.io", "Certificate", "certificates", async () => {
+    await inNamespace("pack-fail", async (ns) => {
+      await apply(ns, stream(certificate("api")));
+      const wait = background(["wait", "certificate/api", "-n", ns, "--fail-fast", ...FAST]);
+      await until(wait.output, "api", "InProgress");
+      await setStatus(ns, "certificate/api", {
+        lastFailureTime: NOW,
+        failedIssuanceAttempts: 1,
+        conditions: [
+          {
+            type: "Issuing",
+            status: "False",
+            reason: "Failed",
+            message: "The certificate request has failed to complete and will be retried: " +
+              "issuer not ready",
+            lastTransitionTime: NOW,
+          },
+          {
+            type: "Ready",
+            status: "False",
+            reason: "DoesNotExist",
+            message: "Issuing certificate as Secret does not exist",
+            lastTransitionTime: NOW,
+          },
+        ],
+      });
+      const r = await wait.done;
+      assert.equal(r.code, 1, explain(r));
+      assert.equal(reported(r, "api").at(-1)!.status, "Failed", explain(r));
+    });
+  });
+});
+
+Deno.test("e2e rules: a --rules file judges a custom kind, to Current and to Failed", async () => {
+  const group = `rules-${Date.now().toString(36)}.example.test`;
+  const rules = await manifestFile(`# the test's own rule
+- apiVersion: ${group}/v1
+  kind: Gadget
+  inProgress: "status.phase == 'Provisioning'"
+  failed: "status.phase == 'Broken'"
+  current: "status.phase == 'Ready'"
+  message: "'gadget is ' + status.phase"
+`);
+  await withCrd(group, "Gadget", "gadgets", async () => {
+    await inNamespace("rules-file", async (ns) => {
+      const gadget = (name: string) => ({
+        apiVersion: `${group}/v1`,
+        kind: "Gadget",
+        metadata: { name },
+        spec: { size: 1 },
+      });
+      await apply(ns, stream(gadget("good"), gadget("bad")));
+      const good = background(["wait", "gadget/good", "-n", ns, "--rules", rules, ...FAST]);
+      const bad = background([
+        "wait",
+        "gadget/bad",
+        "-n",
+        ns,
+        "--rules",
+        rules,
+        "--fail-fast",
+        ...FAST,
+      ]);
+      await until(good.output, "good", "InProgress");
+      await until(bad.output, "bad", "InProgress");
+      await setStatus(ns, "gadget/good", { phase: "Provisioning" });
+      await setStatus(ns, "gadget/bad", { phase: "Provisioning" });
+      await new Promise((r) => setTimeout(r, 1000));
+      await setStatus(ns, "gadget/good", { phase: "Ready" });
+      await setStatus(ns, "gadget/bad", { phase: "Broken" });
+      const [g, b] = await Promise.all([good.done, bad.done]);
+      assert.equal(g.code, 0, explain(g));
+      const last = reported(g, "good").at(-1)!;
+      assert.equal(last.status, "Current", explain(g));
+      assert.equal(last.message, "gadget is Ready");
+      assert.equal(last.rule, `file:${rules}#1`);
+      assert.equal(b.code, 1, explain(b));
+      assert.equal(reported(b, "bad").at(-1)!.message, "gadget is Broken", explain(b));
+      // The same object without the rules file: the generic rule calls it Current.
+      const generic = await kstatus(["status", "gadget/bad", "-n", ns, "-o", "json"]);
+      assert.equal(reported(generic, "bad").at(-1)!.status, "Current", explain(generic));
+    });
+  });
+});
