@@ -7,9 +7,7 @@
 
 import type { Command } from "../deps/commander.ts";
 import { InputError } from "../errors.ts";
-import { BUILTIN_RULES } from "../rules/builtin/rules.gen.ts";
-import { loadRuleFiles } from "../rules/rule_file.ts";
-import { createRuleSet, type RuleSet } from "../rules/rule_set.ts";
+import type { RuleSet } from "../rules/rule_set.ts";
 
 /** The rule flags as parsed. */
 export interface RuleFlags {
@@ -51,6 +49,12 @@ export async function ruleSetFromFlags(
   if (options.stdinTaken && flags.rules.includes("-")) {
     throw new InputError("--rules - and -f - both read standard input; it can be read only once");
   }
+  // Loaded when a command judges objects: `version` and `--help` stay fast.
+  const [{ loadRuleFiles }, { createRuleSet }, { BUILTIN_RULES }] = await Promise.all([
+    import("../rules/rule_file.ts"),
+    import("../rules/rule_set.ts"),
+    import("../rules/builtin/rules.gen.ts"),
+  ]);
   const rules = flags.rules.length > 0
     ? await loadRuleFiles(flags.rules, { readStdin: options.readStdin })
     : [];

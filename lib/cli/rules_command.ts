@@ -7,13 +7,28 @@
 
 import type { Command } from "../deps/commander.ts";
 import { InputError } from "../errors.ts";
-import { KIND_RULES } from "../rules/contract/kind_rules.ts";
-import { runFixtures } from "../rules/fixtures.ts";
-import { loadRuleFiles, type RuleDefinition } from "../rules/rule_file.ts";
-import { builtinRuleId, type RuleChoice } from "../rules/rule_set.ts";
-import { BUILTIN_RULES } from "../rules/builtin/rules.gen.ts";
+import type { RuleDefinition } from "../rules/rule_file.ts";
+import type { RuleChoice } from "../rules/rule_set.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { addRuleOptions, type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
+
+/** The rule modules, loaded when a rules command runs (not for every start of the CLI). */
+async function ruleModules() {
+  const [contract, fixtures, files, sets, pack] = await Promise.all([
+    import("../rules/contract/kind_rules.ts"),
+    import("../rules/fixtures.ts"),
+    import("../rules/rule_file.ts"),
+    import("../rules/rule_set.ts"),
+    import("../rules/builtin/rules.gen.ts"),
+  ]);
+  return {
+    KIND_RULES: contract.KIND_RULES,
+    runFixtures: fixtures.runFixtures,
+    loadRuleFiles: files.loadRuleFiles,
+    builtinRuleId: sets.builtinRuleId,
+    BUILTIN_RULES: pack.BUILTIN_RULES,
+  };
+}
 
 /** What the rules commands write to and read from. */
 export interface RulesCommandIo {
@@ -65,6 +80,7 @@ Exit codes: 0 every fixture passed, 1 a fixture failed, 3 a rule file is malform
     rules.command("list")
       .description("print which rule judges which kind"),
   ).action(async (opts: RuleFlags) => {
+    const { KIND_RULES } = await ruleModules();
     const set = await ruleSetFromFlags(opts, { readStdin: io.readStdin });
     const rows: string[][] = [["KIND", "APIVERSION", "RULE", "SOURCE"]];
     for (const choice of set.rules) {
@@ -90,6 +106,7 @@ Exit codes: 0 every fixture passed, 1 a fixture failed, 3 a rule file is malform
         "Kind, Kind.group or group/Kind (Certificate, certificate.cert-manager.io)",
       ),
   ).action(async (kindArg: string, opts: RuleFlags) => {
+    const { KIND_RULES } = await ruleModules();
     const set = await ruleSetFromFlags(opts, { readStdin: io.readStdin });
     const { kind, group } = parseKindArg(kindArg);
     const matches = set.rules.filter((c) => {
@@ -130,6 +147,7 @@ Exit codes: 0 every fixture passed, 1 a fixture failed, 3 a rule file is malform
 }
 
 async function runRulesTest(paths: string[], verbose: boolean, io: RulesCommandIo) {
+  const { BUILTIN_RULES, builtinRuleId, loadRuleFiles, runFixtures } = await ruleModules();
   let rules: readonly RuleDefinition[];
   let id: ((r: RuleDefinition) => string) | undefined;
   if (paths.length === 0) {

@@ -69,7 +69,7 @@ export interface PollOptions {
  * const cluster = createMemoryCluster([
  *   { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg", namespace: "ns" } },
  * ]);
- * const engine = createStatusPoller({
+ * const engine = new PollerEngine({
  *   mapper: cluster.mapper,
  *   clusterReaderFactory: () => cluster.reader,
  *   statusReaders: defaultStatusReaders(),

@@ -15,7 +15,12 @@ export type CelResultType = "bool" | "string";
 export interface CelProgram {
   /** The expression's text. */
   readonly source: string;
-  /** Evaluates against variables made by {@linkcode celVariables}; throws on errors. */
+  /**
+   * True when the expression does arithmetic, so whole numbers must be CEL `int`s (see
+   * {@linkcode celVariables}); comparisons work on the plain JSON numbers, which is cheaper.
+   */
+  readonly needsInts: boolean;
+  /** Evaluates against an object's top-level fields; throws on errors. */
   run(vars: Readonly<Record<string, unknown>>): unknown;
 }
 
@@ -43,8 +48,11 @@ export class CelCompileError extends Error {
 
 /** Compiles expressions; one per rule set, cheap to make. */
 export interface CelCompiler {
-  /** Compiles `source`, checking that it can yield `want`. @throws {CelCompileError} */
-  compile(source: string, want: CelResultType): CelProgram;
+  /**
+   * Compiles `source`, type-checking that it can yield `want` unless `check` is false (for
+   * rules already checked, such as the built-in pack's). @throws {CelCompileError}
+   */
+  compile(source: string, want: CelResultType, check?: boolean): CelProgram;
 }
 
 /**
@@ -78,9 +86,42 @@ export function createCelCompiler(): CelCompiler {
       } catch (e) {
         throw compileError(e);
       }
-      return { source, run: (vars) => run(vars as Record<string, unknown>) };
+      return {
+        source,
+        needsInts: doesArithmetic(source),
+        run: (vars) => runQuietly(run, vars as Record<string, unknown>),
+      };
     },
   };
+}
+
+/** String literals (set apart before looking for arithmetic operators). */
+const STRING_LITERALS = /'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g;
+/** A `+` next to a string literal or a `string()` call: concatenation, not arithmetic. */
+const CONCATENATION = /\$\s*\+|\+\s*(?:\$|string\()/g;
+const ARITHMETIC = /[-+*/%]/;
+
+/** True when `source` may do arithmetic (false positives only cost a conversion). */
+function doesArithmetic(source: string): boolean {
+  return ARITHMETIC.test(source.replace(STRING_LITERALS, "$").replace(CONCATENATION, ""));
+}
+
+/**
+ * Runs a program without stack traces on its errors: an absent field is an error inside the
+ * evaluator and the common case for objects without status, and capturing a stack for each
+ * costs more than the evaluation.
+ */
+function runQuietly(
+  run: (vars: Record<string, unknown>) => unknown,
+  vars: Record<string, unknown>,
+): unknown {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return run(vars);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 function compileError(e: unknown): CelCompileError {

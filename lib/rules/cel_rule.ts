@@ -74,7 +74,8 @@ function escapeRegExp(s: string): string {
 }
 
 /**
- * Compiles a rule's expressions.
+ * Compiles a rule's expressions (`checked`: they were type-checked before, as the built-in
+ * pack's are when it is generated, so only parsing is left).
  *
  * @throws {InputError} for an expression that does not parse or type-check, naming the file,
  *   the line, the expression and where in it the problem is.
@@ -91,13 +92,22 @@ function escapeRegExp(s: string): string {
  * console.log(rule.evaluate(obj).status); // Current
  * ```
  */
-export function compileRule(def: RuleDefinition, compiler: CelCompiler, id: string): CompiledRule {
+export function compileRule(
+  def: RuleDefinition,
+  compiler: CelCompiler,
+  id: string,
+  options: { checked?: boolean } = {},
+): CompiledRule {
   const programs: Partial<Record<ExpressionKey, CelProgram>> = {};
   for (const key of ["inProgress", "failed", "current", "message"] as const) {
     const source = def[key];
     if (source === undefined) continue;
     try {
-      programs[key] = compiler.compile(source, key === "message" ? "string" : "bool");
+      programs[key] = compiler.compile(
+        source,
+        key === "message" ? "string" : "bool",
+        !options.checked,
+      );
     } catch (e) {
       if (!(e instanceof CelCompileError)) throw e;
       throw new InputError(
@@ -107,7 +117,8 @@ export function compileRule(def: RuleDefinition, compiler: CelCompiler, id: stri
       );
     }
   }
-  const where = `${def.file}:${def.lines.current ?? def.line}`;
+  // Where an expression is written: an evaluation error names the one that failed.
+  const where = (key: ExpressionKey) => `${def.file}:${def.lines[key] ?? def.line}`;
   return {
     id,
     definition: def,
@@ -130,7 +141,7 @@ function judge(
   obj: KubeObject,
   programs: Partial<Record<ExpressionKey, CelProgram>>,
   id: string,
-  where: string,
+  where: (key: ExpressionKey) => string,
 ): ComputeResult {
   const metadata = isObject(obj.metadata) ? obj.metadata : {};
   const status = isObject(obj.status) ? obj.status : undefined;
@@ -146,19 +157,21 @@ function judge(
       `${kind} generation is ${generation}, but latest observed generation is ${observed}`,
     );
   }
-  const vars = celVariables(obj);
+  // Whole numbers become CEL ints only for expressions that do arithmetic (it costs a copy).
+  let converted: Record<string, unknown> | undefined;
+  const vars = (p: CelProgram) => p.needsInts ? (converted ??= celVariables(obj)) : obj;
   for (const key of ["inProgress", "failed", "current"] as const) {
     const program = programs[key];
     if (!program) continue;
     let result: unknown;
     try {
-      result = program.run(vars);
+      result = program.run(vars(program));
     } catch (e) {
       if (isAbsentFieldError(e)) continue;
-      return unknown(id, where, key, program.source, firstLine(e));
+      return unknown(id, where(key), key, program.source, firstLine(e));
     }
     if (typeof result !== "boolean") {
-      return unknown(id, where, key, program.source, `gave ${typeof result}, not a bool`);
+      return unknown(id, where(key), key, program.source, `gave ${typeof result}, not a bool`);
     }
     if (!result) continue;
     const message = messageOf(programs.message, vars, obj, key);
@@ -197,13 +210,13 @@ function firstLine(e: unknown): string {
  */
 function messageOf(
   program: CelProgram | undefined,
-  vars: Record<string, unknown>,
+  vars: (p: CelProgram) => Readonly<Record<string, unknown>>,
   obj: KubeObject,
   matched: ExpressionKey | undefined,
 ): string {
   if (program) {
     try {
-      const text = program.run(vars);
+      const text = program.run(vars(program));
       if (typeof text === "string" && text !== "") return text;
     } catch {
       // A message that cannot be made falls back to the default: the verdict stands.

@@ -168,19 +168,20 @@ function checkRule(value: unknown, node: unknown, where: Where): RuleDefinition 
   const { file, line, index } = where;
   const at = (what: string) => new InputError(`rule ${index}: ${what}`, { file, line });
   if (!isObject(value)) throw at(`expected a mapping, got ${describe(value)}`);
-  const keyLine = (key: string): number => {
+  // The line of a key's value, or (`ofKey`) of the key itself.
+  const keyLine = (key: string, ofKey = false): number => {
     if (!isMap(node)) return line;
     const pair = node.items.find((p) =>
       isNode(p.key) && (p.key as { value?: unknown }).value === key
     );
-    const v = pair?.value;
+    const v = ofKey ? pair?.key : pair?.value;
     return isNode(v) && v.range ? where.lineAt(v.range[0]) : line;
   };
   for (const key of Object.keys(value)) {
     if (!RULE_KEYS.has(key)) {
       throw new InputError(
         `rule ${index}: unknown key "${key}" (expected ${[...RULE_KEYS].join(", ")})`,
-        { file, line: keyLine(key) },
+        { file, line: keyLine(key, true) },
       );
     }
   }

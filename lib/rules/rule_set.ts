@@ -153,7 +153,7 @@ function best(entries: readonly Entry[], group: string, version: string, kind: s
 /** A built-in rule that does not compile is a bug in the pack: its objects become Unknown. */
 function compileBuiltin(entry: Entry, compiler: CelCompiler): CompiledRule {
   try {
-    return compileRule(entry.definition, compiler, entry.id);
+    return compileRule(entry.definition, compiler, entry.id, { checked: true });
   } catch (e) {
     const message = `rule ${entry.id} does not compile: ${(e as Error).message.split("\n")[0]}`;
     return {
@@ -165,17 +165,24 @@ function compileBuiltin(entry: Entry, compiler: CelCompiler): CompiledRule {
 }
 
 /**
- * The id of a built-in rule: `builtin:` and its group (or group pattern) and kind.
+ * The id of a built-in rule: `builtin:` and its group (or group pattern) and kind, with the
+ * version when the rule is for one version only (Cluster API's v1beta1 and v1beta2 differ).
  *
  * @example
  * ```ts
  * import { builtinRuleId } from "@kstatus/kstatus";
  * console.log(builtinRuleId({ apiVersion: "cert-manager.io/*", kind: "Certificate" }));
  * // builtin:cert-manager.io/Certificate
+ * console.log(builtinRuleId({ apiVersion: "cluster.x-k8s.io/v1beta2", kind: "Cluster" }));
+ * // builtin:cluster.x-k8s.io/v1beta2/Cluster
  * ```
  */
 export function builtinRuleId(rule: { apiVersion: string; kind: string }): string {
   const slash = rule.apiVersion.indexOf("/");
-  const group = slash < 0 ? "" : rule.apiVersion.slice(0, slash);
-  return `builtin:${group ? `${group}/` : ""}${rule.kind}`;
+  if (slash < 0) {
+    return `builtin:${rule.apiVersion === "*" ? "" : `${rule.apiVersion}/`}${rule.kind}`;
+  }
+  const group = rule.apiVersion.slice(0, slash);
+  const version = rule.apiVersion.slice(slash + 1);
+  return `builtin:${group}/${version === "*" ? "" : `${version}/`}${rule.kind}`;
 }
