@@ -36,6 +36,41 @@ export {
 export type { KindRule, RuleContext } from "./lib/rules/contract/rule.ts";
 export { KIND_RULES } from "./lib/rules/contract/kind_rules.ts";
 export { SCHEDULE_WINDOW_MS } from "./lib/rules/contract/pod.ts";
+
+// Health rules as data: CEL rules, rule sets, the built-in pack
+export {
+  CelCompileError,
+  type CelCompiler,
+  type CelProgram,
+  type CelResultType,
+  celVariables,
+  createCelCompiler,
+  isAbsentFieldError,
+} from "./lib/rules/cel.ts";
+export {
+  EXPRESSION_KEYS,
+  type ExpressionKey,
+  loadRuleFiles,
+  parseRuleFile,
+  type RuleDefinition,
+  type RuleFixture,
+} from "./lib/rules/rule_file.ts";
+export {
+  type CompiledRule,
+  compileRule,
+  type RuleMatcher,
+  ruleMatcher,
+} from "./lib/rules/cel_rule.ts";
+export {
+  builtinRuleId,
+  createRuleSet,
+  type RuleChoice,
+  type RuleLayer,
+  type RuleSet,
+  type RuleSetOptions,
+} from "./lib/rules/rule_set.ts";
+export { BUILTIN_RULES } from "./lib/rules/builtin/rules.gen.ts";
+export { type FixtureReport, type FixtureResult, runFixtures } from "./lib/rules/fixtures.ts";
 export {
   applyFailOn,
   FAIL_ON_REASONS,
@@ -148,3 +183,4 @@ export {
   NoSelectorError,
 } from "./readers/children.ts";
 export { defaultStatusReaders } from "./readers/registry.ts";
+export { statusReaderFromRules } from "./readers/from_rules.ts";
