@@ -134,6 +134,7 @@ Deno.test(
       status: "Unknown",
       message: "unknown phase Lost",
       conditions: [],
+      rule: "contract:Pod",
       error: "unknown phase Lost",
       file: "-",
       line: 1,
@@ -167,6 +168,7 @@ Deno.test(
         "status",
         "message",
         "conditions",
+        "rule",
         "file",
         "line",
       ]);

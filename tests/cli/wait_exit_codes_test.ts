@@ -104,7 +104,7 @@ Deno.test("exit 2: the timeout names what is not ready and why", opts, async () 
 Deno.test("exit 2: json summary says timeout", opts, async () => {
   await using c = await startCluster();
   c.api.put(statefulSet("db", { ready: 1 }));
-  const r = await runCli(["wait", "sts/db", "--timeout", "300ms", "-o", "json", ...c.flags]);
+  const r = await runCli(["wait", "sts/db", "--timeout", "1500ms", "-o", "json", ...c.flags]);
   assert.equal(r.code, 2, explain(r));
   const summary = JSON.parse(r.lines.at(-1)!);
   assert.equal(summary.result, "timeout");

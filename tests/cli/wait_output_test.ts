@@ -109,6 +109,7 @@ Deno.test("json: status lines with children, then the summary object", opts, asy
     name: "web-7d9f",
     status: "InProgress",
     message: "Available: 1/2",
+    rule: "contract:apps/ReplicaSet",
     children: [
       {
         group: "",
@@ -117,6 +118,7 @@ Deno.test("json: status lines with children, then the summary object", opts, asy
         name: "web-7d9f-a",
         status: "Current",
         message: "Pod is Ready",
+        rule: "contract:Pod",
         children: [],
       },
       {
@@ -126,6 +128,7 @@ Deno.test("json: status lines with children, then the summary object", opts, asy
         name: "web-7d9f-b",
         status: "InProgress",
         message: "Pod is running but is not Ready",
+        rule: "contract:Pod",
         children: [],
       },
     ],
@@ -148,6 +151,7 @@ Deno.test("json: status lines with children, then the summary object", opts, asy
     name: "web",
     status: "Current",
     message: "Deployment is available. Replicas: 2",
+    rule: "contract:apps/Deployment",
   }]);
   assert.deepEqual(Object.keys(summary).sort(), [
     "elapsedMs",
