@@ -100,13 +100,18 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
   let conn: Connection | undefined;
   try {
     // Rules first: a malformed rules file is bad input, said before any connection is made.
+    // Like connecting, it ends at once on a signal or the timeout (`--rules -` with an open stdin).
     let ruleSet: RuleSet;
     try {
-      ruleSet = await ruleSetFromFlags(
-        { rules: options.rules ?? [], builtinRules: options.builtinRules ?? true },
-        { readStdin: deps.readStdin, stdinTaken: options.files.includes("-") },
+      ruleSet = await untilAborted(
+        ruleSetFromFlags(
+          { rules: options.rules ?? [], builtinRules: options.builtinRules ?? true },
+          { readStdin: deps.readStdin, stdinTaken: options.files.includes("-") },
+        ),
+        controller.signal,
       );
     } catch (e) {
+      if (controller.signal.aborted) throw stoppedEarly();
       throw classify(e, "");
     }
     try {
