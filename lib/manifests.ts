@@ -60,31 +60,55 @@ export async function loadManifests(
   paths: readonly string[],
   options: LoadOptions = {},
 ): Promise<ManifestObject[]> {
+  const out: ManifestObject[] = [];
+  for (const { text, file } of await readInputs(paths, options)) {
+    out.push(...parseManifests(text, file));
+  }
+  return out;
+}
+
+/** The text of one input, and its name (`-` for stdin). */
+export interface InputText {
+  /** The text read. */
+  text: string;
+  /** The file it came from, `-` for stdin. */
+  file: string;
+}
+
+/**
+ * Reads the given files, directories (their `.yaml`, `.yml` and `.json` files, sorted by name)
+ * and `-` (stdin, at most once), in order; `flag` prefixes the stdin error (`--rules `).
+ *
+ * @throws {InputError} for a missing file, an unreadable directory, or `-` given twice.
+ */
+export async function readInputs(
+  paths: readonly string[],
+  options: LoadOptions & { flag?: string } = {},
+): Promise<InputText[]> {
   // A second read of stdin would find it drained and quietly yield nothing.
   if (paths.filter((p) => p === "-").length > 1) {
-    throw new InputError("- (stdin) is given more than once; it can be read only once");
+    throw new InputError(
+      `${options.flag ?? ""}- (stdin) is given more than once; it can be read only once`,
+    );
   }
-  const out: ManifestObject[] = [];
+  const out: InputText[] = [];
   for (const path of paths) {
     if (path === "-") {
-      const text = await (options.readStdin ?? readStdin)();
-      out.push(...parseManifests(text, "-"));
+      out.push({ text: await (options.readStdin ?? readStdin)(), file: "-" });
       continue;
     }
     for (const file of await expandPath(path, options.recursive ?? false)) {
-      let text: string;
       try {
-        text = await readFile(file, "utf8");
+        out.push({ text: await readFile(file, "utf8"), file });
       } catch (e) {
         throw new InputError(`cannot read file: ${describeFsError(e)}`, { file, cause: e });
       }
-      out.push(...parseManifests(text, file));
     }
   }
   return out;
 }
 
-export async function expandPath(path: string, recursive: boolean): Promise<string[]> {
+async function expandPath(path: string, recursive: boolean): Promise<string[]> {
   let info;
   try {
     info = await stat(path);
@@ -110,7 +134,7 @@ export async function expandPath(path: string, recursive: boolean): Promise<stri
   return files;
 }
 
-export function describeFsError(e: unknown): string {
+function describeFsError(e: unknown): string {
   const code = (e as { code?: string }).code;
   if (code === "ENOENT") return "no such file or directory";
   if (code === "EACCES") return "permission denied";
@@ -135,14 +159,36 @@ export function describeFsError(e: unknown): string {
  * ```
  */
 export function parseManifests(text: string, file: string): ManifestObject[] {
+  const { documents, lineAt } = parseYamlDocuments(text, file);
+  return documents.flatMap((d) => checkObject(d.value, d.contents, d.line, { file, lineAt }));
+}
+
+/** One non-empty YAML document: its value, its root node and the line it starts on. */
+export interface YamlDocument {
+  /** The document as plain data. */
+  value: unknown;
+  /** Its root node, for the lines of what is inside. */
+  contents: unknown;
+  /** 1-based line where its content starts. */
+  line: number;
+}
+
+/**
+ * Parses a YAML (or JSON) stream into its non-empty documents, with a way to turn a node's
+ * offset into a line.
+ *
+ * @throws {InputError} for malformed YAML, naming `file` and the line.
+ */
+export function parseYamlDocuments(
+  text: string,
+  file: string,
+): { documents: YamlDocument[]; lineAt: (offset: number) => number } {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const lineAt = (offset: number) => lineCounter.linePos(offset).line;
-  if (!Array.isArray(docs)) {
-    // An empty stream: the parser returns a single empty document placeholder.
-    return [];
-  }
-  const out: ManifestObject[] = [];
+  // An empty stream: the parser returns a single empty document placeholder.
+  if (!Array.isArray(docs)) return { documents: [], lineAt };
+  const documents: YamlDocument[] = [];
   for (const doc of docs) {
     const error = doc.errors[0];
     if (error) {
@@ -163,9 +209,9 @@ export function parseManifests(text: string, file: string): ManifestObject[] {
       });
     }
     if (value === null || value === undefined) continue; // an empty document
-    out.push(...checkObject(value, doc.contents, line, { file, lineAt }));
+    documents.push({ value, contents: doc.contents, line });
   }
-  return out;
+  return { documents, lineAt };
 }
 
 /** Offset of the first alias with no anchor of its name before it, if any. */

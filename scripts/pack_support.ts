@@ -10,7 +10,7 @@ import { compileRule } from "../lib/rules/cel_rule.ts";
 import { KIND_RULES } from "../lib/rules/contract/kind_rules.ts";
 import { loadRuleFiles, type RuleDefinition } from "../lib/rules/rule_file.ts";
 import { builtinRuleId } from "../lib/rules/rule_set.ts";
-import { groupKindKey } from "../lib/groupkind.ts";
+import { groupKindKey, groupOf } from "../lib/groupkind.ts";
 
 /** The two generated modules and a one-line summary. */
 export interface GeneratedPack {
@@ -36,8 +36,9 @@ export async function generatePack(root: string): Promise<GeneratedPack> {
     const id = builtinRuleId(def);
     if (ids.has(id)) throw new Error(`${where}: ${id} is also defined at ${ids.get(id)}`);
     ids.set(id, where);
-    if (!def.kind.includes("*") && !def.apiVersion.split("/")[0].includes("*")) {
-      const key = groupKindKey({ group: def.apiVersion.split("/")[0], kind: def.kind });
+    const group = groupOf(def.apiVersion);
+    if (!def.kind.includes("*") && !group.includes("*")) {
+      const key = groupKindKey({ group, kind: def.kind });
       if (KIND_RULES.has(key)) throw new Error(`${where}: ${key} belongs to the contract`);
     }
     if (!def.docs) throw new Error(`${where}: a built-in rule cites its source (docs:)`);

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import denoJson from "../deno.json" with { type: "json" };
-import { runCli } from "../main.ts";
+import { cli } from "./support/cli.ts";
 
 const opts = { sanitizeOps: true, sanitizeResources: true };
 
@@ -47,29 +47,6 @@ status:
     reason: BackoffLimitExceeded
 `;
 const stream = (...docs: string[]) => docs.join("---\n");
-
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-/** Runs the CLI in-process; stdin is `stdin`, and reading it when not given fails the test. */
-async function cli(args: string[], stdin?: string): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    readStdin: () =>
-      stdin === undefined
-        ? Promise.reject(new Error("the test gave no stdin"))
-        : Promise.resolve(stdin),
-    env: {},
-    isTerminal: false,
-  });
-  return { code, out, err };
-}
 
 const explain = (r: { code: number; out: unknown; err: unknown }) =>
   `exit ${r.code}\nstdout: ${JSON.stringify(r.out)}\nstderr: ${JSON.stringify(r.err)}`;

@@ -6,6 +6,8 @@
  */
 
 import type { Command } from "../deps/commander.ts";
+import { groupOf } from "../groupkind.ts";
+import { globMatcher } from "../rules/glob.ts";
 import { InputError } from "../errors.ts";
 import type { RuleDefinition } from "../rules/rule_file.ts";
 import type { RuleChoice } from "../rules/rule_set.ts";
@@ -89,7 +91,7 @@ Exit codes: 0 every fixture passed, 1 a fixture failed, 3 a rule file is malform
       rows.push([d.kind, d.apiVersion, choice.id, `${d.file}:${d.line}${shadow}`]);
     }
     for (const key of KIND_RULES.keys()) {
-      const [group, kind] = key.includes("/") ? key.split("/") : ["", key];
+      const { group, kind } = contractKind(key);
       const choice = set.ruleFor(group ? `${group}/v1` : "v1", kind);
       const source = choice.layer === "contract" ? "the Go original's rule" : `see ${choice.id}`;
       rows.push([kind, group ? `${group}/*` : "v1", `contract:${key}`, source]);
@@ -114,12 +116,12 @@ Exit codes: 0 every fixture passed, 1 a fixture failed, 3 a rule file is malform
       if (d.kind.toLowerCase() !== kind && d.kind !== "*") return false;
       if (d.kind === "*" && group === undefined) return false;
       if (group === undefined) return true;
-      const groupOf = d.apiVersion.includes("/") ? d.apiVersion.split("/")[0] : "";
-      return new RegExp(`^${groupOf.split("*").map(escape).join(".*")}$`).test(group);
+      return globMatcher(groupOf(d.apiVersion))(group);
     });
     const contract = [...KIND_RULES.keys()].filter((key) => {
-      const [g, k] = key.includes("/") ? key.split("/") : ["", key];
-      return k.toLowerCase() === kind && (group === undefined || g === group);
+      const c = contractKind(key);
+      return c.kind.toLowerCase() === kind &&
+        (group === undefined || c.group === group);
     });
     if (matches.length === 0 && contract.length === 0) {
       throw new CliExit(
@@ -189,7 +191,7 @@ function verdict(v: { status: string; message?: string }): string {
 
 /** ` (overridden by X)` when another rule judges the kind this rule is for. */
 function shadowedBy(choice: RuleChoice, winner: RuleChoice): string {
-  if (choice.definition?.apiVersion.split("/")[0].includes("*")) return "";
+  if (groupOf(choice.definition?.apiVersion ?? "").includes("*")) return "";
   if (choice.definition?.kind === "*") return "";
   return winner.id === choice.id ? "" : `  (overridden by ${winner.id})`;
 }
@@ -197,6 +199,14 @@ function shadowedBy(choice: RuleChoice, winner: RuleChoice): string {
 /** An apiVersion the pattern matches, to ask the rule set who judges it. */
 function sampleApiVersion(pattern: string): string {
   return pattern.replaceAll("*", "v1");
+}
+
+/** The group and kind of a contract rule's key (`apps/Deployment`, `Pod`). */
+function contractKind(key: string): { group: string; kind: string } {
+  const slash = key.indexOf("/");
+  return slash < 0
+    ? { group: "", kind: key }
+    : { group: key.slice(0, slash), kind: key.slice(slash + 1) };
 }
 
 function parseKindArg(text: string): { kind: string; group?: string } {
@@ -207,10 +217,6 @@ function parseKindArg(text: string): { kind: string; group?: string } {
   const dot = text.indexOf(".");
   if (dot > 0) return { kind: text.slice(0, dot).toLowerCase(), group: text.slice(dot + 1) };
   return { kind: text.toLowerCase() };
-}
-
-function escape(s: string): string {
-  return s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function columns(rows: string[][]): string[] {

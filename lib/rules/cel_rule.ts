@@ -9,6 +9,8 @@
 import { current, failed, inProgress } from "../conditions.ts";
 import { InputError } from "../errors.ts";
 import { isObject } from "../fields.ts";
+import { groupOf, versionOf } from "../groupkind.ts";
+import { globMatcher } from "./glob.ts";
 import type { ComputeResult, KubeObject } from "../types.ts";
 import {
   CelCompileError,
@@ -48,11 +50,10 @@ export interface RuleMatcher {
  * ```
  */
 export function ruleMatcher(rule: { apiVersion: string; kind: string }): RuleMatcher {
-  const slash = rule.apiVersion.indexOf("/");
-  const groupPattern = slash < 0 ? "" : rule.apiVersion.slice(0, slash);
-  const versionPattern = slash < 0 ? rule.apiVersion : rule.apiVersion.slice(slash + 1);
-  const group = pattern(groupPattern);
-  const version = pattern(versionPattern);
+  const groupPattern = groupOf(rule.apiVersion);
+  const versionPattern = versionOf(rule.apiVersion);
+  const group = globMatcher(groupPattern);
+  const version = globMatcher(versionPattern);
   const kindAny = rule.kind === "*";
   const specificity = (kindAny ? 0 : 4) + (groupPattern.includes("*") ? 0 : 2) +
     (versionPattern.includes("*") ? 0 : 1);
@@ -60,17 +61,6 @@ export function ruleMatcher(rule: { apiVersion: string; kind: string }): RuleMat
     specificity,
     test: (g, v, k) => (kindAny || k === rule.kind) && group(g) && version(v),
   };
-}
-
-function pattern(text: string): (s: string) => boolean {
-  if (!text.includes("*")) return (s) => s === text;
-  if (text === "*") return () => true;
-  const re = new RegExp(`^${text.split("*").map(escapeRegExp).join(".*")}$`);
-  return (s) => re.test(s);
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**

@@ -6,11 +6,10 @@
  * @module
  */
 
-import { readFile } from "node:fs/promises";
-import { isMap, isNode, isSeq, LineCounter, parseAllDocuments } from "../deps/yaml.ts";
+import { isMap, isNode, isSeq } from "../deps/yaml.ts";
 import { InputError } from "../errors.ts";
 import { isObject } from "../fields.ts";
-import { describeFsError, expandPath } from "../manifests.ts";
+import { parseYamlDocuments, readInputs } from "../manifests.ts";
 import { ALL_STATUSES, type KubeObject, type Status } from "../types.ts";
 
 /** The expressions of a rule, by key. */
@@ -77,7 +76,6 @@ const RULE_KEYS = new Set([
   "fixtures",
 ]);
 const FIXTURE_KEYS = new Set(["name", "status", "message", "object"]);
-const RULE_EXTENSIONS = [".yaml", ".yml", ".json"];
 
 /**
  * Parses the text of one rules file. Expressions are not compiled here (see `compileRule`).
@@ -95,31 +93,11 @@ const RULE_EXTENSIONS = [".yaml", ".yml", ".json"];
  * ```
  */
 export function parseRuleFile(text: string, file: string): RuleDefinition[] {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const lineAt = (offset: number | undefined) =>
-    offset === undefined ? 0 : lineCounter.linePos(offset).line;
-  if (!Array.isArray(docs)) return [];
+  const parsed = parseYamlDocuments(text, file);
+  const lineAt = (offset: number | undefined) => offset === undefined ? 0 : parsed.lineAt(offset);
   const out: RuleDefinition[] = [];
-  for (const doc of docs) {
-    const error = doc.errors[0];
-    if (error) {
-      const message = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-      throw new InputError(`malformed YAML: ${message}`, { file, line: lineAt(error.pos[0]) });
-    }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-      throw new InputError(`malformed YAML: ${(e as Error).message}`, {
-        file,
-        line: lineAt(doc.range[0]),
-        cause: e,
-      });
-    }
-    if (value === null || value === undefined) continue;
-    const docLine = lineAt(doc.contents?.range?.[0] ?? doc.range[0]);
-    let seq: unknown = doc.contents;
+  for (const { value, contents, line: docLine } of parsed.documents) {
+    let seq: unknown = contents;
     let items: unknown[];
     if (Array.isArray(value)) {
       items = value;
@@ -133,7 +111,7 @@ export function parseRuleFile(text: string, file: string): RuleDefinition[] {
         });
       }
       items = exprs;
-      const spec = isMap(doc.contents) ? doc.contents.get("spec", true) : undefined;
+      const spec = isMap(contents) ? contents.get("spec", true) : undefined;
       seq = isMap(spec) ? spec.get("healthCheckExprs", true) : undefined;
     } else {
       throw new InputError(
@@ -310,28 +288,10 @@ export async function loadRuleFiles(
   paths: readonly string[],
   options: { readStdin?: () => Promise<string> } = {},
 ): Promise<RuleDefinition[]> {
-  if (paths.filter((p) => p === "-").length > 1) {
-    throw new InputError("--rules - (stdin) is given more than once; it can be read only once");
-  }
-  const out: RuleDefinition[] = [];
-  for (const path of paths) {
-    if (path === "-") {
-      if (!options.readStdin) throw new InputError("--rules -: standard input is not available");
-      out.push(...parseRuleFile(await options.readStdin(), "-"));
-      continue;
-    }
-    const files = (await expandPath(path, false)).filter((f) =>
-      f === path || RULE_EXTENSIONS.some((ext) => f.endsWith(ext))
-    );
-    for (const file of files) {
-      let text: string;
-      try {
-        text = await readFile(file, "utf8");
-      } catch (e) {
-        throw new InputError(`cannot read file: ${describeFsError(e)}`, { file, cause: e });
-      }
-      out.push(...parseRuleFile(text, file));
-    }
-  }
-  return out;
+  const inputs = await readInputs(paths, {
+    flag: "--rules ",
+    readStdin: options.readStdin ??
+      (() => Promise.reject(new InputError("--rules -: standard input is not available"))),
+  });
+  return inputs.flatMap(({ text, file }) => parseRuleFile(text, file));
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { groupKindKey } from "../groupkind.ts";
+import { groupKindKey, groupOf, versionOf } from "../groupkind.ts";
 import type { ComputeResult, KubeObject } from "../types.ts";
 import { type CelCompiler, createCelCompiler } from "./cel.ts";
 import { type CompiledRule, compileRule, type RuleMatcher, ruleMatcher } from "./cel_rule.ts";
@@ -100,10 +100,9 @@ export function createRuleSet(options: RuleSetOptions = {}): RuleSet {
     const key = `${apiVersion}\u0000${kind}`;
     const hit = cache.get(key);
     if (hit !== undefined) return hit;
-    const slash = apiVersion.indexOf("/");
     const malformed = apiVersion.split("/").length > 2;
-    const group = slash < 0 ? "" : apiVersion.slice(0, slash);
-    const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+    const group = groupOf(apiVersion);
+    const version = versionOf(apiVersion);
     const contractKey = groupKindKey({ group, kind });
     let found: Entry | string | undefined;
     if (!malformed) {

@@ -7,31 +7,8 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runCli } from "../../main.ts";
 import { BUILTIN_RULES, KIND_RULES } from "../../mod.ts";
-
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-/** Runs the CLI in-process; stdin is `stdin`, and reading it when not given fails. */
-async function cli(args: string[], stdin?: string): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    readStdin: () =>
-      stdin === undefined
-        ? Promise.reject(new Error("the test gave no stdin"))
-        : Promise.resolve(stdin),
-    env: {},
-    isTerminal: false,
-  });
-  return { code, out, err };
-}
+import { cli, type Run } from "../support/cli.ts";
 
 const explain = (r: Run) =>
   `exit ${r.code}\nstdout: ${JSON.stringify(r.out, null, 1)}\nstderr: ${JSON.stringify(r.err)}`;

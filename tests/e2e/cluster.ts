@@ -166,6 +166,24 @@ export async function deleteNamespace(name: string): Promise<void> {
   await kubectl(["delete", "namespace", name, "--wait=false"]);
 }
 
+/** Runs `fn` with a fresh namespace, deleted afterwards. */
+export async function inNamespace(
+  prefix: string,
+  fn: (ns: string) => Promise<void>,
+): Promise<void> {
+  const ns = await createNamespace(prefix);
+  try {
+    await fn(ns);
+  } finally {
+    await deleteNamespace(ns);
+  }
+}
+
+/** A run's exit code and output, for assertion messages. */
+export function explain(r: RunResult): string {
+  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+}
+
 /** Applies manifests (YAML text) in a namespace. */
 export async function apply(namespace: string, yaml: string): Promise<void> {
   await kubectl(["apply", "-n", namespace, "-f", "-"], yaml);

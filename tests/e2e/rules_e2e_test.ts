@@ -10,8 +10,8 @@
 import assert from "node:assert/strict";
 import {
   apply,
-  createNamespace,
-  deleteNamespace,
+  explain,
+  inNamespace,
   jsonLines,
   kstatus,
   kubectl,
@@ -65,15 +65,6 @@ async function withCrd(
   }
 }
 
-async function inNamespace(prefix: string, fn: (ns: string) => Promise<void>): Promise<void> {
-  const ns = await createNamespace(prefix);
-  try {
-    await fn(ns);
-  } finally {
-    await deleteNamespace(ns);
-  }
-}
-
 /** Writes the object's status through the status subresource, as its controller would. */
 async function setStatus(ns: string, resource: string, status: unknown): Promise<void> {
   await kubectl([
@@ -117,10 +108,6 @@ function background(args: string[]): { output: () => string; done: Promise<RunRe
     },
   });
   return { output: () => out, done };
-}
-
-function explain(r: RunResult): string {
-  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 }
 
 function reported(r: RunResult, name: string): Array<Record<string, unknown>> {

@@ -12,8 +12,8 @@ import assert from "node:assert/strict";
 import {
   apply,
   clusterEnv,
-  createNamespace,
-  deleteNamespace,
+  explain,
+  inNamespace,
   jsonLines,
   kstatus,
   kubectl,
@@ -33,20 +33,6 @@ import {
 } from "./manifests.ts";
 
 const FAST = ["--interval", "500ms"];
-
-/** Runs `fn` with a fresh namespace, deleted afterwards. */
-async function inNamespace(prefix: string, fn: (ns: string) => Promise<void>): Promise<void> {
-  const ns = await createNamespace(prefix);
-  try {
-    await fn(ns);
-  } finally {
-    await deleteNamespace(ns);
-  }
-}
-
-function explain(r: RunResult): string {
-  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
-}
 
 function statuses(r: RunResult, name: string): string[] {
   return jsonLines(r.stdout)
