@@ -81,15 +81,7 @@ Deno.test("pack: static rules (current: true) are few and say so in their messag
  * lacks a fresh-object fixture. A gap not listed here fails the test, and so does a listed one
  * that is closed (remove it from the list).
  */
-const KNOWN_GAPS = new Set([
-  "builtin:cluster.x-k8s.io/v1beta2/MachineDeployment: has a failed expression but no Failed fixture",
-  "builtin:cluster.x-k8s.io/v1beta2/MachineSet: has a failed expression but no Failed fixture",
-  "builtin:controlplane.cluster.x-k8s.io/v1beta2/KubeadmControlPlane: has a failed expression but no Failed fixture",
-  "builtin:bootstrap.cluster.x-k8s.io/v1beta2/KubeadmConfig: has a failed expression but no Failed fixture",
-  "builtin:apiextensions.crossplane.io/ManagedResourceDefinition: no fresh (no status) InProgress fixture",
-  "builtin:flows.knative.dev/Sequence: has a failed expression but no Failed fixture",
-  "builtin:flows.knative.dev/Parallel: has a failed expression but no Failed fixture",
-]);
+const KNOWN_GAPS = new Set<string>([]);
 
 Deno.test("pack: fixtures: a Current, an InProgress and a fresh object without status", () => {
   const problems: string[] = [];
