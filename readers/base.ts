@@ -102,6 +102,7 @@ export function createStatusReader(spec: StatusReaderSpec): StatusReader {
         generatedResources: children,
       };
       if (result.rule) out.rule = result.rule;
+      if (result.decidedBy) out.decidedBy = result.decidedBy;
       return out;
     },
   };
