@@ -42,6 +42,7 @@ export type {
   CallOptions,
   DeleteOptions,
   ListOptions,
+  LogOptions,
   ListResult,
   ResourceMapping,
   WatchEvent,
