@@ -12,6 +12,8 @@ import { formatEventLine } from "../printers/events.ts";
 import { formatDuration } from "../printers/format.ts";
 import { jsonErrorLine, jsonResource, jsonStatusLine, rfc3339 } from "../printers/json.ts";
 import { createLiveRegion, renderTable } from "../printers/table.ts";
+import { renderDiagnostics } from "../printers/diagnostics.ts";
+import type { Diagnostics } from "../diagnostics/types.ts";
 import type { ResourceStatus, Status } from "../types.ts";
 
 /** How a wait ended. */
@@ -25,7 +27,7 @@ export type Outcome =
   | { kind: "once" };
 
 /** Output modes after `auto` is resolved. */
-export type ReportMode = "live" | "table" | "events" | "json";
+export type ReportMode = "live" | "table" | "events" | "json" | "explain";
 
 /** What a reporter needs. */
 export interface ReporterOptions {
@@ -53,8 +55,28 @@ export interface ReporterOptions {
 export interface Reporter {
   /** Called after each event has been applied to the collector. */
   event(event: Event, collector: ResourceStatusCollector): void;
-  /** Called once at the end with the exit code about to be returned. */
-  finish(outcome: Outcome, collector: ResourceStatusCollector, exitCode: number): void;
+  /**
+   * Called once at the end with the exit code about to be returned, and the diagnostics
+   * gathered for resources (by `identifierKey`), if any.
+   */
+  finish(
+    outcome: Outcome,
+    collector: ResourceStatusCollector,
+    exitCode: number,
+    diagnostics?: ReadonlyMap<string, Diagnostics>,
+  ): void;
+}
+
+/** The text blocks of the resources that have diagnostics, in the order of `statuses`. */
+export function diagnosticsBlocks(
+  statuses: readonly ResourceStatus[],
+  diagnostics: ReadonlyMap<string, Diagnostics> | undefined,
+): string[] {
+  if (!diagnostics) return [];
+  return statuses.flatMap((s) => {
+    const d = diagnostics.get(identifierKey(s.identifier));
+    return d ? renderDiagnostics(s, d) : [];
+  });
 }
 
 const GOAL_STATUS: Record<StopCondition, Status | undefined> = {
@@ -124,13 +146,18 @@ export function createReporter(options: ReporterOptions): Reporter {
     });
   const summary = (outcome: Outcome, collector: ResourceStatusCollector) =>
     summaryLine(outcome, collector.latestObservation().resourceStatuses, options.goal, elapsed());
-  const pendingLines = (collector: ResourceStatusCollector) =>
-    notReady(collector.latestObservation().resourceStatuses, options.goal).map((s) =>
+  const pendingLines = (
+    collector: ResourceStatusCollector,
+    diagnostics?: ReadonlyMap<string, Diagnostics>,
+  ) =>
+    notReady(collector.latestObservation().resourceStatuses, options.goal).flatMap((s) => {
+      const d = diagnostics?.get(identifierKey(s.identifier));
+      if (d) return renderDiagnostics(s, d);
       // A resource the engine never got to (fail-fast, an early stop) has no message of its own.
-      s.status === "Unknown" && !s.message && !s.error && !s.resource
-        ? `  ${formatEventLine(s)}: not read yet`
-        : `  ${formatEventLine(s)}`
-    );
+      return s.status === "Unknown" && !s.message && !s.error && !s.resource
+        ? [`  ${formatEventLine(s)}: not read yet`]
+        : [`  ${formatEventLine(s)}`];
+    });
 
   switch (options.mode) {
     case "events": {
@@ -146,10 +173,13 @@ export function createReporter(options: ReporterOptions): Reporter {
             printed.set(key, line);
           }
         },
-        finish(outcome, collector) {
+        finish(outcome, collector, _code, diagnostics) {
           out(summary(outcome, collector));
           if (outcome.kind !== "goal" && outcome.kind !== "once") {
-            for (const line of pendingLines(collector)) out(line);
+            for (const line of pendingLines(collector, diagnostics)) out(line);
+          } else {
+            const statuses = collector.latestObservation().resourceStatuses;
+            for (const line of diagnosticsBlocks(statuses, diagnostics)) out(line);
           }
         },
       };
@@ -161,8 +191,12 @@ export function createReporter(options: ReporterOptions): Reporter {
           if (event.type === "ResourceUpdate") out(jsonStatusLine(event.resource, now));
           if (event.type === "Error") out(jsonErrorLine(event.error, now));
         },
-        finish(outcome, collector, exitCode) {
+        finish(outcome, collector, exitCode, diagnostics) {
           const statuses = collector.latestObservation().resourceStatuses;
+          const resource = (s: ResourceStatus) => {
+            const d = diagnostics?.get(identifierKey(s.identifier));
+            return d ? { ...jsonResource(s, false), diagnostics: d } : jsonResource(s, false);
+          };
           out(JSON.stringify({
             type: "summary",
             timestamp: rfc3339(new Date(options.now())),
@@ -171,17 +205,32 @@ export function createReporter(options: ReporterOptions): Reporter {
             exitCode,
             elapsedMs: Math.round(elapsed()),
             message: summaryLine(outcome, statuses, options.goal, elapsed()),
-            resources: statuses.map((s) => jsonResource(s, false)),
+            resources: statuses.map(resource),
             ...(options.stats ? { stats: options.stats() } : {}),
           }));
+        },
+      };
+    case "explain":
+      // `kstatus explain`: one block per resource under its status line, then the summary.
+      return {
+        event() {},
+        finish(outcome, collector, _code, diagnostics) {
+          const statuses = collector.latestObservation().resourceStatuses;
+          for (const s of statuses) {
+            const d = diagnostics?.get(identifierKey(s.identifier));
+            for (const line of d ? renderDiagnostics(s, d) : [`  ${formatEventLine(s)}`]) out(line);
+          }
+          out(summary(outcome, collector));
         },
       };
     case "table":
       return {
         event() {},
-        finish(outcome, collector) {
+        finish(outcome, collector, _code, diagnostics) {
           for (const line of table(collector)) out(line);
           out(summary(outcome, collector));
+          const statuses = collector.latestObservation().resourceStatuses;
+          for (const line of diagnosticsBlocks(statuses, diagnostics)) out(line);
         },
       };
     case "live": {
@@ -195,10 +244,12 @@ export function createReporter(options: ReporterOptions): Reporter {
           last = collector;
           if (event.type === "ResourceUpdate") draw(collector);
         },
-        finish(outcome, collector) {
+        finish(outcome, collector, _code, diagnostics) {
           clearInterval(timer);
           region.draw([header(collector), ...table(collector)], { fit: false });
           out(summary(outcome, collector));
+          const statuses = collector.latestObservation().resourceStatuses;
+          for (const line of diagnosticsBlocks(statuses, diagnostics)) out(line);
         },
       };
     }

@@ -21,6 +21,9 @@ import { createReporter, type Outcome, type ReportMode } from "./reporter.ts";
 import { type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
 import { resolveTargets, type StdinReader, type TargetFlags } from "./targets.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
+import { collectDiagnostics } from "../diagnostics/collect.ts";
+import type { Diagnostics, DiagnosticsOptions } from "../diagnostics/types.ts";
+import { notReady } from "./reporter.ts";
 
 /** Everything `wait` and `status` take from the command line. */
 export interface WaitCommandOptions extends TargetFlags, ConnectionFlags, Partial<RuleFlags> {
@@ -40,6 +43,15 @@ export interface WaitCommandOptions extends TargetFlags, ConnectionFlags, Partia
   failOn?: readonly FailOnReason[];
   /** Look once and report (`kstatus status`). */
   once: boolean;
+  /**
+   * Diagnostics for the resources not at their goal when the wait ends badly (and for `status`,
+   * those not Current); `false` or absent: none.
+   */
+  diagnostics?: DiagnosticsOptions | false;
+  /** `kstatus explain`: look once and give the diagnostics of every resource, whatever its status. */
+  explain?: boolean;
+  /** `--events`: Warning events of the resources and their children printed as they arrive. */
+  liveEvents?: boolean;
 }
 
 /** What the command runs with; tests replace parts. */
@@ -175,7 +187,9 @@ async function pollUntilDone(
   startedAt: number,
   timedOut: () => boolean,
 ): Promise<number> {
-  const mode: ReportMode = options.output === "auto"
+  const mode: ReportMode = options.explain && options.output !== "json"
+    ? "explain"
+    : options.output === "auto"
     ? (deps.isTerminal ? "live" : "events")
     : options.output === "table"
     ? (deps.isTerminal ? "live" : "table")
@@ -253,7 +267,19 @@ async function pollUntilDone(
   const code = unreachable && !statuses.some((s) => s.status === "Failed")
     ? ExitCode.Cluster
     : exitCodeFor(outcome, statuses, deps);
-  reporter.finish(outcome, collector, code);
+  // Diagnostics never change the exit code: a failure to gather them is a note, or at worst
+  // a line on stderr.
+  let diagnostics: Map<string, Diagnostics> | undefined;
+  const explained = explainedStatuses(options, outcome, statuses);
+  if (options.diagnostics && explained.length > 0) {
+    try {
+      const found = await collectDiagnostics(conn.api, explained, options.diagnostics);
+      diagnostics = new Map(explained.map((s, i) => [identifierKey(s.identifier), found[i]]));
+    } catch (e) {
+      deps.err(`warning: diagnostics failed: ${(e as Error).message}`);
+    }
+  }
+  reporter.finish(outcome, collector, code, diagnostics);
   // Exit code 4 gets one clear line on stderr whatever the output mode, as at setup.
   if (outcome.kind === "refused") {
     deps.err(`error: the cluster at ${conn.server} refused us: ${outcome.error.message}`);
@@ -263,6 +289,27 @@ async function pollUntilDone(
     deps.err(`error: timed out: ${unreachable.message}`);
   }
   return code;
+}
+
+/** The resources to explain: all for `explain`, else those not at the goal of a bad ending. */
+function explainedStatuses(
+  options: WaitCommandOptions,
+  outcome: Outcome,
+  statuses: ResourceStatus[],
+): ResourceStatus[] {
+  // A resource never read (an early stop) has nothing to explain.
+  const read = (s: ResourceStatus) => s.resource !== undefined || s.error !== undefined;
+  if (options.explain) return statuses.filter(read);
+  switch (outcome.kind) {
+    case "failed":
+    case "timeout":
+    case "interrupted":
+      return notReady(statuses, options.goal).filter(read);
+    case "once":
+      return statuses.filter((s) => s.status !== "Current" && read(s));
+    default:
+      return [];
+  }
 }
 
 function exitCodeFor(outcome: Outcome, statuses: ResourceStatus[], deps: WaitDeps): number {
