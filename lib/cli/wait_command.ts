@@ -22,6 +22,8 @@ import { type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
 import { resolveTargets, type StdinReader, type TargetFlags } from "./targets.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
 import { collectDiagnostics } from "../diagnostics/collect.ts";
+import { watchWarningEvents } from "../diagnostics/live.ts";
+import { flatten } from "../diagnostics/tree.ts";
 import type { Diagnostics, DiagnosticsOptions } from "../diagnostics/types.ts";
 import { notReady } from "./reporter.ts";
 
@@ -217,6 +219,9 @@ async function pollUntilDone(
   });
   const seen = new Set<string>();
   let outcome: Outcome | undefined;
+  const live = options.liveEvents && !options.once
+    ? startLiveEvents(conn, ids, collector, reporter, controller.signal)
+    : undefined;
   for await (
     const event of engine.poll(ids, { pollInterval: options.intervalMs, signal: controller.signal })
   ) {
@@ -252,6 +257,7 @@ async function pollUntilDone(
       break;
     }
   }
+  await live?.stop();
   if (!outcome) {
     outcome = timedOut() ? { kind: "timeout" } : {
       kind: "interrupted",
@@ -289,6 +295,50 @@ async function pollUntilDone(
     deps.err(`error: timed out: ${unreachable.message}`);
   }
   return code;
+}
+
+/**
+ * `--events`: Warning events of the tracked resources and their children printed as they arrive.
+ * An event is ours when it is about an object of a tracked tree, or about an object named after
+ * a tracked resource (`web-7d9c-x2` of `web`): a new pod's events can come before the pod is in
+ * the tree.
+ */
+function startLiveEvents(
+  conn: Connection,
+  ids: readonly ObjectIdentifier[],
+  collector: ResourceStatusCollector,
+  reporter: ReturnType<typeof createReporter>,
+  signal: AbortSignal,
+): { stop(): Promise<void> } {
+  const stopper = new AbortController();
+  const both = AbortSignal.any([signal, stopper.signal]);
+  const namespaces = [...new Set(ids.map((id) => id.namespace).filter(Boolean))];
+  const ours = (namespace: string, kind: string, name: string) => {
+    if (ids.some((id) => id.namespace === namespace && name.startsWith(`${id.name}-`))) return true;
+    return collector.latestObservation().resourceStatuses.some((s) =>
+      flatten(s).some((c) =>
+        c.identifier.namespace === namespace && c.identifier.kind === kind &&
+        c.identifier.name === name
+      )
+    );
+  };
+  const running = watchWarningEvents(conn.api, namespaces, {
+    event(ev) {
+      const slash = ev.object.indexOf("/");
+      if (ours(ev.namespace, ev.object.slice(0, slash), ev.object.slice(slash + 1))) {
+        reporter.warning(ev);
+      }
+    },
+    note(namespace, text) {
+      reporter.notice(`live ${text} in namespace ${namespace}`);
+    },
+  }, both).catch(() => {});
+  return {
+    async stop() {
+      stopper.abort();
+      await running;
+    },
+  };
 }
 
 /** The resources to explain: all for `explain`, else those not at the goal of a bad ending. */

@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { explain, runCli, startCluster, type TestCluster } from "./fixtures/harness.ts";
+import { explain, runCli, spawnCli, startCluster, type TestCluster } from "./fixtures/harness.ts";
 import { putDeploymentTree } from "./fixtures/objects.ts";
 
 const opts = { sanitizeOps: true, sanitizeResources: true };
@@ -219,3 +219,61 @@ Deno.test(
     assert.equal(summary.resources[0].diagnostics.logs[0].pod, "web-7d9f-b");
   },
 );
+
+Deno.test(
+  "--events: Warning events of the tree printed as they arrive, others not",
+  opts,
+  async () => {
+    await using c = await startCluster();
+    putDeploymentTree(c.api, "web", "crashloop");
+    const cli = spawnCli(["wait", "deploy/web", "--events", "--timeout", "0", ...c.flags]);
+    await cli.waitForStdout(/InProgress/);
+    await c.api.waitForWatches(1, { resource: "events" });
+    const event = (name: string, reason: string, note: string, kind = "Pod") =>
+      c.api.put({
+        apiVersion: "events.k8s.io/v1",
+        kind: "Event",
+        metadata: { name: `${name}.${reason}`, namespace: "default" },
+        type: "Warning",
+        reason,
+        note,
+        regarding: { kind, namespace: "default", name },
+      });
+    event("db-0", "BackOff", "not ours");
+    event("web-7d9f-b", "BackOff", "Back-off restarting failed container \x1b[2Japp");
+    // A pod of web the tree does not hold yet (named after web) is ours too.
+    event("web-7d9f-c", "Failed", "Error: ImagePullBackOff");
+    await cli.waitForStdout(/web-7d9f-c/);
+    cli.kill("SIGINT");
+    const r = await cli.result;
+    assert.equal(r.code, 130, explain(r));
+    assert.deepEqual(r.lines.filter((l) => l.startsWith("event:")), [
+      "event: Warning BackOff on Pod/default/web-7d9f-b: Back-off restarting failed container \\e[2Japp",
+      "event: Warning Failed on Pod/default/web-7d9f-c: Error: ImagePullBackOff",
+    ]);
+    // One LIST (where to start) and one WATCH of Warning events.
+    const requests = c.api.requests.filter((q) => q.resource === "events" && q.query.watch);
+    assert.equal(requests.length, 1);
+    assert.equal(requests[0].query.fieldSelector, "type=Warning");
+  },
+);
+
+Deno.test("--events -o json: event lines; refused: one note, the wait goes on", opts, async () => {
+  await using c = await startCluster();
+  putDeploymentTree(c.api, "web", "starting");
+  c.api.setForbidden((q) => q.resource === "events");
+  const r = await runCli([
+    "wait",
+    "deploy/web",
+    "--events",
+    "--timeout",
+    "600ms",
+    "-o",
+    "json",
+    "--no-diagnostics",
+    ...c.flags,
+  ]);
+  assert.equal(r.code, 2, explain(r));
+  const notes = r.lines.map((l) => JSON.parse(l)).filter((o) => o.type === "note");
+  assert.deepEqual(notes.map((n) => n.text), ["live events: forbidden (403) in namespace default"]);
+});
