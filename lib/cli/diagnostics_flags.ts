@@ -34,7 +34,15 @@ const d = DEFAULT_DIAGNOSTICS_LIMITS;
 
 /** Adds the diagnostics flags; `live` adds `--events` too (for `wait`). */
 export function addDiagnosticsOptions(cmd: Command, live: boolean): Command {
-  cmd
+  // `--events` before `--no-events`: commander then leaves the value unset when neither is given
+  // (defined the other way round, `--no-events` would make it true by default).
+  if (live) {
+    cmd.option(
+      "--events",
+      "print Warning events of the resources and their children as they arrive",
+    );
+  }
+  return cmd
     .option(
       "--diagnostics-limit <limits>",
       "what diagnostics may read: N log requests per run, or comma-separated " +
@@ -45,17 +53,8 @@ export function addDiagnosticsOptions(cmd: Command, live: boolean): Command {
       "--no-logs",
       "diagnostics without container logs (logs may hold data a CI log should not)",
     )
-    .option("--no-events", "diagnostics without Warning events");
-  if (live) {
-    cmd.option(
-      "--events",
-      "print Warning events of the resources and their children as they arrive",
-    );
-  }
-  return cmd.option(
-    "--no-diagnostics",
-    "no diagnostics (rule, events, logs) when resources are not ready",
-  );
+    .option("--no-events", "diagnostics without Warning events")
+    .option("--no-diagnostics", "no diagnostics (rule, events, logs) when resources are not ready");
 }
 
 /**

@@ -48,11 +48,9 @@ async function watchNamespace(
   while (!signal.aborted) {
     try {
       if (resourceVersion === undefined) {
-        const list = await api.list(EVENTS, namespace, {
-          fieldSelector: "type=Warning",
-          limit: 1,
-          signal,
-        });
+        // Where "now" is: the list's resourceVersion (one page in all but huge namespaces; a
+        // smaller page would not help, the client reads every page).
+        const list = await api.list(EVENTS, namespace, { fieldSelector: "type=Warning", signal });
         resourceVersion = list.resourceVersion ?? "";
       }
       for await (

@@ -69,6 +69,8 @@ Deno.test("wait timeout, events output: the block under the resource", opts, asy
   const at = r.lines.findIndex((l) => l.startsWith("timed out after"));
   assert.deepEqual(r.lines.slice(at + 1), BLOCK);
   assert.equal(r.stderr, "");
+  // Live events are opt-in: without --events, no watch of events.
+  assert.equal(c.api.requests.filter((q) => q.resource === "events" && q.query.watch).length, 0);
 });
 
 Deno.test("wait timeout, table output: the table, the summary, then the block", opts, async () => {
