@@ -64,7 +64,7 @@ const BLOCK = [
 Deno.test("wait timeout, events output: the block under the resource", opts, async () => {
   await using c = await startCluster();
   crashingWeb(c);
-  const r = await runCli(["wait", "deploy/web", "--timeout", "500ms", ...c.flags]);
+  const r = await runCli(["wait", "deploy/web", "--timeout", "1500ms", ...c.flags]);
   assert.equal(r.code, 2, explain(r));
   const at = r.lines.findIndex((l) => l.startsWith("timed out after"));
   assert.deepEqual(r.lines.slice(at + 1), BLOCK);
@@ -76,7 +76,7 @@ Deno.test("wait timeout, events output: the block under the resource", opts, asy
 Deno.test("wait timeout, table output: the table, the summary, then the block", opts, async () => {
   await using c = await startCluster();
   crashingWeb(c);
-  const r = await runCli(["wait", "deploy/web", "--timeout", "500ms", "-o", "table", ...c.flags]);
+  const r = await runCli(["wait", "deploy/web", "--timeout", "1500ms", "-o", "table", ...c.flags]);
   assert.equal(r.code, 2, explain(r));
   const at = r.lines.findIndex((l) => l.startsWith("timed out after"));
   assert.match(r.lines[0], /^NAMESPACE\s+RESOURCE/);
@@ -89,7 +89,7 @@ Deno.test(
   async () => {
     await using c = await startCluster();
     crashingWeb(c);
-    const r = await runCli(["wait", "deploy/web", "--timeout", "500ms", "-o", "json", ...c.flags]);
+    const r = await runCli(["wait", "deploy/web", "--timeout", "1500ms", "-o", "json", ...c.flags]);
     assert.equal(r.code, 2, explain(r));
     const summary = JSON.parse(r.lines.at(-1)!);
     assert.equal(summary.result, "timeout");
@@ -134,7 +134,7 @@ Deno.test("--no-logs and --no-events leave those parts out, and their requests",
     "wait",
     "deploy/web",
     "--timeout",
-    "300ms",
+    "1500ms",
     "--no-logs",
     "--no-events",
     ...c.flags,
@@ -176,7 +176,7 @@ Deno.test(
     await using c = await startCluster();
     crashingWeb(c);
     c.api.setForbidden((q) => q.resource === "events" || q.subresource === "log");
-    const r = await runCli(["wait", "deploy/web", "--timeout", "300ms", ...c.flags]);
+    const r = await runCli(["wait", "deploy/web", "--timeout", "1500ms", ...c.flags]);
     assert.equal(r.code, 2, explain(r));
     const at = r.lines.findIndex((l) => l.startsWith("timed out after"));
     assert.deepEqual(r.lines.slice(at + 1).filter((l) => l.includes("note:")).sort(), [
@@ -269,7 +269,7 @@ Deno.test("--events -o json: event lines; refused: one note, the wait goes on", 
     "deploy/web",
     "--events",
     "--timeout",
-    "600ms",
+    "1500ms",
     "-o",
     "json",
     "--no-diagnostics",

@@ -212,12 +212,17 @@ Deno.test("diagnostics: a slow log endpoint is cut by the deadline, the rest is 
     );
     api.delayNext({ subresource: "log" }, 10_000);
     const started = performance.now();
-    const [d] = await collectDiagnostics(client, [webTree([pod])], { deadlineMs: 300 });
+    const [d] = await collectDiagnostics(client, [webTree([pod])], { deadlineMs: 800 });
     const took = performance.now() - started;
-    assert.ok(took < 2000, `took ${took} ms`);
-    assert.equal(d.events.length, 1);
+    // The deadline, not the 10 s log request, decides when it returns.
+    assert.ok(took >= 750 && took < 2500, `took ${took} ms`);
     assert.deepEqual(d.logs, []);
-    assert.deepEqual(d.notes, ["logs of web-7d9c-a/app: not read within the 300 ms deadline"]);
+    assert.ok(
+      d.notes.includes("logs of web-7d9c-a/app: not read within the 800 ms deadline"),
+      d.notes.join("\n"),
+    );
+    // The events came in time (on a loaded machine they may be late too, and then said so).
+    if (!d.notes.some((n) => n.startsWith("events:"))) assert.equal(d.events.length, 1);
   });
 });
 
