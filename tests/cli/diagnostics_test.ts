@@ -67,7 +67,7 @@ Deno.test("wait timeout, events output: the block under the resource", opts, asy
   const r = await runCli(["wait", "deploy/web", "--timeout", "1500ms", ...c.flags]);
   assert.equal(r.code, 2, explain(r));
   const at = r.lines.findIndex((l) => l.startsWith("timed out after"));
-  assert.deepEqual(r.lines.slice(at + 1), BLOCK);
+  assert.deepEqual(r.lines.slice(at + 1), BLOCK, explain(r));
   assert.equal(r.stderr, "");
   // Live events are opt-in: without --events, no watch of events.
   assert.equal(c.api.requests.filter((q) => q.resource === "events" && q.query.watch).length, 0);
@@ -80,7 +80,7 @@ Deno.test("wait timeout, table output: the table, the summary, then the block", 
   assert.equal(r.code, 2, explain(r));
   const at = r.lines.findIndex((l) => l.startsWith("timed out after"));
   assert.match(r.lines[0], /^NAMESPACE\s+RESOURCE/);
-  assert.deepEqual(r.lines.slice(at + 1), BLOCK);
+  assert.deepEqual(r.lines.slice(at + 1), BLOCK, explain(r));
 });
 
 Deno.test(
