@@ -15,6 +15,19 @@ import { deployment, stream } from "./manifests.ts";
 
 const FAST = ["--interval", "500ms"];
 
+/** `kstatus wait deploy/<name> -n <ns> --timeout <timeout>` with `extra` flags. */
+function waitFor(
+  ns: string,
+  name: string,
+  timeout: string,
+  extra: string[] = [],
+  kubeconfig?: string,
+) {
+  return kstatus(["wait", `deploy/${name}`, "-n", ns, "--timeout", timeout, ...FAST, ...extra], {
+    kubeconfig,
+  });
+}
+
 /** The lines of the crash log kwok serves for a previous instance (scripts/cluster/logs). */
 const CRASH_LINES = [
   "error: connecting to database db:5432: connection refused",
@@ -42,7 +55,7 @@ async function crashingDeployment(ns: string): Promise<void> {
 Deno.test("e2e diagnostics: a crash-looping Deployment's timeout, in events, table and JSON", async () => {
   await inNamespace("kst-diag", async (ns) => {
     await crashingDeployment(ns);
-    const events = await kstatus(["wait", "deploy/web", "-n", ns, "--timeout", "2s", ...FAST]);
+    const events = await waitFor(ns, "web", "2s");
     assert.equal(events.code, 2, explain(events));
     const lines = events.stdout.split("\n");
     const at = lines.findIndex((l) => l.startsWith("timed out after"));
@@ -69,34 +82,14 @@ Deno.test("e2e diagnostics: a crash-looping Deployment's timeout, in events, tab
       );
     }
 
-    const table = await kstatus([
-      "wait",
-      "deploy/web",
-      "-n",
-      ns,
-      "--timeout",
-      "2s",
-      "-o",
-      "table",
-      ...FAST,
-    ]);
+    const table = await waitFor(ns, "web", "2s", ["-o", "table"]);
     assert.equal(table.code, 2, explain(table));
     assert.match(table.stdout, /^NAMESPACE\s+RESOURCE/);
     assert.match(table.stdout, /timed out after .*\n {2}deployment\.apps\/.*\n {4}rule: /);
     assert.match(table.stdout, /event: Warning BackOff on Pod\/web-/);
     assert.ok(table.stdout.includes(`/app | ${CRASH_LINES[1]}`), explain(table));
 
-    const json = await kstatus([
-      "wait",
-      "deploy/web",
-      "-n",
-      ns,
-      "--timeout",
-      "2s",
-      "-o",
-      "json",
-      ...FAST,
-    ]);
+    const json = await waitFor(ns, "web", "2s", ["-o", "json"]);
     assert.equal(json.code, 2, explain(json));
     const summary = jsonLines(json.stdout).at(-1)!;
     const d = (summary.resources as Array<{ diagnostics: Record<string, unknown> }>)[0].diagnostics;
@@ -117,7 +110,7 @@ Deno.test("e2e diagnostics: an unschedulable pod shows the scheduler's reason", 
     };
     d.spec.template.spec.nodeSelector = { "kstatus.test/zone": "nowhere" };
     await apply(ns, stream(d));
-    const r = await kstatus(["wait", "deploy/lost", "-n", ns, "--timeout", "3s", ...FAST]);
+    const r = await waitFor(ns, "lost", "3s");
     assert.equal(r.code, 2, explain(r));
     assert.match(
       r.stdout,
@@ -131,7 +124,7 @@ Deno.test("e2e diagnostics: an unschedulable pod shows the scheduler's reason", 
 Deno.test("e2e diagnostics: explain on a healthy Deployment shows its rule and no noise", async () => {
   await inNamespace("kst-diag", async (ns) => {
     await apply(ns, stream(deployment("web", { replicas: 2 })));
-    const wait = await kstatus(["wait", "deploy/web", "-n", ns, "--timeout", "60s", ...FAST]);
+    const wait = await waitFor(ns, "web", "60s");
     assert.equal(wait.code, 0, explain(wait));
     const r = await kstatus(["explain", "deploy/web", "-n", ns]);
     assert.equal(r.code, 0, explain(r));
@@ -150,9 +143,7 @@ Deno.test("e2e diagnostics: without rights to events and logs, the wait's exit c
     await crashingDeployment(ns);
     const restricted = clusterEnv().restrictedKubeconfig;
     // No rights at all: the wait is refused (exit 4), diagnostics change nothing.
-    const none = await kstatus(["wait", "deploy/web", "-n", ns, "--timeout", "2s", ...FAST], {
-      kubeconfig: restricted,
-    });
+    const none = await waitFor(ns, "web", "2s", [], restricted);
     assert.equal(none.code, 4, explain(none));
     // Rights to read the workload, none to events or logs: exit 2 and the notes.
     await kubectl(
@@ -180,9 +171,7 @@ Deno.test("e2e diagnostics: without rights to events and logs, the wait's exit c
         },
       ),
     );
-    const r = await kstatus(["wait", "deploy/web", "-n", ns, "--timeout", "2s", ...FAST], {
-      kubeconfig: restricted,
-    });
+    const r = await waitFor(ns, "web", "2s", [], restricted);
     assert.equal(r.code, 2, explain(r));
     assert.match(r.stdout, /^ {4}note: events: forbidden \(403\)$/m, explain(r));
     assert.match(r.stdout, /^ {4}note: logs: forbidden \(403\)$/m, explain(r));
