@@ -186,3 +186,16 @@ export {
 } from "./readers/children.ts";
 export { defaultStatusReaders } from "./readers/registry.ts";
 export { statusReaderFromRules } from "./readers/from_rules.ts";
+
+// Diagnostics: why a resource is not ready (deciding rule, warning events, container logs)
+export { collectDiagnostics } from "./lib/diagnostics/collect.ts";
+export {
+  DEFAULT_DIAGNOSTICS_LIMITS,
+  type DiagnosticEvent,
+  type DiagnosticLog,
+  type DiagnosticRule,
+  type Diagnostics,
+  type DiagnosticsApi,
+  type DiagnosticsLimits,
+  type DiagnosticsOptions,
+} from "./lib/diagnostics/types.ts";

@@ -22,6 +22,11 @@ import { type RuleFlags, ruleSetFromFlags, wantsStrict } from "./rule_flags.ts";
 import { strictWarnings } from "./strict_preflight.ts";
 import { resolveTargets, type StdinReader, type TargetFlags } from "./targets.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
+import { collectDiagnostics } from "../diagnostics/collect.ts";
+import { watchWarningEvents } from "../diagnostics/live.ts";
+import { flatten } from "../diagnostics/tree.ts";
+import type { Diagnostics, DiagnosticsOptions } from "../diagnostics/types.ts";
+import { notReady } from "./reporter.ts";
 
 /** Everything `wait` and `status` take from the command line. */
 export interface WaitCommandOptions extends TargetFlags, ConnectionFlags, Partial<RuleFlags> {
@@ -41,6 +46,15 @@ export interface WaitCommandOptions extends TargetFlags, ConnectionFlags, Partia
   failOn?: readonly FailOnReason[];
   /** Look once and report (`kstatus status`). */
   once: boolean;
+  /**
+   * Diagnostics for the resources not at their goal when the wait ends badly (and for `status`,
+   * those not Current); `false` or absent: none.
+   */
+  diagnostics?: DiagnosticsOptions | false;
+  /** `kstatus explain`: look once and give the diagnostics of every resource, whatever its status. */
+  explain?: boolean;
+  /** `--events`: Warning events of the resources and their children printed as they arrive. */
+  liveEvents?: boolean;
 }
 
 /** What the command runs with; tests replace parts. */
@@ -179,7 +193,9 @@ async function pollUntilDone(
   startedAt: number,
   timedOut: () => boolean,
 ): Promise<number> {
-  const mode: ReportMode = options.output === "auto"
+  const mode: ReportMode = options.explain && options.output !== "json"
+    ? "explain"
+    : options.output === "auto"
     ? (deps.isTerminal ? "live" : "events")
     : options.output === "table"
     ? (deps.isTerminal ? "live" : "table")
@@ -207,6 +223,9 @@ async function pollUntilDone(
   });
   const seen = new Set<string>();
   let outcome: Outcome | undefined;
+  const live = options.liveEvents && !options.once
+    ? startLiveEvents(conn, ids, collector, reporter, controller.signal)
+    : undefined;
   for await (
     const event of engine.poll(ids, { pollInterval: options.intervalMs, signal: controller.signal })
   ) {
@@ -242,6 +261,7 @@ async function pollUntilDone(
       break;
     }
   }
+  await live?.stop();
   if (!outcome) {
     outcome = timedOut() ? { kind: "timeout" } : {
       kind: "interrupted",
@@ -257,7 +277,19 @@ async function pollUntilDone(
   const code = unreachable && !statuses.some((s) => s.status === "Failed")
     ? ExitCode.Cluster
     : exitCodeFor(outcome, statuses, deps);
-  reporter.finish(outcome, collector, code);
+  // Diagnostics never change the exit code: a failure to gather them is a note, or at worst
+  // a line on stderr.
+  let diagnostics: Map<string, Diagnostics> | undefined;
+  const explained = explainedStatuses(options, outcome, statuses);
+  if (options.diagnostics && explained.length > 0) {
+    try {
+      const found = await collectDiagnostics(conn.api, explained, options.diagnostics);
+      diagnostics = new Map(explained.map((s, i) => [identifierKey(s.identifier), found[i]]));
+    } catch (e) {
+      deps.err(`warning: diagnostics failed: ${(e as Error).message}`);
+    }
+  }
+  reporter.finish(outcome, collector, code, diagnostics);
   // Exit code 4 gets one clear line on stderr whatever the output mode, as at setup.
   if (outcome.kind === "refused") {
     deps.err(`error: the cluster at ${conn.server} refused us: ${outcome.error.message}`);
@@ -267,6 +299,71 @@ async function pollUntilDone(
     deps.err(`error: timed out: ${unreachable.message}`);
   }
   return code;
+}
+
+/**
+ * `--events`: Warning events of the tracked resources and their children printed as they arrive.
+ * An event is ours when it is about an object of a tracked tree, or about an object named after
+ * a tracked resource (`web-7d9c-x2` of `web`): a new pod's events can come before the pod is in
+ * the tree.
+ */
+function startLiveEvents(
+  conn: Connection,
+  ids: readonly ObjectIdentifier[],
+  collector: ResourceStatusCollector,
+  reporter: ReturnType<typeof createReporter>,
+  signal: AbortSignal,
+): { stop(): Promise<void> } {
+  const stopper = new AbortController();
+  const both = AbortSignal.any([signal, stopper.signal]);
+  const namespaces = [...new Set(ids.map((id) => id.namespace).filter(Boolean))];
+  const ours = (namespace: string, kind: string, name: string) => {
+    if (ids.some((id) => id.namespace === namespace && name.startsWith(`${id.name}-`))) return true;
+    return collector.latestObservation().resourceStatuses.some((s) =>
+      flatten(s).some((c) =>
+        c.identifier.namespace === namespace && c.identifier.kind === kind &&
+        c.identifier.name === name
+      )
+    );
+  };
+  const running = watchWarningEvents(conn.api, namespaces, {
+    event(ev) {
+      const slash = ev.object.indexOf("/");
+      if (ours(ev.namespace, ev.object.slice(0, slash), ev.object.slice(slash + 1))) {
+        reporter.warning(ev);
+      }
+    },
+    note(namespace, text) {
+      reporter.notice(`live ${text} in namespace ${namespace}`);
+    },
+  }, both).catch(() => {});
+  return {
+    async stop() {
+      stopper.abort();
+      await running;
+    },
+  };
+}
+
+/** The resources to explain: all for `explain`, else those not at the goal of a bad ending. */
+function explainedStatuses(
+  options: WaitCommandOptions,
+  outcome: Outcome,
+  statuses: ResourceStatus[],
+): ResourceStatus[] {
+  // A resource never read (an early stop) has nothing to explain.
+  const read = (s: ResourceStatus) => s.resource !== undefined || s.error !== undefined;
+  if (options.explain) return statuses.filter(read);
+  switch (outcome.kind) {
+    case "failed":
+    case "timeout":
+    case "interrupted":
+      return notReady(statuses, options.goal).filter(read);
+    case "once":
+      return statuses.filter((s) => s.status !== "Current" && read(s));
+    default:
+      return [];
+  }
 }
 
 function exitCodeFor(outcome: Outcome, statuses: ResourceStatus[], deps: WaitDeps): number {

@@ -7,7 +7,12 @@
  * - summary line (last): `{"type":"summary","timestamp","goal","result","exitCode","elapsedMs",
  *   "message","resources":[{group,kind,namespace,name,status,message,error?}]}`; `result` is
  *   `goal`, `failed`, `timeout`, `interrupted`, `error`, `refused` or `once` (`kstatus status`);
- *   with a cluster connection also `"stats":{"requests","byVerb":{"list apps/deployments":N},"cycles"}`
+ *   with a cluster connection also `"stats":{"requests","byVerb":{"list apps/deployments":N},"cycles"}`;
+ *   a resource that was explained (a bad ending, `status` not Current, `explain`) also has
+ *   `"diagnostics":{"rule":{"id"?,"decidedBy"?,"because":[...]},"events":[{object,namespace,type,
+ *   reason,message,count,lastTime}],"logs":[{pod,container,previous,lines,truncated}],"notes":[...]}`
+ * - with `--events`: `{"type":"event","timestamp","event":{object,namespace,type,reason,message,
+ *   count,lastTime}}` as Warning events arrive, `{"type":"note","timestamp","text"}` when they cannot
  *
  * @module
  */
