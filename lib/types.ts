@@ -118,4 +118,16 @@ export interface ResourceStatus {
   generatedResources: ResourceStatus[];
   /** The rule that gave the verdict, when a rule set judged the object (see `ComputeResult`). */
   rule?: string;
+  /** Where the resource stands against a wait's goals, when a wait judged it (`--for`). */
+  goal?: GoalState;
+}
+
+/** A resource measured against a wait's goals (`kstatus wait --for`). */
+export interface GoalState {
+  /** Every goal holds (a skipped resource counts as met). */
+  met: boolean;
+  /** Skipped by its `kstatus.dev/skip` annotation: listed, never waited on. */
+  skipped?: boolean;
+  /** A failure that cannot recover by itself: the wait ends at once. */
+  terminal?: boolean;
 }
