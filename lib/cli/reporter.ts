@@ -12,7 +12,7 @@ import { formatEventLine } from "../printers/events.ts";
 import { formatDuration } from "../printers/format.ts";
 import { jsonErrorLine, jsonResource, jsonStatusLine, rfc3339 } from "../printers/json.ts";
 import { createLiveRegion, renderTable } from "../printers/table.ts";
-import type { ResourceStatus, Status } from "../types.ts";
+import type { ResourceStatus } from "../types.ts";
 
 /** How a wait ended. */
 export type Outcome =
