@@ -41,8 +41,8 @@ function group(): string {
   return `g${Date.now().toString(36)}.goals.test`;
 }
 
-function gadget(g: string, name: string, spec: Record<string, unknown>) {
-  return { apiVersion: `${g}/v1`, kind: "Gadget", metadata: { name }, spec };
+function gizmo(g: string, name: string, spec: Record<string, unknown>) {
+  return { apiVersion: `${g}/v1`, kind: "Gizmo", metadata: { name }, spec };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -178,14 +178,14 @@ Deno.test("e2e goals: --for create with a selector that matches only later", asy
 
 Deno.test("e2e goals: --require-observed with status.observedGeneration", async () => {
   const g = group();
-  await withCrd(g, "Gadget", "gadgets", async () => {
+  await withCrd(g, "Gizmo", "gizmos", async () => {
     await inNamespace("goals-obs", async (ns) => {
-      await apply(ns, stream(gadget(g, "gx", { size: 1 })));
-      await setStatus(ns, `gadgets.${g}/gx`, { observedGeneration: 1, phase: "Ready" });
-      await apply(ns, stream(gadget(g, "gx", { size: 2 }))); // generation 2
+      await apply(ns, stream(gizmo(g, "gx", { size: 1 })));
+      await setStatus(ns, `gizmos.${g}/gx`, { observedGeneration: 1, phase: "Ready" });
+      await apply(ns, stream(gizmo(g, "gx", { size: 2 }))); // generation 2
       const wait = background([
         "wait",
-        `gadgets.${g}/gx`,
+        `gizmos.${g}/gx`,
         "-n",
         ns,
         "--require-observed",
@@ -193,7 +193,7 @@ Deno.test("e2e goals: --require-observed with status.observedGeneration", async 
         ...FAST,
       ]);
       await until(wait.output, "gx", "InProgress");
-      await setStatus(ns, `gadgets.${g}/gx`, { observedGeneration: 2, phase: "Ready" });
+      await setStatus(ns, `gizmos.${g}/gx`, { observedGeneration: 2, phase: "Ready" });
       const r = await wait.done;
       assert.equal(r.code, 0, explain(r));
       const lines = reported(r, "gx");
@@ -205,11 +205,11 @@ Deno.test("e2e goals: --require-observed with status.observedGeneration", async 
 
 Deno.test("e2e goals: --require-observed without observedGeneration; an identical status rewrite leaves no trace", async () => {
   const g = group();
-  await withCrd(g, "Gadget", "gadgets", async () => {
+  await withCrd(g, "Gizmo", "gizmos", async () => {
     await inNamespace("goals-noobs", async (ns) => {
-      const ref = `gadgets.${g}/gy`;
+      const ref = `gizmos.${g}/gy`;
       // Generation 1, no status yet: the generic rule alone would call it Current at once.
-      await apply(ns, stream(gadget(g, "gy", { size: 1 })));
+      await apply(ns, stream(gizmo(g, "gy", { size: 1 })));
       const plain = await background(["status", ref, "-n", ns, "-o", "json"]).done;
       assert.equal(plain.code, 0, explain(plain));
       const first = background(["wait", ref, "-n", ns, "--require-observed", ...FAST]);
@@ -220,7 +220,7 @@ Deno.test("e2e goals: --require-observed without observedGeneration; an identica
       assert.equal(r1.code, 0, explain(r1));
 
       // A new spec (generation 2); the controller looks and writes the very same status.
-      await apply(ns, stream(gadget(g, "gy", { size: 2 })));
+      await apply(ns, stream(gizmo(g, "gy", { size: 2 })));
       const second = background(["wait", ref, "-n", ns, "--require-observed", ...FAST]);
       await until(second.output, "gy", "InProgress");
       const before = JSON.parse(await kubectl(["get", "-n", ns, ref, "-o", "json"]));
@@ -250,13 +250,13 @@ Deno.test("e2e goals: kstatus.dev/skip lists an object as Skipped and never wait
       configMap("settings"),
       {
         apiVersion: `${g}/v1`,
-        kind: "Gadget",
+        kind: "Gizmo",
         metadata: { name: "never", annotations: { "kstatus.dev/skip": "true" } },
       },
     ];
     await apply(ns, stream(objects[0]));
     const file = await manifestFile(stream(...objects));
-    // The Gadget's CRD is not even installed: without the annotation this waits the timeout.
+    // The Gizmo's CRD is not even installed: without the annotation this waits the timeout.
     const r = await background(["wait", "-f", file, "-n", ns, ...FAST]).done;
     assert.equal(r.code, 0, explain(r));
     const skipped = reported(r, "never")[0];
