@@ -6,7 +6,7 @@
  * @module
  */
 
-import { kstatus, kubectl, type RunResult } from "./cluster.ts";
+import { jsonLines, kstatus, kubectl, type RunResult } from "./cluster.ts";
 import { stream } from "./manifests.ts";
 
 /** A namespaced CRD with a status subresource and an open schema. */
@@ -96,4 +96,9 @@ export function background(args: string[]): { output: () => string; done: Promis
     },
   });
   return { output: () => out, done };
+}
+
+/** The JSON status lines a run printed for `name`. */
+export function reported(r: RunResult, name: string): Array<Record<string, unknown>> {
+  return jsonLines(r.stdout).filter((l) => l.type === "status" && l.name === name);
 }

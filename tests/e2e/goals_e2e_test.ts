@@ -16,14 +16,10 @@ import {
   manifestFile,
   type RunResult,
 } from "./cluster.ts";
-import { background, setStatus, until, withCrd } from "./controller.ts";
+import { background, reported, setStatus, until, withCrd } from "./controller.ts";
 import { configMap, deployment, job, stream } from "./manifests.ts";
 
 const FAST = ["--interval", "500ms", "--timeout", "60s", "-o", "json"];
-
-function reported(r: RunResult, name: string): Array<Record<string, unknown>> {
-  return jsonLines(r.stdout).filter((l) => l.type === "status" && l.name === name);
-}
 
 function summary(r: RunResult): Record<string, unknown> {
   return jsonLines(r.stdout).at(-1)!;

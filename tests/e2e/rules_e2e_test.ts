@@ -8,23 +8,11 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  apply,
-  explain,
-  inNamespace,
-  jsonLines,
-  kstatus,
-  manifestFile,
-  type RunResult,
-} from "./cluster.ts";
+import { apply, explain, inNamespace, kstatus, manifestFile } from "./cluster.ts";
 import { stream } from "./manifests.ts";
-import { background, setStatus, until, withCrd } from "./controller.ts";
+import { background, reported, setStatus, until, withCrd } from "./controller.ts";
 
 const FAST = ["--interval", "500ms", "--timeout", "60s", "-o", "json"];
-
-function reported(r: RunResult, name: string): Array<Record<string, unknown>> {
-  return jsonLines(r.stdout).filter((l) => l.type === "status" && l.name === name);
-}
 
 const NOW = "2026-12-01T10:00:00Z";
 

@@ -3,27 +3,12 @@
  * through the CLI in-process against the in-memory cluster.
  */
 import assert from "node:assert/strict";
-import { runCli } from "../../main.ts";
 import { createMemoryCluster, type KubeObject, type MemoryCluster } from "../../mod.ts";
-import { connectionFromApi } from "../../lib/cli/connection.ts";
+import { type MemoryRun, runOnMemory } from "../support/memory_cli.ts";
+import { job as plainJob } from "../cli/fixtures/objects.ts";
 
-async function run(cluster: MemoryCluster, args: string[], stdin = "") {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli([...args, "--interval", "10ms"], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    env: {},
-    isTerminal: false,
-    readStdin: () => Promise.resolve(stdin),
-    connect: () =>
-      Promise.resolve(connectionFromApi(cluster.api, {
-        namespace: "default",
-        server: "memory",
-        resolveKind: (t) => cluster.resolveKind(t),
-      })),
-  });
-  return { code, out, err, text: [...out, ...err].join("\n") };
+function run(cluster: MemoryCluster, args: string[], stdin = ""): Promise<MemoryRun> {
+  return runOnMemory(cluster, [...args, "--interval", "10ms"], stdin);
 }
 
 /** Runs the CLI while `steps` change the cluster, one step every 50 ms. */
@@ -41,36 +26,13 @@ async function runWhile(
   return await running;
 }
 
-const JOB_START = "2026-12-01T10:00:00Z";
-
+/** A Job (see the CLI fixtures) whose controller has written its status, as managedFields say. */
 function job(name: string, state: "running" | "complete" | "failed"): KubeObject {
-  const conditions = state === "complete"
-    ? [{ type: "Complete", status: "True" }]
-    : state === "failed"
-    ? [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded" }]
-    : [];
-  return {
-    apiVersion: "batch/v1",
-    kind: "Job",
-    metadata: {
-      name,
-      namespace: "default",
-      generation: 1,
-      managedFields: [{
-        manager: "kube-controller-manager",
-        subresource: "status",
-        time: JOB_START,
-      }],
-    },
-    spec: { completions: 1, parallelism: 1, selector: { matchLabels: { job: name } } },
-    status: {
-      startTime: JOB_START,
-      active: state === "running" ? 1 : 0,
-      succeeded: state === "complete" ? 1 : 0,
-      failed: state === "failed" ? 1 : 0,
-      conditions,
-    },
-  };
+  const j = plainJob(name, state);
+  (j.metadata as Record<string, unknown>).managedFields = [
+    { manager: "kube-controller-manager", subresource: "status", time: "2024-01-01T00:00:00Z" },
+  ];
+  return j;
 }
 
 function pod(name: string, phase: string, restartPolicy = "Never"): KubeObject {
@@ -189,7 +151,7 @@ Deno.test("--for complete: a Job that fails ends the wait with exit 1 at once", 
     () => cluster.put(job("migrate", "failed")),
   ]);
   assert.equal(r.code, 1, r.text);
-  assert.equal(r.out[1], "job.batch/default/migrate is Failed: Job Failed. failed: 1/1");
+  assert.equal(r.out[1], "job.batch/default/migrate is Failed: Job Failed. failed: 3/1");
   assert.match(r.out[2], /^1 resource Failed after \d+ms$/);
 });
 
