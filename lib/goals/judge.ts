@@ -12,7 +12,7 @@
 import { InputError } from "../errors.ts";
 import { identifierKey } from "../groupkind.ts";
 import { lookup } from "../fields.ts";
-import type { ResourceStatus } from "../types.ts";
+import type { ObjectIdentifier, ResourceStatus } from "../types.ts";
 import { objectChoice, SKIP_ANNOTATION } from "./annotations.ts";
 import type { Goal } from "./check.ts";
 import type { GoalSpec, GoalType } from "./goal.ts";
@@ -33,7 +33,10 @@ export interface GoalJudgeOptions {
   goals: Goal[];
   /** Compiles a goal found in a live object's annotation. @throws {InputError} */
   compile: (spec: GoalSpec) => Goal;
-  /** `--require-observed`; when undefined, on for goals that include `complete`. */
+  /**
+   * `--require-observed`; when undefined, on for goals that include `complete` (for Jobs, Pods
+   * and custom resources).
+   */
   requireObserved?: boolean;
   /** End on terminal failures (`--no-fail-terminal` turns it off). */
   failTerminal: boolean;
@@ -101,7 +104,8 @@ export function createGoalJudge(options: GoalJudgeOptions): GoalJudge {
       }
       const types = new Set(goals.map((g) => g.spec.type));
       let out = types.has("complete") ? completeStatus(rs) : rs;
-      const requireObserved = options.requireObserved ?? types.has("complete");
+      const requireObserved = options.requireObserved ??
+        (types.has("complete") && impliedObserved(rs.identifier));
       const health = goals.some((g) => HEALTH.has(g.spec.type));
       let observed = true;
       if (obj && requireObserved && health) {
@@ -145,6 +149,18 @@ export function createGoalJudge(options: GoalJudgeOptions): GoalJudge {
       return { ...out, goal: { met } };
     },
   };
+}
+
+/**
+ * What `--for complete` requires observation of by default: Jobs, Pods and custom resources.
+ * Other built-in kinds either publish `observedGeneration` (which the contract already reads) or
+ * have no controller that writes their status (a CronJob before its first run, an Ingress
+ * without an ingress controller), where proof would never come.
+ */
+function impliedObserved(id: ObjectIdentifier): boolean {
+  if (id.group === "batch" && id.kind === "Job") return true;
+  if (id.group === "" && id.kind === "Pod") return true;
+  return id.group.includes(".") && !id.group.endsWith(".k8s.io");
 }
 
 /**

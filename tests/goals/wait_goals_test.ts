@@ -421,6 +421,38 @@ Deno.test("--for complete turns --require-observed on; --no-require-observed tur
     "--no-require-observed",
   ]);
   assert.equal(off.code, 0, off.text);
+  // Built-in kinds other than Jobs and Pods are left out of the default: nothing may ever write
+  // a CronJob's status (before its first run); asked for explicitly, it waits.
+  const cron = () =>
+    createMemoryCluster([{
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: { name: "nightly", namespace: "default", generation: 1 },
+      spec: { schedule: "0 0 * * *" },
+    }]);
+  const cronDefault = await run(cron(), ["wait", "cronjob/nightly", "--for", "complete"]);
+  assert.equal(cronDefault.code, 0, cronDefault.text);
+  const cronAsked = await run(cron(), [
+    "wait",
+    "cronjob/nightly",
+    "--for",
+    "complete",
+    "--require-observed",
+    "--timeout",
+    "100ms",
+  ]);
+  assert.equal(cronAsked.code, 2, cronAsked.text);
+  // A custom resource is in the default.
+  const gadget = await run(widgets([widget("w", undefined, 1)]), [
+    "wait",
+    "widget/w",
+    "--for",
+    "complete",
+    "--timeout",
+    "100ms",
+  ]);
+  assert.equal(gadget.code, 2, gadget.text);
+  assert.match(gadget.text, /waiting for the controller to observe generation 1/);
   // At generation 1, the controller's status write is the evidence.
   const done = await run(createMemoryCluster([job("migrate", "complete")]), [
     "wait",
