@@ -134,13 +134,11 @@ export function installClusterCommands(
 ): void {
   addCommonOptions(
     program.command("wait")
-      .description("wait until resources are Current (or deleted), showing progress"),
+      .description("wait until resources reach a goal (Current by default), showing progress"),
   )
-    .option(
-      "--for <goal>",
-      `what to wait for (repeatable: all must hold; default current): ${GOAL_USAGE}`,
-      collect,
-      [],
+    .addOption(
+      new Option("--for <goal>", `what to wait for (repeatable: all must hold): ${GOAL_USAGE}`)
+        .argParser(collect).default([], "current"),
     )
     .option(
       "--require-observed",
