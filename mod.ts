@@ -70,6 +70,7 @@ export {
   type RuleSetOptions,
 } from "./lib/rules/rule_set.ts";
 export { BUILTIN_RULES } from "./lib/rules/builtin/rules.gen.ts";
+export { STRICT_RULES } from "./lib/rules/builtin/strict.gen.ts";
 export { globMatcher } from "./lib/rules/glob.ts";
 export { type FixtureReport, type FixtureResult, runFixtures } from "./lib/rules/fixtures.ts";
 export {

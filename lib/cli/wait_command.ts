@@ -18,7 +18,8 @@ import { formatDuration } from "../printers/format.ts";
 import type { Connection, ConnectionFlags, Connector, ReaderChoice } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { createReporter, type Outcome, type ReportMode } from "./reporter.ts";
-import { type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
+import { type RuleFlags, ruleSetFromFlags, wantsStrict } from "./rule_flags.ts";
+import { strictWarnings } from "./strict_preflight.ts";
 import { resolveTargets, type StdinReader, type TargetFlags } from "./targets.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
 import { objectChoice } from "../goals/annotations.ts";
@@ -184,6 +185,9 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
         ExitCode.BadInput,
         `no resources found to wait for: ${what(options, conn.namespace)}`,
       );
+    }
+    if (wantsStrict({ rules: options.rules ?? [] }) && !options.once) {
+      for (const line of await strictWarnings(conn.api, ids, controller.signal)) deps.err(line);
     }
     const judge = createGoalJudge({
       goals: options.once ? [compileGoal({ type: "current", text: "current" })] : goals,
