@@ -76,8 +76,12 @@ export function summaryLine(
   const elapsed = formatDuration(elapsedMs);
   const failed = statuses.filter((s) => s.status === "Failed").length;
   switch (outcome.kind) {
-    case "goal":
-      return `all ${total} resource${total === 1 ? "" : "s"} ${target} after ${elapsed}`;
+    case "goal": {
+      const skipped = statuses.filter((s) => s.goal?.skipped).length;
+      return `all ${total} resource${total === 1 ? "" : "s"} ${target} after ${elapsed}${
+        skipped ? ` (${skipped} Skipped)` : ""
+      }`;
+    }
     case "once":
       return `${total - pending.length} of ${total} ${target}${failed ? `, ${failed} Failed` : ""}`;
     case "failed":

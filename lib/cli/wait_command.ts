@@ -22,7 +22,7 @@ import { type RuleFlags, ruleSetFromFlags, wantsStrict } from "./rule_flags.ts";
 import { strictWarnings } from "./strict_preflight.ts";
 import { resolveTargets, type StdinReader, type TargetFlags } from "./targets.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
-import { objectChoice } from "../goals/annotations.ts";
+import { FOR_ANNOTATION, objectChoice } from "../goals/annotations.ts";
 import { type CelSupport, compileGoal, type Goal } from "../goals/check.ts";
 import { type GoalSpec, goalsText, goalTarget } from "../goals/goal.ts";
 import { createGoalJudge, type KnownChoice } from "../goals/judge.ts";
@@ -248,7 +248,10 @@ async function pollUntilDone(
     now: () => clock.now(),
     startedAt,
     goal: options.once ? "current" : goalsText(options.goals),
-    target: options.once ? "Current" : goalTarget(options.goals),
+    target: options.once ? "Current" : [...known.values()].some((c) => c.goals)
+      // Some objects have goals of their own (kstatus.dev/for).
+      ? `at goal (${goalsText(options.goals)}, or their own ${FOR_ANNOTATION})`
+      : goalTarget(options.goals),
     stats: () => ({ ...conn.stats(), cycles }),
   });
   const collector = new ResourceStatusCollector(ids);

@@ -538,6 +538,7 @@ Deno.test("annotations: kstatus.dev/skip lists it as Skipped and never reads it"
   assert.equal(skipped.status, "Skipped");
   assert.equal(skipped.message, "kstatus.dev/skip is set: not waited on");
   assert.equal(lines.at(-1).result, "goal");
+  assert.match(lines.at(-1).message, /^all 2 resources Current after \d+ms \(1 Skipped\)$/);
   assert.ok(
     !cluster.calls.some((c) => c.gk.kind === "ExternalSecret"),
     "the skipped kind was read",
@@ -595,4 +596,26 @@ metadata:
     r.err[0],
     /^error: -:1: annotation kstatus.dev\/for: "eventually": expected current, deleted/,
   );
+});
+
+Deno.test("annotations: kstatus.dev/for in a manifest; the summary says objects had their own goals", async () => {
+  const cluster = createMemoryCluster([deployment("web")]);
+  const manifest = JSON.stringify({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web", annotations: { "kstatus.dev/for": "condition=Available" } },
+  });
+  const r = await run(cluster, ["wait", "-f", "-"], manifest);
+  assert.equal(r.code, 0, r.text);
+  assert.match(
+    r.out.at(-1)!,
+    /^all 1 resource at goal \(current, or their own kstatus.dev\/for\) after \d+ms$/,
+  );
+  const missing = await run(
+    cluster,
+    ["wait", "-f", "-", "--timeout", "150ms"],
+    manifest.replace("Available", "Nope"),
+  );
+  assert.equal(missing.code, 2, missing.text);
+  assert.match(missing.text, /waiting for condition=Nope=True: no condition Nope/);
 });
