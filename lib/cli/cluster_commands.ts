@@ -6,7 +6,8 @@
 
 import { FAIL_ON_REASONS, type FailOnReason, parseFailOn } from "../../readers/fail_on.ts";
 import { type Command, Option } from "../deps/commander.ts";
-import type { StopCondition } from "../engine/collector.ts";
+import { InputError } from "../errors.ts";
+import { GOAL_USAGE, parseGoals } from "../goals/goal.ts";
 import type { Connector, ReaderChoice } from "./connection.ts";
 import { parseDuration } from "./duration.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
@@ -27,7 +28,9 @@ interface RawFlags extends RuleFlags, DiagnosticsFlags {
   namespace?: string;
   context?: string;
   kubeconfig?: string;
-  for?: StopCondition;
+  for: string[];
+  requireObserved?: boolean;
+  failTerminal?: boolean;
   timeout?: string;
   interval: string;
   reader?: ReaderChoice;
@@ -90,6 +93,13 @@ function toOptions(
     throw new CliExit(ExitCode.BadInput, `error: ${(e as Error).message}`);
   }
   if (intervalMs <= 0) throw new CliExit(ExitCode.BadInput, "error: --interval must be above 0");
+  let goals;
+  try {
+    goals = parseGoals(raw.for ?? []);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new CliExit(ExitCode.BadInput, `error: ${e.message}`);
+  }
   let failOn: FailOnReason[] = [];
   let diagnostics: WaitCommandOptions["diagnostics"];
   try {
@@ -110,7 +120,9 @@ function toOptions(
     namespace: raw.namespace,
     context: raw.context,
     kubeconfig: raw.kubeconfig,
-    goal: raw.for ?? "current",
+    goals,
+    requireObserved: raw.requireObserved,
+    failTerminal: raw.failTerminal ?? true,
     timeoutMs,
     intervalMs,
     // wait: the watch reader sees changes at once and costs nothing per steady cycle (see the
@@ -140,16 +152,27 @@ export function installClusterCommands(
   addCommonOptions(
     addDiagnosticsOptions(
       program.command("wait")
-        .description("wait until resources are Current (or deleted), showing progress"),
+        .description("wait until resources reach a goal (Current by default), showing progress"),
       true,
     ),
   )
     .addOption(
-      new Option("--for <goal>", "what to wait for").choices(["current", "deleted", "known"])
-        .default("current"),
+      new Option("--for <goal>", `what to wait for (repeatable: all must hold): ${GOAL_USAGE}`)
+        .argParser(collect).default([], "current"),
     )
+    .option(
+      "--require-observed",
+      "count an object at its goal only once its controller has observed its spec " +
+        "(default for --for complete)",
+    )
+    .option("--no-require-observed", "do not wait for the controller (with --for complete)")
     .option("--timeout <duration>", "give up after this long; 0 waits forever", "5m")
     .option("--fail-fast", "exit as soon as a resource Failed")
+    .option(
+      "--no-fail-terminal",
+      "keep waiting on failures that cannot recover by themselves (a Deployment past its " +
+        "progress deadline, a failed Job, a failed Pod with restartPolicy Never)",
+    )
     .addHelpText(
       "after",
       `
@@ -166,7 +189,15 @@ Examples:
   kstatus wait deploy/web sts/db -n shop --fail-fast
   kstatus wait -f app.yaml --fail-on all --fail-fast
   kstatus wait -l app=web --kinds deploy,sts -o json
-  kstatus wait -f app.yaml --for deleted`,
+  kstatus wait -f app.yaml --for deleted
+  kstatus wait job/migrate --for complete
+  kstatus wait deploy/web --for condition=Available
+  kstatus wait pod/web-0 --for jsonpath='{.status.phase}'=Running
+  kstatus wait widget/w --for cel='status.ready == true' --require-observed
+  kstatus wait -l app=web --kinds deploy --for create
+
+Per object, in manifests: annotation kstatus.dev/skip: "true" (listed as Skipped, never
+waited on) or kstatus.dev/for: GOAL (its own --for).`,
     )
     .action(async (args: string[], raw: RawFlags) => {
       setCode(await runWait(toOptions(args, raw, false), deps));

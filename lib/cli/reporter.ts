@@ -5,7 +5,7 @@
  */
 
 import type { ConnectionStats } from "./connection.ts";
-import type { ResourceStatusCollector, StopCondition } from "../engine/collector.ts";
+import type { ResourceStatusCollector } from "../engine/collector.ts";
 import type { Event } from "../engine/events.ts";
 import { identifierKey } from "../groupkind.ts";
 import { formatEventLine } from "../printers/events.ts";
@@ -15,7 +15,7 @@ import { createLiveRegion, renderTable } from "../printers/table.ts";
 import { renderDiagnostics } from "../printers/diagnostics.ts";
 import type { DiagnosticEvent, Diagnostics } from "../diagnostics/types.ts";
 import { escapeControl } from "../text/escape.ts";
-import type { ResourceStatus, Status } from "../types.ts";
+import type { ResourceStatus } from "../types.ts";
 
 /** How a wait ended. */
 export type Outcome =
@@ -49,8 +49,10 @@ export interface ReporterOptions {
   now: () => number;
   /** When the wait started (ms). */
   startedAt: number;
-  /** What is waited for. */
-  goal: StopCondition;
+  /** What is waited for, as the JSON summary names it (`current`, `condition=Ready=True`). */
+  goal: string;
+  /** The word for resources at their goal (`Current`, `deleted`, `at goal (…)`): see `goalTarget`. */
+  target: string;
   /** Requests and cycles so far, for the JSON summary. */
   stats?: () => ConnectionStats;
 }
@@ -102,38 +104,29 @@ export function diagnosticsBlocks(
   });
 }
 
-const GOAL_STATUS: Record<StopCondition, Status | undefined> = {
-  current: "Current",
-  deleted: "NotFound",
-  known: undefined,
-  forever: undefined,
-};
-
-/** Resources that have not reached the goal. */
-export function notReady(
-  statuses: readonly ResourceStatus[],
-  goal: StopCondition,
-): ResourceStatus[] {
-  const want = GOAL_STATUS[goal];
-  if (goal === "known") return statuses.filter((s) => s.status === "Unknown");
-  return want ? statuses.filter((s) => s.status !== want) : [];
+/** Resources that have not reached their goal (as the goal judge said; unread ones neither). */
+export function notReady(statuses: readonly ResourceStatus[]): ResourceStatus[] {
+  return statuses.filter((s) => !s.goal?.met);
 }
 
 /** The one-line summary of an outcome. */
 export function summaryLine(
   outcome: Outcome,
   statuses: readonly ResourceStatus[],
-  goal: StopCondition,
+  target: string,
   elapsedMs: number,
 ): string {
   const total = statuses.length;
-  const pending = notReady(statuses, goal);
-  const target = goal === "deleted" ? "deleted" : goal === "known" ? "known" : "Current";
+  const pending = notReady(statuses);
   const elapsed = formatDuration(elapsedMs);
   const failed = statuses.filter((s) => s.status === "Failed").length;
   switch (outcome.kind) {
-    case "goal":
-      return `all ${total} resource${total === 1 ? "" : "s"} ${target} after ${elapsed}`;
+    case "goal": {
+      const skipped = statuses.filter((s) => s.goal?.skipped).length;
+      return `all ${total} resource${total === 1 ? "" : "s"} ${target} after ${elapsed}${
+        skipped ? ` (${skipped} Skipped)` : ""
+      }`;
+    }
     case "once":
       return `${total - pending.length} of ${total} ${target}${failed ? `, ${failed} Failed` : ""}`;
     case "failed":
@@ -156,9 +149,10 @@ export function createReporter(options: ReporterOptions): Reporter {
   const elapsed = () => options.now() - options.startedAt;
   const header = (collector: ResourceStatusCollector) => {
     const statuses = collector.latestObservation().resourceStatuses;
-    const done = statuses.length - notReady(statuses, options.goal).length;
-    return `kstatus: ${done}/${statuses.length} ${
-      options.goal === "deleted" ? "deleted" : "Current"
+    const done = statuses.length - notReady(statuses).length;
+    const failed = statuses.filter((s) => s.status === "Failed").length;
+    return `kstatus: ${done}/${statuses.length} ${options.target.replace(/ \(.*\)$/, "")}${
+      failed ? `, ${failed} Failed` : ""
     }  (${formatDuration(elapsed())})`;
   };
   const table = (collector: ResourceStatusCollector) =>
@@ -168,12 +162,12 @@ export function createReporter(options: ReporterOptions): Reporter {
       nowMs: options.now(),
     });
   const summary = (outcome: Outcome, collector: ResourceStatusCollector) =>
-    summaryLine(outcome, collector.latestObservation().resourceStatuses, options.goal, elapsed());
+    summaryLine(outcome, collector.latestObservation().resourceStatuses, options.target, elapsed());
   const pendingLines = (
     collector: ResourceStatusCollector,
     diagnostics?: ReadonlyMap<string, Diagnostics>,
   ) =>
-    notReady(collector.latestObservation().resourceStatuses, options.goal).flatMap((s) => {
+    notReady(collector.latestObservation().resourceStatuses).flatMap((s) => {
       const d = diagnostics?.get(identifierKey(s.identifier));
       if (d) return renderDiagnostics(s, d);
       // A resource the engine never got to (fail-fast, an early stop) has no message of its own.
@@ -245,7 +239,7 @@ export function createReporter(options: ReporterOptions): Reporter {
             result: outcome.kind,
             exitCode,
             elapsedMs: Math.round(elapsed()),
-            message: summaryLine(outcome, statuses, options.goal, elapsed()),
+            message: summaryLine(outcome, statuses, options.target, elapsed()),
             resources: statuses.map(resource),
             ...(options.stats ? { stats: options.stats() } : {}),
           }));

@@ -8,7 +8,7 @@
 import { InputError } from "../errors.ts";
 import { identifierKey } from "../groupkind.ts";
 import { identifiersFromObjects } from "../identifiers.ts";
-import { loadManifests } from "../manifests.ts";
+import { loadManifests, type ManifestObject } from "../manifests.ts";
 import type { ObjectIdentifier } from "../types.ts";
 import type { Connection } from "./connection.ts";
 
@@ -31,6 +31,18 @@ export interface TargetFlags {
 /** Reads stdin for `-f -`. */
 export type StdinReader = () => Promise<string>;
 
+/** Options of {@linkcode resolveTargets}. */
+export interface ResolveOptions {
+  /** Reads stdin for `-f -`. */
+  readStdin?: StdinReader;
+  /** Aborting cancels discovery and lists. */
+  signal?: AbortSignal;
+  /** Called for each manifest object with its identifier (per-object annotations). */
+  onManifest?: (manifest: ManifestObject, id: ObjectIdentifier) => void;
+  /** Filled with the `--kinds` entries the selector matched nothing of (`--for create`). */
+  emptyKinds?: string[];
+}
+
 /**
  * Resolves every target to identifiers, in the order given, without duplicates.
  *
@@ -39,7 +51,7 @@ export type StdinReader = () => Promise<string>;
 export async function resolveTargets(
   flags: TargetFlags,
   conn: Connection,
-  options: { readStdin?: StdinReader; signal?: AbortSignal } = {},
+  options: ResolveOptions = {},
 ): Promise<ObjectIdentifier[]> {
   if (flags.files.length === 0 && flags.args.length === 0 && !flags.selector) {
     throw new InputError("nothing to wait for: give -f FILE|DIR|-, KIND/NAME arguments, or -l");
@@ -55,12 +67,20 @@ export async function resolveTargets(
       recursive: flags.recursive,
       readStdin: options.readStdin,
     });
-    const ids = await identifiersFromObjects(manifests.map((m) => m.object), {
+    const idOptions = {
       defaultNamespace: conn.namespace,
       mapper: conn.api.mapper,
       signal: options.signal,
-    });
+    };
+    const ids = await identifiersFromObjects(manifests.map((m) => m.object), idOptions);
     ids.forEach(add);
+    if (options.onManifest) {
+      // One at a time, for the id of each (scopes are cached by the mapper).
+      for (const m of manifests) {
+        const [id] = await identifiersFromObjects([m.object], idOptions);
+        options.onManifest(m, id);
+      }
+    }
   }
 
   for (const arg of flags.args) {
@@ -86,6 +106,7 @@ export async function resolveTargets(
         labelSelector: flags.selector,
         signal: options.signal,
       });
+      if (items.length === 0) options.emptyKinds?.push(kindText);
       for (const item of items) {
         const meta = (item.metadata ?? {}) as { name?: string; namespace?: string };
         add({

@@ -18,12 +18,12 @@
  */
 
 import type { ObjectIdentifier, ResourceStatus, Status } from "../types.ts";
-import { displayMessage } from "./format.ts";
+import { displayMessage, displayStatus } from "./format.ts";
 
 /** A resource in JSON output. */
 export interface JsonResource extends ObjectIdentifier {
   /** Status. */
-  status: Status;
+  status: Status | "Skipped";
   /** Message (the error text when there is an error). */
   message: string;
   /** Error text, when reading or computing failed. */
@@ -42,7 +42,7 @@ export function jsonResource(status: ResourceStatus, withChildren = true): JsonR
     kind,
     namespace,
     name,
-    status: status.status,
+    status: displayStatus(status),
     message: displayMessage(status),
   };
   if (status.error) out.error = status.error.message;
