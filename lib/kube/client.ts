@@ -289,6 +289,7 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
           headers,
           body,
           signal,
+          long: stream,
         });
         const ok = res.status >= 200 && res.status < 300;
         if (ok && stream) return { res, text };

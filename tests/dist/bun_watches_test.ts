@@ -1,0 +1,58 @@
+/**
+ * The Bun binary holds 450 watches at once (150 namespaces of Deployments:
+ * Deployments, ReplicaSets and Pods each). Bun's `fetch` runs at most 256
+ * requests at once; the watches beyond that never started and the wait timed
+ * out although every Deployment was ready. Builds its own binary (one second).
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startFakeApiServer } from "../support/fake_apiserver.ts";
+import { deployment } from "../watch/helpers.ts";
+import { mustRun, REPO } from "./helpers.ts";
+
+Deno.test("bun binary: 450 watches open and the wait ends when all 150 Deployments are ready", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kstatus-bun-watches-" });
+  const api = await startFakeApiServer();
+  try {
+    const binary = join(dir, "kstatus");
+    await mustRun("deno", ["task", "build", "--outfile", binary], { cwd: REPO });
+    const n = 150;
+    let manifest = "";
+    for (let i = 0; i < n; i++) {
+      api.put(deployment("web", 0, 2, `ns-${i}`));
+      manifest +=
+        `---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: ns-${i}}\n`;
+    }
+    const file = join(dir, "many.yaml");
+    await Deno.writeTextFile(file, manifest);
+    const child = new Deno.Command(binary, {
+      args: [
+        "wait",
+        "-f",
+        file,
+        "--timeout",
+        "60s",
+        "-o",
+        "events",
+        "--kubeconfig",
+        await api.kubeconfig(),
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const output = child.output();
+    await api.waitForWatches(3 * n, { verb: "watch" }, 30_000);
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) api.put(deployment("web", 2, 2, `ns-${i}`));
+    const { code, stdout, stderr } = await output;
+    const elapsed = performance.now() - t0;
+    const out = new TextDecoder().decode(stdout);
+    assert.equal(code, 0, `${out.slice(-500)}\n${new TextDecoder().decode(stderr)}`);
+    assert.match(out, /all 150 resources Current/);
+    assert.ok(elapsed < 15_000, `ended ${elapsed} ms after the change`);
+  } finally {
+    await api.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
