@@ -24,6 +24,7 @@ interface RawFlags extends RuleFlags {
   kubeconfig?: string;
   for?: StopCondition;
   timeout?: string;
+  requestTimeout: string;
   interval: string;
   reader?: ReaderChoice;
   output: WaitCommandOptions["output"];
@@ -60,6 +61,12 @@ function addCommonOptions(cmd: Command): Command {
     )
     .option("--interval <duration>", "time between polls", "2s")
     .option(
+      "--request-timeout <duration>",
+      "give up on one server request after this long, as kubectl (0: the built-in deadlines, " +
+        "30s to connect and answer, 30s of silence in a response)",
+      "0",
+    )
+    .option(
       "--fail-on <reasons>",
       "pod problems that count as Failed at once, for the pod and its owners (comma-separated, " +
         `or all): ${FAIL_ON_REASONS.join(",")}`,
@@ -73,8 +80,10 @@ function addCommonOptions(cmd: Command): Command {
 function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOptions {
   let intervalMs: number;
   let timeoutMs = 0;
+  let requestTimeoutMs: number;
   try {
     intervalMs = parseDuration(raw.interval, "--interval");
+    requestTimeoutMs = parseDuration(raw.requestTimeout, "--request-timeout");
     if (!once) timeoutMs = parseDuration(raw.timeout ?? "5m", "--timeout");
   } catch (e) {
     throw new CliExit(ExitCode.BadInput, `error: ${(e as Error).message}`);
@@ -96,6 +105,7 @@ function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOpt
     namespace: raw.namespace,
     context: raw.context,
     kubeconfig: raw.kubeconfig,
+    requestTimeoutMs,
     goal: raw.for ?? "current",
     timeoutMs,
     intervalMs,

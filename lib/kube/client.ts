@@ -34,7 +34,7 @@ import {
   type RuntimeName,
   toTransportError,
   type Transport,
-  type TransportError,
+  TransportError,
   type TransportOptions,
   type TransportResponse,
 } from "./transport.ts";
@@ -48,7 +48,14 @@ import type {
   WatchEvent,
   WatchOptions,
 } from "./types.ts";
-import { lines } from "./watch.ts";
+import {
+  formatBytes,
+  lines,
+  LineTooLongError,
+  readCapped,
+  ResponseTooLargeError,
+} from "./watch.ts";
+import { redactUrl } from "./config.ts";
 
 /** Options of {@linkcode createClient}. */
 export interface ClientOptions {
@@ -64,6 +71,19 @@ export interface ClientOptions {
   stdinIsTerminal?: boolean;
   /** Clock for exec credential expiry; default `Date.now`. */
   now?: () => number;
+  /**
+   * Bound on one request, connection to last byte (`--request-timeout`; a watch: up to its
+   * response headers). `0` (the default, as kubectl) leaves the two deadlines below in charge.
+   */
+  requestTimeoutMs?: number;
+  /** Without a request timeout: connect, TLS and response headers within this; default 30 s. */
+  connectTimeoutMs?: number;
+  /** Without a request timeout: a response body silent for this long fails; default 30 s. */
+  bodyIdleTimeoutMs?: number;
+  /** Largest response body read whole (not a watch); default 256 MiB. */
+  maxResponseBytes?: number;
+  /** Largest single watch event; default 16 MiB. */
+  maxWatchEventBytes?: number;
 }
 
 /** A Kubernetes API client for one server and identity. */
@@ -153,6 +173,7 @@ interface RequestSpec {
 }
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const MiB = 1024 * 1024;
 const REDACTED = "[redacted]";
 
 /**
@@ -175,6 +196,12 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
   const sleep = opts.sleep ?? defaultSleep;
   const userAgent = opts.userAgent ?? "kstatus";
   const runtime = opts.runtime ?? detectRuntime();
+  const requestTimeoutMs = opts.requestTimeoutMs ?? 0;
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 30_000;
+  const bodyIdleTimeoutMs = opts.bodyIdleTimeoutMs ?? 30_000;
+  const maxResponseBytes = opts.maxResponseBytes ?? 256 * MiB;
+  const maxWatchEventBytes = opts.maxWatchEventBytes ?? 16 * MiB;
+  const shownProxy = config.proxyUrl ? redactUrl(config.proxyUrl) : undefined;
   const lifetime = new AbortController();
   const requests = createRequestCounter();
   const credentials: CredentialSource = createCredentialSource(config, {
@@ -235,9 +262,13 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
   }
 
   function connectionError(te: TransportError, ctx: ErrorContext): ConnectionError {
+    // Through a proxy, the connection we open is to the proxy: refused or unknown is the proxy's.
+    const proxyFault = shownProxy && !te.dropped &&
+      (te.failure === "refused" || te.failure === "dns");
     return new ConnectionError(config.server, te.failure, scrub(te.detail), {
       cause: te,
       dropped: te.dropped,
+      proxy: proxyFault ? shownProxy : undefined,
       resource: ctx.mapping
         ? {
           group: ctx.mapping.group,
@@ -282,21 +313,56 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
       requests.add(spec.verb, counted);
       let res: TransportResponse;
       let text = "";
+      // Deadlines of this try: its own signal, aborted by a timer with what was not met.
+      const tryAbort = new AbortController();
+      let missed = "";
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const arm = (ms: number, what: string) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          missed = what;
+          tryAbort.abort(new DOMException(what, "TimeoutError"));
+        }, ms);
+      };
+      arm(
+        requestTimeoutMs || connectTimeoutMs,
+        requestTimeoutMs
+          ? `no answer within the request timeout (${seconds(requestTimeoutMs)})`
+          : `no response within ${seconds(connectTimeoutMs)}`,
+      );
       try {
         res = await transport.request({
           method: spec.method,
           url: url(spec.path, spec.query),
           headers,
           body,
-          signal,
+          signal: AbortSignal.any([signal, tryAbort.signal]),
           long: stream,
         });
         const ok = res.status >= 200 && res.status < 300;
-        if (ok && stream) return { res, text };
-        text = await res.text();
+        if (ok && stream) {
+          clearTimeout(timer);
+          return { res, text };
+        }
+        const idle = `the response stalled for ${seconds(bodyIdleTimeoutMs)}`;
+        if (!requestTimeoutMs) arm(bodyIdleTimeoutMs, idle);
+        text = await readCapped(res.body, maxResponseBytes, () => {
+          if (!requestTimeoutMs) arm(bodyIdleTimeoutMs, idle);
+        });
+        clearTimeout(timer);
         if (ok) return { res, text };
       } catch (e) {
+        clearTimeout(timer);
         if (signal.aborted) throw signal.reason;
+        if (e instanceof ResponseTooLargeError) {
+          throw new KstatusError(
+            `the API server at ${config.server} sent a ${spec.verb} response larger than ` +
+              `${formatBytes(maxResponseBytes)} (the limit of one response)`,
+            { cause: e },
+          );
+        }
+        // A missed deadline is not retried: the time it allows is the caller's budget.
+        if (missed) throw connectionError(new TransportError("timeout", missed), spec.ctx);
         const te = toTransportError(e);
         // A refused connection never reached the server, so even a write may be retried.
         const retryable = te.failure === "refused" ||
@@ -421,7 +487,7 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
       res = sent.res;
       const apiVersion = apiVersionOf(m);
       try {
-        for await (const line of lines(res.body)) {
+        for await (const line of lines(res.body, maxWatchEventBytes)) {
           let event: { type?: unknown; object?: unknown };
           try {
             event = JSON.parse(line);
@@ -450,6 +516,13 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
       } catch (e) {
         if (ac.signal.aborted) throw ac.signal.reason;
         if (lifetime.signal.aborted) throw lifetime.signal.reason;
+        if (e instanceof LineTooLongError) {
+          throw new KstatusError(
+            `the API server at ${config.server} sent a watch event larger than ` +
+              `${formatBytes(maxWatchEventBytes)} (the limit of one event)`,
+            { cause: e },
+          );
+        }
         if (e instanceof Error && e.name === "TransportError") {
           throw connectionError(e as TransportError, ctx);
         }
@@ -583,4 +656,9 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
       transports.clear();
     },
   };
+}
+
+/** `30s`, `1.5s`: a deadline in messages. */
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10}s`;
 }

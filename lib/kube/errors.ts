@@ -392,12 +392,20 @@ export class ConnectionError extends KstatusError {
     server: string,
     failure: ConnectionFailure,
     detail: string,
-    options?: { cause?: unknown; dropped?: boolean; resource?: ObjectIdentifier },
+    options?: {
+      cause?: unknown;
+      dropped?: boolean;
+      resource?: ObjectIdentifier;
+      /** The proxy (credentials removed) when it, not the server, could not be reached. */
+      proxy?: string;
+    },
   ) {
     const why = detail ? `${FAILURE_TEXT[failure]}: ${detail}` : FAILURE_TEXT[failure];
     super(
       options?.dropped
         ? `connection to the API server at ${server} dropped: ${why}`
+        : options?.proxy
+        ? `cannot reach the proxy ${options.proxy} (for the API server at ${server}): ${why}`
         : `cannot reach the API server at ${server}: ${why}`,
       options,
     );

@@ -29,7 +29,10 @@ export interface ExecCredential {
 /** Options of {@linkcode runExecPlugin}. */
 export interface RunExecOptions {
   /** The cluster, for `provideClusterInfo`. */
-  cluster: Pick<ClientConfig, "server" | "ca" | "insecureSkipVerify" | "serverName" | "proxyUrl">;
+  cluster: Pick<
+    ClientConfig,
+    "server" | "ca" | "insecureSkipVerify" | "serverName" | "proxyUrl" | "proxyFromEnv"
+  >;
   /** Whether our stdin is a terminal; default `process.stdin.isTTY`. */
   stdinIsTerminal?: boolean;
   /** Aborting kills the plugin. */
@@ -52,7 +55,7 @@ export function execInfo(
     if (cluster.serverName) c["tls-server-name"] = cluster.serverName;
     if (cluster.insecureSkipVerify) c["insecure-skip-tls-verify"] = true;
     if (cluster.ca) c["certificate-authority-data"] = base64(cluster.ca);
-    if (cluster.proxyUrl) c["proxy-url"] = cluster.proxyUrl;
+    if (cluster.proxyUrl && !cluster.proxyFromEnv) c["proxy-url"] = cluster.proxyUrl;
     if (exec.clusterConfig !== undefined) c.config = exec.clusterConfig;
     spec.cluster = c;
   }

@@ -94,3 +94,4 @@ export type {
   TransportResponse,
 } from "./transport.ts";
 export { createTransport, detectRuntime, selectTransport } from "./transport_select.ts";
+export { proxyFromEnvironment } from "./proxy_env.ts";

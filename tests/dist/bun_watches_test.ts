@@ -11,12 +11,40 @@ import { startFakeApiServer } from "../support/fake_apiserver.ts";
 import { deployment } from "../watch/helpers.ts";
 import { mustRun, REPO } from "./helpers.ts";
 
+let built: Promise<string> | undefined;
+/** The binary, built once per run of this file into a temporary directory. */
+function binary(): Promise<string> {
+  return built ??= (async () => {
+    const dir = await Deno.makeTempDir({ prefix: "kstatus-bun-faults-" });
+    const path = join(dir, "kstatus");
+    globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+    await mustRun("deno", ["task", "build", "--outfile", path], { cwd: REPO });
+    return path;
+  })();
+}
+
+Deno.test("bun binary: HTTPS_PROXY in the environment (which Bun's fetch reads itself) does not proxy a loopback server", async () => {
+  const api = await startFakeApiServer();
+  try {
+    api.put(deployment("web", 2, 2, "ns"));
+    const { code, stdout, stderr } = await new Deno.Command(await binary(), {
+      args: ["status", "deploy/web", "-n", "ns", "--kubeconfig", await api.kubeconfig()],
+      env: { HTTPS_PROXY: "http://127.0.0.1:9", NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
+    assert.equal(code, 0, text);
+  } finally {
+    await api.close();
+  }
+});
+
 Deno.test("bun binary: 450 watches open and the wait ends when all 150 Deployments are ready", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kstatus-bun-watches-" });
   const api = await startFakeApiServer();
   try {
-    const binary = join(dir, "kstatus");
-    await mustRun("deno", ["task", "build", "--outfile", binary], { cwd: REPO });
+    const kstatus = await binary();
     const n = 150;
     let manifest = "";
     for (let i = 0; i < n; i++) {
@@ -26,7 +54,7 @@ Deno.test("bun binary: 450 watches open and the wait ends when all 150 Deploymen
     }
     const file = join(dir, "many.yaml");
     await Deno.writeTextFile(file, manifest);
-    const child = new Deno.Command(binary, {
+    const child = new Deno.Command(kstatus, {
       args: [
         "wait",
         "-f",
