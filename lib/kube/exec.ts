@@ -35,9 +35,18 @@ export interface RunExecOptions {
   >;
   /** Whether our stdin is a terminal; default `process.stdin.isTTY`. */
   stdinIsTerminal?: boolean;
-  /** Aborting kills the plugin. */
+  /** Aborting kills the plugin (and its process group). */
   signal?: AbortSignal;
+  /** The plugin is killed (with its process group) after this long; default 30 s. */
+  timeoutMs?: number;
+  /** Most stdout read from the plugin; default 1 MiB. */
+  maxOutputBytes?: number;
 }
+
+/** Default of {@linkcode RunExecOptions.timeoutMs}. */
+export const EXEC_TIMEOUT_MS = 30_000;
+/** Default of {@linkcode RunExecOptions.maxOutputBytes}. */
+export const EXEC_MAX_OUTPUT = 1024 * 1024;
 
 function base64(text: string): string {
   return Buffer.from(text, "utf8").toString("base64");
@@ -91,25 +100,62 @@ export async function runExecPlugin(
   for (const { name, value } of exec.env) env[name] = value;
   env.KUBERNETES_EXEC_INFO = JSON.stringify(execInfo(exec, interactive, opts.cluster));
 
+  const timeoutMs = opts.timeoutMs ?? EXEC_TIMEOUT_MS;
+  const maxOutput = opts.maxOutputBytes ?? EXEC_MAX_OUTPUT;
   const stdout = await new Promise<string>((resolve, reject) => {
     opts.signal?.throwIfAborted();
     const chunks: Buffer[] = [];
+    let size = 0;
     let settled = false;
+    // Its own process group (unless it talks to the terminal, which needs ours), so that a
+    // shell script's children die with it: a child left holding stdout kept us alive.
+    const grouped = !interactive && process.platform !== "win32";
     const child = spawn(exec.command, exec.args, {
       env,
+      detached: grouped,
       // The plugin's stderr goes to ours, as with kubectl: it is where plugins talk to people.
       stdio: [interactive ? "inherit" : "ignore", "pipe", "inherit"],
     });
-    const onAbort = () => child.kill();
+    const kill = () => {
+      try {
+        if (grouped && child.pid) process.kill(-child.pid, "SIGKILL");
+        else child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+      child.stdout?.destroy();
+    };
+    const timer = setTimeout(() => {
+      kill();
+      done(new ExecPluginError(exec.command, `did not finish within ${timeoutMs / 1000}s`));
+    }, timeoutMs);
+    const onAbort = () => {
+      kill();
+      done(opts.signal!.reason);
+    };
     opts.signal?.addEventListener("abort", onAbort, { once: true });
-    const done = (err?: unknown, out?: string) => {
+    // Our exit, whatever its cause, takes the plugin's group along.
+    process.on("exit", kill);
+    function done(err?: unknown, out?: string) {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
+      process.off("exit", kill);
       opts.signal?.removeEventListener("abort", onAbort);
       if (err) reject(err);
       else resolve(out!);
-    };
-    child.stdout!.on("data", (c: Buffer) => chunks.push(c));
+    }
+    child.stdout!.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > maxOutput) {
+        kill();
+        return done(
+          new ExecPluginError(exec.command, `printed more than ${maxOutput} bytes (the limit)`),
+        );
+      }
+      chunks.push(c);
+    });
+    child.stdout!.on("error", () => {});
     child.on("error", (e: NodeJS.ErrnoException) => {
       if (opts.signal?.aborted) return done(opts.signal.reason);
       const hint = exec.installHint ? `; ${exec.installHint.trim()}` : "";
@@ -121,9 +167,11 @@ export async function runExecPlugin(
         ),
       );
     });
-    child.on("close", (code, sig) => {
+    // "exit", not "close": a child the plugin left behind may hold stdout open for ever.
+    child.on("exit", (code, sig) => {
       if (opts.signal?.aborted) return done(opts.signal.reason);
       if (code !== 0) {
+        kill();
         return done(
           new ExecPluginError(
             exec.command,
@@ -131,7 +179,20 @@ export async function runExecPlugin(
           ),
         );
       }
-      done(undefined, Buffer.concat(chunks).toString("utf8"));
+      // What is still buffered in the pipe arrives before its end; a leftover child holding
+      // the pipe gets a moment, then is killed with the group.
+      const grace = setTimeout(() => {
+        kill();
+        done(undefined, Buffer.concat(chunks).toString("utf8"));
+      }, 200);
+      child.stdout!.once("close", () => {
+        clearTimeout(grace);
+        done(undefined, Buffer.concat(chunks).toString("utf8"));
+      });
+      if (child.stdout!.closed) {
+        clearTimeout(grace);
+        done(undefined, Buffer.concat(chunks).toString("utf8"));
+      }
     });
   });
   return parseExecCredential(exec, stdout);
