@@ -13,6 +13,7 @@ import { formatDuration } from "../printers/format.ts";
 import { jsonErrorLine, jsonResource, jsonStatusLine, rfc3339 } from "../printers/json.ts";
 import { createLiveRegion, renderTable } from "../printers/table.ts";
 import type { ResourceStatus, Status } from "../types.ts";
+import { escapeControl } from "../text/escape.ts";
 
 /** How a wait ended. */
 export type Outcome =
@@ -98,9 +99,11 @@ export function summaryLine(
     case "interrupted":
       return `interrupted (${outcome.signal}) after ${elapsed}: ${pending.length} of ${total} not ${target}`;
     case "error":
-      return `stopped after ${elapsed}: ${outcome.error.message}`;
+      return `stopped after ${elapsed}: ${escapeControl(outcome.error.message)}`;
     case "refused":
-      return `stopped after ${elapsed}: the cluster refused: ${outcome.error.message}`;
+      return `stopped after ${elapsed}: the cluster refused: ${
+        escapeControl(outcome.error.message)
+      }`;
   }
 }
 

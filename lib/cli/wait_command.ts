@@ -21,6 +21,7 @@ import { createReporter, type Outcome, type ReportMode } from "./reporter.ts";
 import { type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
 import { resolveTargets, type StdinReader, type TargetFlags } from "./targets.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
+import { escapeControl } from "../text/escape.ts";
 
 /** Everything `wait` and `status` take from the command line. */
 export interface WaitCommandOptions extends TargetFlags, ConnectionFlags, Partial<RuleFlags> {
@@ -256,11 +257,13 @@ async function pollUntilDone(
   reporter.finish(outcome, collector, code);
   // Exit code 4 gets one clear line on stderr whatever the output mode, as at setup.
   if (outcome.kind === "refused") {
-    deps.err(`error: the cluster at ${conn.server} refused us: ${outcome.error.message}`);
+    deps.err(
+      `error: the cluster at ${conn.server} refused us: ${escapeControl(outcome.error.message)}`,
+    );
   } else if (outcome.kind === "error") {
-    deps.err(`error: ${outcome.error.message}`);
+    deps.err(`error: ${escapeControl(outcome.error.message)}`);
   } else if (code === ExitCode.Cluster && unreachable) {
-    deps.err(`error: timed out: ${unreachable.message}`);
+    deps.err(`error: timed out: ${escapeControl(unreachable.message)}`);
   }
   return code;
 }

@@ -56,6 +56,7 @@ import {
   ResponseTooLargeError,
 } from "./watch.ts";
 import { redactUrl } from "./config.ts";
+import { bounded, redact } from "../text/redact.ts";
 
 /** Options of {@linkcode createClient}. */
 export interface ClientOptions {
@@ -174,7 +175,6 @@ interface RequestSpec {
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const MiB = 1024 * 1024;
-const REDACTED = "[redacted]";
 
 /**
  * Creates a client for `config`.
@@ -236,20 +236,24 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
     return t;
   }
 
-  /** Replaces every secret in use by `[redacted]`. */
+  /** The one redaction pass: secrets in use, credential-shaped text, keys and URL userinfo. */
   function scrub(text: string): string {
-    let out = text;
     const secrets = [...credentials.secrets()];
     if (config.auth.type === "token") secrets.push(config.auth.token);
-    if (config.auth.type === "basic") secrets.push(config.auth.password);
-    for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join(REDACTED);
-    return out;
+    if (config.key) secrets.push(config.key);
+    const basic = config.auth.type === "basic" ? [config.auth] : [];
+    return redact(text, secrets, basic);
   }
 
+  /** A server's error body, redacted, its texts cut to a bounded length. */
   function scrubBody(body: unknown): unknown {
-    if (typeof body === "string") return scrub(body);
+    if (typeof body === "string") return bounded(scrub(body));
     try {
-      return JSON.parse(scrub(JSON.stringify(body)));
+      const clean = JSON.parse(scrub(JSON.stringify(body)));
+      if (isStatus(clean) && typeof clean.message === "string") {
+        clean.message = bounded(clean.message);
+      }
+      return clean;
     } catch {
       return undefined;
     }
