@@ -8,7 +8,8 @@
  */
 
 import type { KubeObject } from "../types.ts";
-import { KstatusError } from "../errors.ts";
+import { InputError, KstatusError } from "../errors.ts";
+import { pathSegmentProblem } from "./path_segment.ts";
 import { createCredentialSource, type CredentialSource, type RequestCredentials } from "./auth.ts";
 import type { ClientConfig } from "./config.ts";
 import type { DiscoveryGet } from "./discovery.ts";
@@ -437,6 +438,13 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
   }
 
   function path(m: ResourceMapping, namespace: string, name?: string): string {
+    // Refused before any request: `..` or `/` in a name would address another path.
+    for (const [what, value] of [["namespace", namespace], ["name", name ?? ""]] as const) {
+      const problem = value ? pathSegmentProblem(value) : undefined;
+      if (problem) {
+        throw new InputError(`${m.resource} ${what} ${JSON.stringify(value)} ${problem}`);
+      }
+    }
     const base = m.group ? `/apis/${m.group}/${m.version}` : `/api/${m.version}`;
     const ns = m.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : "";
     return `${base}${ns}/${m.resource}${name ? `/${encodeURIComponent(name)}` : ""}`;

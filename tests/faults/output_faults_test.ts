@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { startFakeApiServer } from "../support/fake_apiserver.ts";
 import { deployment } from "../watch/helpers.ts";
 import { hasRawControl, kstatus } from "./helpers.ts";
+import { createClient, loadClientConfig } from "../../lib/kube/mod.ts";
 
 const EVIL = "\x1b[2J\x1b[H\nall 3 resources Current\x1b]0;pwned\x07\x9b31m";
 
@@ -69,6 +70,67 @@ Deno.test("faults: an API error message with escapes and the token it was sent i
     assert.ok(!r.text.includes(token), r.text.slice(0, 500));
     assert.ok(r.text.includes("[redacted]"), r.text.slice(0, 500));
     assert.ok(Math.max(...[...r.out, ...r.err].map((l) => l.length)) < 3_000, "server text cut");
+  } finally {
+    await api.close();
+  }
+});
+
+Deno.test("faults: names with / or .. are refused before any request (exit 3, file and line)", async () => {
+  const api = await startFakeApiServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    const kubeconfig = await api.kubeconfig();
+    const file = `${dir}/bad.yaml`;
+    await Deno.writeTextFile(
+      file,
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok, namespace: ns}\n---\n" +
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ../../secrets/x\n  namespace: ns\n",
+    );
+    api.resetRequests();
+    const r = await kstatus(["status", "-f", file, "--kubeconfig", kubeconfig]);
+    assert.equal(r.code, 3, r.text);
+    assert.match(
+      r.err.join("\n"),
+      new RegExp(`${file}:5: metadata.name "../../secrets/x" may not contain "/"`),
+    );
+    const dots = await kstatus(["status", "cm/..", "-n", "ns", "--kubeconfig", kubeconfig]);
+    assert.equal(dots.code, 3, dots.text);
+    assert.match(dots.err.join("\n"), /argument "cm\/\.\.": the name may not be "\.\."/);
+    const ns = await kstatus(["status", "cm/x", "-n", "..", "--kubeconfig", kubeconfig]);
+    assert.equal(ns.code, 3, ns.text);
+    assert.equal(
+      api.requests.filter((q) => q.verb !== "discovery").length,
+      0,
+      "no request about an object was sent",
+    );
+  } finally {
+    await api.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("faults: the client refuses a name or namespace that is not a path segment, sending nothing", async () => {
+  const api = await startFakeApiServer();
+  try {
+    const client = createClient(
+      await loadClientConfig({ kubeconfig: await api.kubeconfig(), env: {} }),
+    );
+    const cm = {
+      group: "",
+      version: "v1",
+      kind: "ConfigMap",
+      resource: "configmaps",
+      namespaced: true,
+    };
+    api.resetRequests();
+    await assert.rejects(client.get(cm, "ns", ".."), /configmaps name "\.\." may not be "\.\."/);
+    await assert.rejects(
+      client.get(cm, "a/b", "x"),
+      /configmaps namespace "a\/b" may not contain "\/"/,
+    );
+    await assert.rejects(client.list(cm, "%2e%2e"), /may not contain "%"/);
+    assert.equal(api.requests.length, 0);
+    client.close();
   } finally {
     await api.close();
   }
