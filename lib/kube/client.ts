@@ -15,6 +15,7 @@ import type { ClientConfig } from "./config.ts";
 import type { DiscoveryGet } from "./discovery.ts";
 import {
   apiErrorFromStatus,
+  BadResponseError,
   ConfigError,
   ConnectionError,
   type ErrorContext,
@@ -360,9 +361,11 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
         clearTimeout(timer);
         if (signal.aborted) throw signal.reason;
         if (e instanceof ResponseTooLargeError) {
-          throw new KstatusError(
-            `the API server at ${config.server} sent a ${spec.verb} response larger than ` +
-              `${formatBytes(maxResponseBytes)} (the limit of one response)`,
+          throw new BadResponseError(
+            config.server,
+            `sent a ${spec.verb} response larger than ${
+              formatBytes(maxResponseBytes)
+            } (the limit of one response)`,
             { cause: e },
           );
         }
@@ -408,9 +411,7 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
     try {
       return JSON.parse(text);
     } catch (e) {
-      throw new KstatusError(`the API server at ${config.server} sent ${what} that is not JSON`, {
-        cause: e,
-      });
+      throw new BadResponseError(config.server, `sent ${what} that is not JSON`, { cause: e });
     }
   }
 
@@ -529,9 +530,11 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
         if (ac.signal.aborted) throw ac.signal.reason;
         if (lifetime.signal.aborted) throw lifetime.signal.reason;
         if (e instanceof LineTooLongError) {
-          throw new KstatusError(
-            `the API server at ${config.server} sent a watch event larger than ` +
-              `${formatBytes(maxWatchEventBytes)} (the limit of one event)`,
+          throw new BadResponseError(
+            config.server,
+            `sent a watch event larger than ${
+              formatBytes(maxWatchEventBytes)
+            } (the limit of one event)`,
             { cause: e },
           );
         }
@@ -595,6 +598,17 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
               break;
             }
             throw e;
+          }
+          // A list is an object with an items array (empty lists may omit it, as Go's `omitempty`
+          // would): anything else is a broken answer, not an empty list.
+          if (
+            !page || typeof page !== "object" || Array.isArray(page) ||
+            (page.items !== undefined && page.items !== null && !Array.isArray(page.items))
+          ) {
+            throw new BadResponseError(
+              config.server,
+              `sent a list of ${m.resource} that is not a list`,
+            );
           }
           const meta = (page.metadata ?? {}) as { resourceVersion?: string; continue?: string };
           for (const item of (Array.isArray(page.items) ? page.items : []) as KubeObject[]) {

@@ -68,6 +68,7 @@ export {
   apiErrorFromStatus,
   type ApiStatus,
   BadRequestError,
+  BadResponseError,
   ConfigError,
   ConflictError,
   ConnectionError,

@@ -245,3 +245,60 @@ Deno.test("faults: HTTPS_PROXY in the process environment (which Deno's fetch re
     await api.close();
   }
 });
+
+Deno.test("faults: every LIST failing with 500: status and wait both exit 4 naming the server", async () => {
+  const api = await startFakeApiServer();
+  try {
+    api.put(deployment("web", 2));
+    const kubeconfig = await api.kubeconfig();
+    api.failNext({ verb: "list" }, { status: 500, times: 10_000, message: "etcd is sad" });
+    for (const args of [["status"], ["wait", "--timeout", "6s"]]) {
+      const r = await kstatus([...args, "deploy/web", "-n", "ns", "--kubeconfig", kubeconfig]);
+      assert.equal(r.code, 4, `${args[0]}: ${r.text}`);
+      assert.match(r.err.join("\n"), new RegExp(`the API server at ${api.url}: etcd is sad`));
+    }
+  } finally {
+    await api.close();
+  }
+});
+
+Deno.test("faults: a list body that is null or whose items are not an array is a broken answer, not an empty list", async () => {
+  const api = await startFakeApiServer();
+  let body = "null";
+  const sockets = new Set<{ destroy(): void }>();
+  const server = https.createServer(
+    { cert: api.pki.server.cert, key: api.pki.server.key },
+    (_, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(body);
+    },
+  );
+  server.on("connection", (s) => sockets.add(s));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = createClient(
+      await loadClientConfig({ kubeconfig: await api.kubeconfig({ server: url }), env: {} }),
+    );
+    const pods = { group: "", version: "v1", kind: "Pod", resource: "pods", namespaced: true };
+    for (const b of ["null", '{"kind":"PodList","items":42}', "[1,2]"]) {
+      body = b;
+      await assert.rejects(client.list(pods, "ns"), (e: Error) => {
+        assert.equal(e.name, "BadResponseError", b);
+        assert.equal(e.message, `the API server at ${url} sent a list of pods that is not a list`);
+        return true;
+      });
+    }
+    body = '{"kind":"PodList","metadata":{"resourceVersion":"3"}}';
+    assert.deepEqual(
+      (await client.list(pods, "ns")).items,
+      [],
+      "an omitted items is an empty list",
+    );
+    client.close();
+  } finally {
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => server.close(r));
+    await api.close();
+  }
+});
