@@ -10,6 +10,7 @@
 import type { KubeObject } from "../types.ts";
 import { InputError, KstatusError } from "../errors.ts";
 import { pathSegmentProblem } from "./path_segment.ts";
+import { clientCertProblem } from "./client_cert.ts";
 import { createCredentialSource, type CredentialSource, type RequestCredentials } from "./auth.ts";
 import type { ClientConfig } from "./config.ts";
 import type { DiscoveryGet } from "./discovery.ts";
@@ -229,9 +230,15 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
       try {
         t = createTransport(tls, runtime);
       } catch (e) {
-        throw new ConfigError(`cannot connect to ${config.server}: ${(e as Error).message}`, {
-          cause: e,
-        });
+        const problem = tls.cert
+          ? clientCertProblem(tls.cert, (opts.now ?? Date.now)(), selectTransport(tls, runtime))
+          : undefined;
+        throw new ConfigError(
+          problem
+            ? `the client certificate for ${config.server} ${problem}`
+            : `cannot connect to ${config.server}: ${(e as Error).message}`,
+          { cause: e },
+        );
       }
       transports.set(key, t);
     }
@@ -372,6 +379,18 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
         // A missed deadline is not retried: the time it allows is the caller's budget.
         if (missed) throw connectionError(new TransportError("timeout", missed), spec.ctx);
         const te = toTransportError(e);
+        // Our client certificate expired or unusable shows as a reset or a TLS failure: say so.
+        const cert = creds.cert ?? config.cert;
+        if (cert && !te.dropped && (te.failure === "tls" || te.failure === "reset")) {
+          const problem = clientCertProblem(cert, (opts.now ?? Date.now)(), transport.name);
+          if (problem) {
+            throw new ConfigError(
+              `the client certificate for ${config.server} ${problem}` +
+                (te.detail ? ` (the connection failed: ${scrub(te.detail)})` : ""),
+              { cause: te },
+            );
+          }
+        }
         // A refused connection never reached the server, so even a write may be retried.
         const retryable = te.failure === "refused" ||
           (!spec.write && (te.failure === "reset" || te.failure === "timeout"));

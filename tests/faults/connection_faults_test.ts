@@ -302,3 +302,91 @@ Deno.test("faults: a list body that is null or whose items are not an array is a
     await api.close();
   }
 });
+
+/** A client certificate for `admin` signed by the fake server's CA; `days` -1 makes it expired. */
+async function clientCert(
+  api: Awaited<ReturnType<typeof startFakeApiServer>>,
+  name: string,
+  days: number,
+  v3: boolean,
+): Promise<{ cert: string; key: string }> {
+  const dir = api.dir;
+  const sh = (args: string[]) =>
+    new Deno.Command("openssl", { args, cwd: dir, stderr: "null" }).output();
+  await sh([
+    "req",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-keyout",
+    `${name}.key`,
+    "-out",
+    `${name}.csr`,
+    "-subj",
+    "/O=system:masters/CN=admin",
+  ]);
+  if (v3) await Deno.writeTextFile(`${dir}/${name}.ext`, "extendedKeyUsage=clientAuth\n");
+  await sh([
+    "x509",
+    "-req",
+    "-in",
+    `${name}.csr`,
+    "-CA",
+    api.pki.ca.certFile,
+    "-CAkey",
+    api.pki.ca.keyFile,
+    "-set_serial",
+    String(Date.now()),
+    "-out",
+    `${name}.crt`,
+    "-days",
+    String(days),
+    ...(v3 ? ["-extfile", `${name}.ext`] : []),
+  ]);
+  return { cert: `${dir}/${name}.crt`, key: `${dir}/${name}.key` };
+}
+
+/** A kubeconfig of `api` whose user presents `files`. */
+async function withClientCert(
+  api: Awaited<ReturnType<typeof startFakeApiServer>>,
+  files: { cert: string; key: string },
+): Promise<string> {
+  const path = await api.kubeconfig();
+  const k = JSON.parse(await Deno.readTextFile(path));
+  k.users[0].user = { "client-certificate": files.cert, "client-key": files.key };
+  const out = `${api.dir}/kubeconfig-${crypto.randomUUID().slice(0, 6)}.json`;
+  await Deno.writeTextFile(out, JSON.stringify(k));
+  return out;
+}
+
+Deno.test("faults: an expired client certificate is named as ours (exit 3), not as a reset connection", async () => {
+  const api = await startFakeApiServer();
+  try {
+    const kubeconfig = await withClientCert(api, await clientCert(api, "expired", -1, true));
+    const r = await kstatus(["status", "deploy/web", "-n", "ns", "--kubeconfig", kubeconfig]);
+    assert.equal(r.code, 3, r.text);
+    assert.match(
+      r.err.join("\n"),
+      new RegExp(`the client certificate for ${api.url} expired on 20`),
+    );
+  } finally {
+    await api.close();
+  }
+});
+
+Deno.test("faults: a valid X.509 v1 client certificate works or is named as ours on Deno", async () => {
+  const api = await startFakeApiServer();
+  try {
+    api.put(deployment("web", 2));
+    const kubeconfig = await withClientCert(api, await clientCert(api, "v1", 2, false));
+    const r = await kstatus(["status", "deploy/web", "-n", "ns", "--kubeconfig", kubeconfig]);
+    if (r.code !== 0) {
+      assert.equal(r.code, 3, r.text);
+      assert.match(r.err.join("\n"), /is an X\.509 version 1 certificate, which Deno's TLS/);
+    }
+  } finally {
+    await api.close();
+  }
+});
