@@ -167,14 +167,7 @@ export function startInformer(
   const backoff = createBackoff(options.backoff);
   const budget = createBudget(options.budget, options.now ?? Date.now);
   const idleMs = options.idleTimeoutMs ?? 30_000;
-  const stats: InformerStats = {
-    lists: 0,
-    watches: 0,
-    relists: 0,
-    bookmarks: 0,
-    events: 0,
-    stalls: 0,
-  };
+  const stats = emptyStats();
   let state: InformerState = { kind: "pending" };
   let byName = new Map<string, KubeObject>();
   let byOwner = new Map<string, Map<string, KubeObject>>();
@@ -424,6 +417,11 @@ export function startInformer(
     resourceVersion: () => rv,
     stats: () => ({ ...stats }),
   };
+}
+
+/** Counters at zero. */
+export function emptyStats(): InformerStats {
+  return { lists: 0, watches: 0, relists: 0, bookmarks: 0, events: 0, stalls: 0 };
 }
 
 /**

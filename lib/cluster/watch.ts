@@ -16,6 +16,7 @@ import { cachePairs } from "./caching.ts";
 import { notFoundMessage, ResourceNotFoundError } from "./errors.ts";
 import {
   type BackoffOptions,
+  emptyStats,
   type Informer,
   type InformerSleep,
   type InformerStats,
@@ -233,14 +234,7 @@ export function createWatchClusterReader(
     },
     closed,
     stats() {
-      const total: InformerStats = {
-        lists: 0,
-        watches: 0,
-        relists: 0,
-        bookmarks: 0,
-        events: 0,
-        stalls: 0,
-      };
+      const total = emptyStats();
       for (const informer of informers.values()) {
         const s = informer.stats();
         for (const k of Object.keys(total) as Array<keyof InformerStats>) total[k] += s[k];

@@ -51,13 +51,7 @@ import type {
   WatchEvent,
   WatchOptions,
 } from "./types.ts";
-import {
-  formatBytes,
-  lines,
-  LineTooLongError,
-  readCapped,
-  ResponseTooLargeError,
-} from "./watch.ts";
+import { formatBytes, lines, readCapped, SizeLimitError } from "./watch.ts";
 import { redactUrl } from "./config.ts";
 import { bounded, redact } from "../text/redact.ts";
 
@@ -367,7 +361,7 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
       } catch (e) {
         clearTimeout(timer);
         if (signal.aborted) throw signal.reason;
-        if (e instanceof ResponseTooLargeError) {
+        if (e instanceof SizeLimitError) {
           throw new BadResponseError(
             config.server,
             `sent a ${spec.verb} response larger than ${
@@ -548,7 +542,7 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
       } catch (e) {
         if (ac.signal.aborted) throw ac.signal.reason;
         if (lifetime.signal.aborted) throw lifetime.signal.reason;
-        if (e instanceof LineTooLongError) {
+        if (e instanceof SizeLimitError) {
           throw new BadResponseError(
             config.server,
             `sent a watch event larger than ${

@@ -7,19 +7,20 @@
  * @module
  */
 
-/** One line (a watch event) exceeded the limit. */
-export class LineTooLongError extends Error {
+/** A line (a watch event) or a whole response body grew past its limit. */
+export class SizeLimitError extends Error {
   /** Stable name (minifiers rename classes; callers match on `name`). */
-  override name = "LineTooLongError";
-  /** The limit, in characters. */
+  override name = "SizeLimitError";
+  /** The limit (characters of a line, bytes of a body). */
   limit: number;
   /**
    * Creates the error.
    *
+   * @param what what grew too large
    * @param limit the limit that was exceeded
    */
-  constructor(limit: number) {
-    super(`one line is longer than ${limit} characters`);
+  constructor(what: string, limit: number) {
+    super(`${what} is larger than ${limit}`);
     this.limit = limit;
   }
 }
@@ -28,7 +29,7 @@ export class LineTooLongError extends Error {
  * Splits a byte stream into lines (UTF-8), the last one even without a
  * newline; blank lines are skipped, lines are trimmed.
  *
- * @throws {LineTooLongError} when a line grows past `maxLine` characters.
+ * @throws {SizeLimitError} when a line grows past `maxLine` characters.
  */
 export async function* lines(
   body: AsyncIterable<Uint8Array>,
@@ -50,14 +51,14 @@ export async function* lines(
     let start = 0;
     let nl: number;
     while ((nl = text.indexOf("\n", start)) >= 0) {
-      if (length + nl - start > maxLine) throw new LineTooLongError(maxLine);
+      if (length + nl - start > maxLine) throw new SizeLimitError("one line", maxLine);
       const line = take(text.slice(start, nl));
       start = nl + 1;
       if (line) yield line;
     }
     if (start < text.length) {
       length += text.length - start;
-      if (length > maxLine) throw new LineTooLongError(maxLine);
+      if (length > maxLine) throw new SizeLimitError("one line", maxLine);
       parts.push(start === 0 ? text : text.slice(start));
     }
   }
@@ -65,27 +66,10 @@ export async function* lines(
   if (line) yield line;
 }
 
-/** A response body grew past the limit. */
-export class ResponseTooLargeError extends Error {
-  /** Stable name (minifiers rename classes; callers match on `name`). */
-  override name = "ResponseTooLargeError";
-  /** The limit, in bytes. */
-  limit: number;
-  /**
-   * Creates the error.
-   *
-   * @param limit the limit that was exceeded
-   */
-  constructor(limit: number) {
-    super(`the response is larger than ${limit} bytes`);
-    this.limit = limit;
-  }
-}
-
 /**
  * Reads a whole body as UTF-8 text, calling `progress` per chunk.
  *
- * @throws {ResponseTooLargeError} past `maxBytes`.
+ * @throws {SizeLimitError} past `maxBytes`.
  */
 export async function readCapped(
   body: AsyncIterable<Uint8Array>,
@@ -97,7 +81,7 @@ export async function readCapped(
   let bytes = 0;
   for await (const chunk of body) {
     bytes += chunk.byteLength;
-    if (bytes > maxBytes) throw new ResponseTooLargeError(maxBytes);
+    if (bytes > maxBytes) throw new SizeLimitError("the response", maxBytes);
     progress();
     parts.push(decoder.decode(chunk, { stream: true }));
   }

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startFakeApiServer } from "../support/fake_apiserver.ts";
 import { deployment } from "../watch/helpers.ts";
-import { mustRun, REPO } from "./helpers.ts";
+import { mustRun, REPO, run } from "./helpers.ts";
 
 let built: Promise<string> | undefined;
 /** The binary, built once per run of this file into a temporary directory. */
@@ -27,14 +27,12 @@ Deno.test("bun binary: HTTPS_PROXY in the environment (which Bun's fetch reads i
   const api = await startFakeApiServer();
   try {
     api.put(deployment("web", 2, 2, "ns"));
-    const { code, stdout, stderr } = await new Deno.Command(await binary(), {
-      args: ["status", "deploy/web", "-n", "ns", "--kubeconfig", await api.kubeconfig()],
-      env: { HTTPS_PROXY: "http://127.0.0.1:9", NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
-    assert.equal(code, 0, text);
+    const r = await run(
+      await binary(),
+      ["status", "deploy/web", "-n", "ns", "--kubeconfig", await api.kubeconfig()],
+      { env: { HTTPS_PROXY: "http://127.0.0.1:9", NO_COLOR: "1" } },
+    );
+    assert.equal(r.code, 0, r.stdout + r.stderr);
   } finally {
     await api.close();
   }

@@ -13,6 +13,7 @@ import { startFakeApiServer } from "../support/fake_apiserver.ts";
 import { createClient, loadClientConfig } from "../../lib/kube/mod.ts";
 import { deployment } from "../watch/helpers.ts";
 import { kstatus } from "./helpers.ts";
+import { run } from "../dist/helpers.ts";
 
 /** A TCP server that accepts connections and never says a word (a stalled TLS handshake). */
 function silentServer(): { port: number; close(): void } {
@@ -223,8 +224,9 @@ Deno.test("faults: HTTPS_PROXY in the process environment (which Deno's fetch re
   try {
     api.put(deployment("web", 2));
     const main = new URL("../../main.ts", import.meta.url).pathname;
-    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: [
+    const r = await run(
+      Deno.execPath(),
+      [
         "run",
         "-A",
         main,
@@ -235,12 +237,9 @@ Deno.test("faults: HTTPS_PROXY in the process environment (which Deno's fetch re
         "--kubeconfig",
         await api.kubeconfig(),
       ],
-      env: { HTTPS_PROXY: `http://127.0.0.1:${dead.port}`, NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
-    assert.equal(code, 0, text);
+      { env: { HTTPS_PROXY: `http://127.0.0.1:${dead.port}`, NO_COLOR: "1" } },
+    );
+    assert.equal(r.code, 0, r.stdout + r.stderr);
   } finally {
     await api.close();
   }
