@@ -132,6 +132,15 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
         controller.signal,
       );
     } catch (e) {
+      // Out of time while requests were out: the server did not answer (exit 4, named).
+      if (timedOut && conn.stats().requests > 0) {
+        throw new CliExit(
+          ExitCode.Cluster,
+          `error: timed out after ${
+            formatDuration(options.timeoutMs)
+          }: the API server at ${conn.server} did not answer in time`,
+        );
+      }
       if (controller.signal.aborted) throw stoppedEarly();
       throw classify(e, conn.server);
     }

@@ -57,6 +57,22 @@ Deno.test("faults: a server that accepts and never answers: --request-timeout 1s
       assert.match(r.err.join("\n"), new RegExp(`cannot reach the API server at ${server}`));
       assert.match(r.err.join("\n"), /within the request timeout \(1s\)/);
     }
+    // No --request-timeout, --timeout first: still exit 4 naming the server, at the timeout.
+    const w = await kstatus([
+      "wait",
+      "deploy/web",
+      "-n",
+      "ns",
+      "--timeout",
+      "1s",
+      "--kubeconfig",
+      kubeconfig,
+    ]);
+    assert.equal(w.code, 4, w.text);
+    assert.ok(w.ms < 2_000, `took ${w.ms} ms`);
+    assert.deepEqual(w.err, [
+      `error: timed out after 1.0s: the API server at ${server} did not answer in time`,
+    ]);
   } finally {
     silent.close();
     await api.close();
