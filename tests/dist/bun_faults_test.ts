@@ -1,5 +1,7 @@
 /**
- * The Bun binary holds 450 watches at once (150 namespaces of Deployments:
+ * Faults where Bun's transport differs from Deno's, through the Bun binary:
+ * deadlines on a silent server, proxies from the environment (which Bun's
+ * fetch reads on its own), and 450 watches at once (150 namespaces of Deployments:
  * Deployments, ReplicaSets and Pods each). Bun's `fetch` runs at most 256
  * requests at once; the watches beyond that never started and the wait timed
  * out although every Deployment was ready. Builds its own binary (one second).
@@ -80,5 +82,43 @@ Deno.test("bun binary: 450 watches open and the wait ends when all 150 Deploymen
   } finally {
     await api.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("bun binary: a server that accepts and never answers is exit 4 naming it, at --request-timeout", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    try {
+      for await (const c of listener) held.push(c);
+    } catch {
+      // closed
+    }
+  })();
+  const api = await startFakeApiServer();
+  try {
+    const server = `https://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`;
+    const t0 = performance.now();
+    const r = await run(await binary(), [
+      "status",
+      "deploy/web",
+      "-n",
+      "ns",
+      "--request-timeout",
+      "1s",
+      "--kubeconfig",
+      await api.kubeconfig({ server }),
+    ]);
+    assert.equal(r.code, 4, r.stdout + r.stderr);
+    assert.ok(performance.now() - t0 < 4_000, `took ${performance.now() - t0} ms`);
+    assert.match(
+      r.stderr,
+      new RegExp(`cannot reach the API server at ${server}: .*request timeout \\(1s\\)`),
+    );
+  } finally {
+    await api.close();
+    for (const c of held) c.close();
+    listener.close();
+    await accepting;
   }
 });
