@@ -125,14 +125,23 @@ export async function runExecPlugin(
       }
       child.stdout?.destroy();
     };
-    const timer = setTimeout(() => {
+    // After a kill, the error is given once the plugin has exited (at once after SIGKILL), so
+    // nothing of it outlives the call; 500 ms at most, for a process that cannot be reaped.
+    let failure: { error: unknown } | undefined;
+    let reapTimer: ReturnType<typeof setTimeout> | undefined;
+    const killWith = (error: unknown) => {
+      if (settled || failure) return;
+      failure = { error };
       kill();
-      done(new ExecPluginError(exec.command, `did not finish within ${timeoutMs / 1000}s`));
-    }, timeoutMs);
-    const onAbort = () => {
-      kill();
-      done(opts.signal!.reason);
+      if (child.exitCode !== null || child.signalCode !== null) return done(error);
+      reapTimer = setTimeout(() => done(error), 500);
     };
+    const timer = setTimeout(
+      () =>
+        killWith(new ExecPluginError(exec.command, `did not finish within ${timeoutMs / 1000}s`)),
+      timeoutMs,
+    );
+    const onAbort = () => killWith(opts.signal!.reason);
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     // Our exit, whatever its cause, takes the plugin's group along.
     process.on("exit", kill);
@@ -140,6 +149,7 @@ export async function runExecPlugin(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(reapTimer);
       process.off("exit", kill);
       opts.signal?.removeEventListener("abort", onAbort);
       if (err) reject(err);
@@ -148,15 +158,16 @@ export async function runExecPlugin(
     child.stdout!.on("data", (c: Buffer) => {
       size += c.length;
       if (size > maxOutput) {
-        kill();
-        return done(
+        return killWith(
           new ExecPluginError(exec.command, `printed more than ${maxOutput} bytes (the limit)`),
         );
       }
+      if (failure) return;
       chunks.push(c);
     });
     child.stdout!.on("error", () => {});
     child.on("error", (e: NodeJS.ErrnoException) => {
+      if (failure) return done(failure.error);
       if (opts.signal?.aborted) return done(opts.signal.reason);
       const hint = exec.installHint ? `; ${exec.installHint.trim()}` : "";
       done(
@@ -169,6 +180,7 @@ export async function runExecPlugin(
     });
     // "exit", not "close": a child the plugin left behind may hold stdout open for ever.
     child.on("exit", (code, sig) => {
+      if (failure) return done(failure.error);
       if (opts.signal?.aborted) return done(opts.signal.reason);
       if (code !== 0) {
         kill();
