@@ -216,7 +216,7 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
   // One transport per client certificate: the kubeconfig's, and any an exec plugin returns.
   const transports = new Map<string, Transport>();
 
-  function transportFor(creds: RequestCredentials): Transport {
+  async function transportFor(creds: RequestCredentials): Promise<Transport> {
     const tls = creds.cert ? { ...baseTls, cert: creds.cert, key: creds.key } : baseTls;
     const key = creds.cert ? `${creds.cert}\n${creds.key}` : "";
     let t = transports.get(key);
@@ -225,7 +225,11 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
         t = createTransport(tls, runtime);
       } catch (e) {
         const problem = tls.cert
-          ? clientCertProblem(tls.cert, (opts.now ?? Date.now)(), selectTransport(tls, runtime))
+          ? await clientCertProblem(
+            tls.cert,
+            (opts.now ?? Date.now)(),
+            selectTransport(tls, runtime),
+          )
           : undefined;
         throw new ConfigError(
           problem
@@ -306,7 +310,7 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
     for (let attempt = 1;; attempt++) {
       signal.throwIfAborted();
       const creds = await credentials.get(signal);
-      const transport = transportFor(creds);
+      const transport = await transportFor(creds);
       const headers: Record<string, string> = {
         accept: spec.accept ?? "application/json",
         "user-agent": userAgent,
@@ -376,7 +380,7 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
         // Our client certificate expired or unusable shows as a reset or a TLS failure: say so.
         const cert = creds.cert ?? config.cert;
         if (cert && !te.dropped && (te.failure === "tls" || te.failure === "reset")) {
-          const problem = clientCertProblem(cert, (opts.now ?? Date.now)(), transport.name);
+          const problem = await clientCertProblem(cert, (opts.now ?? Date.now)(), transport.name);
           if (problem) {
             throw new ConfigError(
               `the client certificate for ${config.server} ${problem}` +

@@ -6,23 +6,25 @@
  * @module
  */
 
-import { X509Certificate } from "node:crypto";
+import type { X509Certificate } from "node:crypto";
 
 /**
  * Why `pem` cannot work as a client certificate at `now`, or `undefined`.
  *
  * @example
  * ```ts ignore
- * clientCertProblem(pem, Date.now(), "deno"); // "expired on 2026-11-30T22:33:27.000Z"
+ * await clientCertProblem(pem, Date.now(), "deno"); // "expired on 2026-11-30T22:33:27.000Z"
  * ```
  */
-export function clientCertProblem(
+export async function clientCertProblem(
   pem: string,
   now: number,
   runtime: string,
-): string | undefined {
+): Promise<string | undefined> {
   let cert: X509Certificate;
   try {
+    // Loaded only when a connection failed: the X.509 parser is not part of start-up.
+    const { X509Certificate } = await import("node:crypto");
     cert = new X509Certificate(pem);
   } catch {
     return "cannot be read as an X.509 certificate";
