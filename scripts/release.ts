@@ -18,7 +18,7 @@ import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { checkDependencyPins } from "./build_support.ts";
+import { BINARY_BUILD_FLAGS, checkDependencyPins } from "./build_support.ts";
 
 /** One platform kstatus is released for. */
 export interface ReleaseTarget {
@@ -187,12 +187,7 @@ async function buildTarget(t: ReleaseTarget, outdir: string): Promise<void> {
   await Deno.remove(outfile).catch(() => {});
   await capture("bun", [
     "build",
-    BUN_TSCONFIG,
-    "--compile",
-    // Identifiers are not minified: error classes are recognised by name.
-    "--minify-syntax",
-    "--minify-whitespace",
-    "--sourcemap=none",
+    ...BINARY_BUILD_FLAGS,
     `--target=${t.bunTarget}`,
     "main.ts",
     "--outfile",

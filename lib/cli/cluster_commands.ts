@@ -4,14 +4,19 @@
  * @module
  */
 
-import { FAIL_ON_REASONS, type FailOnReason, parseFailOn } from "../../readers/fail_on.ts";
+import { FAIL_ON_REASONS, type FailOnReason, parseFailOn } from "../../readers/fail_on_reasons.ts";
 import { type Command, Option } from "../deps/commander.ts";
 import type { StopCondition } from "../engine/collector.ts";
 import type { Connector, ReaderChoice } from "./connection.ts";
 import { parseDuration } from "./duration.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { addRuleOptions, type RuleFlags } from "./rule_flags.ts";
-import { runWait, type WaitCommandOptions, type WaitDeps } from "./wait_command.ts";
+import type { WaitCommandOptions, WaitDeps } from "./wait_command.ts";
+
+/** The engine, the readers and the printers load when `wait` or `status` runs, not at start-up. */
+async function runWait(options: WaitCommandOptions, deps: WaitDeps): Promise<number> {
+  return (await import("./wait_command.ts")).runWait(options, deps);
+}
 
 interface RawFlags extends RuleFlags {
   filename: string[];

@@ -7,13 +7,16 @@
 import type { RuleSet } from "../rules/rule_set.ts";
 import { formatIdentifier, identifierOf } from "../groupkind.ts";
 import { loadManifests } from "../manifests.ts";
-import type { ComputeResult, Condition, Status } from "../types.ts";
+import type { ComputeResult, Condition, KubeObject, Status } from "../types.ts";
 import { ExitCode } from "./exit_codes.ts";
 
 /** Options of {@linkcode runCompute}. */
 export interface ComputeCommandOptions {
-  /** How objects are judged (the contract, the built-in pack, the user's rules). */
-  ruleSet: RuleSet;
+  /**
+   * How objects are judged (the contract, the built-in pack, the user's rules), or how to make
+   * that rule set once the objects are read.
+   */
+  ruleSet: RuleSet | ((objects: readonly KubeObject[]) => Promise<RuleSet>);
   /** Files, directories or `-`. */
   files: string[];
   /** `text` (aligned columns) or `json` (one object per line). */
@@ -52,15 +55,18 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
   });
   // Zero objects are vacuously Current (exit 0), but say so: an empty pipe is often a mistake.
   if (objects.length === 0) options.warn?.(`no objects found in ${options.files.join(", ")}`);
+  const ruleSet = typeof options.ruleSet === "function"
+    ? await options.ruleSet(objects.map((o) => o.object))
+    : options.ruleSet;
   const rows: Row[] = objects.map(({ object, file, line }) => {
     const id = identifierOf(object);
     let result: ComputeResult;
     let error: string | undefined;
     try {
-      result = options.ruleSet.compute(object, options.now);
+      result = ruleSet.compute(object, options.now);
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
-      const rule = options.ruleSet.ruleFor(String(object.apiVersion), String(object.kind)).id;
+      const rule = ruleSet.ruleFor(String(object.apiVersion), String(object.kind)).id;
       result = { ...NO_RESULT, rule };
     }
     return {

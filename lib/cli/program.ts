@@ -9,12 +9,12 @@
 import { Command, CommanderError, Option } from "../deps/commander.ts";
 import { InputError, KstatusError } from "../errors.ts";
 import { runtimeDescription, VERSION } from "../version.ts";
-import { runCompute } from "./compute_command.ts";
 import { installClusterCommands } from "./cluster_commands.ts";
 import type { Connector } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { addRuleOptions, type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
 import { installRulesCommands } from "./rules_command.ts";
+import type { KubeObject } from "../types.ts";
 
 /** Where the CLI reads and writes; tests replace these. */
 export interface CliIo {
@@ -129,10 +129,16 @@ Examples:
       if (opts.filename.length === 0) {
         throw new CliExit(ExitCode.BadInput, "error: compute needs at least one -f FILE|DIR|-");
       }
-      const ruleSet = await ruleSetFromFlags(opts, {
-        readStdin: io.readStdin,
-        stdinTaken: opts.filename.includes("-"),
-      });
+      const ruleSetFor = (objects?: readonly KubeObject[]) =>
+        ruleSetFromFlags(opts, {
+          readStdin: io.readStdin,
+          stdinTaken: opts.filename.includes("-"),
+          objects,
+        });
+      // With --rules, a bad rule is reported before the manifests are read; without, the set
+      // is made for the objects read, so CEL loads only when one of them needs it.
+      const ruleSet = opts.rules.length > 0 ? await ruleSetFor() : ruleSetFor;
+      const { runCompute } = await import("./compute_command.ts");
       setCode(
         await runCompute({
           ruleSet,

@@ -7,7 +7,8 @@
 
 import type { Command } from "../deps/commander.ts";
 import { InputError } from "../errors.ts";
-import type { RuleSet } from "../rules/rule_set.ts";
+import type { RuleCompiler, RuleSet } from "../rules/rule_layers.ts";
+import type { KubeObject } from "../types.ts";
 
 /** The rule flags as parsed. */
 export interface RuleFlags {
@@ -38,25 +39,51 @@ export function addRuleOptions(cmd: Command): Command {
 
 /**
  * The rule set of the flags: the user's rules (compiled now, so a bad rule is reported before
- * anything else), then the built-in pack unless turned off.
+ * anything else), then the built-in pack unless turned off. Given the `objects` to judge
+ * (`compute`), the CEL evaluator loads only when one of them has a user or pack rule.
  *
  * @throws {InputError} for an unreadable or malformed rules file.
  */
 export async function ruleSetFromFlags(
   flags: RuleFlags,
-  options: { readStdin?: () => Promise<string>; stdinTaken?: boolean } = {},
+  options: {
+    readStdin?: () => Promise<string>;
+    stdinTaken?: boolean;
+    objects?: readonly KubeObject[];
+  } = {},
 ): Promise<RuleSet> {
   if (options.stdinTaken && flags.rules.includes("-")) {
     throw new InputError("--rules - and -f - both read standard input; it can be read only once");
   }
   // Loaded when a command judges objects: `version` and `--help` stay fast.
-  const [{ loadRuleFiles }, { createRuleSet }, { BUILTIN_RULES }] = await Promise.all([
-    import("../rules/rule_file.ts"),
-    import("../rules/rule_set.ts"),
+  const [{ createRuleSetWith }, { BUILTIN_RULES }] = await Promise.all([
+    import("../rules/rule_layers.ts"),
     import("../rules/builtin/rules.gen.ts"),
   ]);
-  const rules = flags.rules.length > 0
-    ? await loadRuleFiles(flags.rules, { readStdin: options.readStdin })
-    : [];
-  return createRuleSet({ rules, builtin: flags.builtinRules ? BUILTIN_RULES : [] });
+  const builtin = flags.builtinRules ? BUILTIN_RULES : [];
+  if (flags.rules.length > 0 || options.objects === undefined) {
+    const [{ loadRuleFiles }, { celRuleCompiler }] = await Promise.all([
+      import("../rules/rule_file.ts"),
+      import("../rules/rule_set.ts"),
+    ]);
+    const rules = flags.rules.length > 0
+      ? await loadRuleFiles(flags.rules, { readStdin: options.readStdin })
+      : [];
+    return createRuleSetWith({ rules, builtin }, celRuleCompiler);
+  }
+  // Only the pack, and the objects known: most objects (built-in kinds) need no CEL at all.
+  let compiler: RuleCompiler | undefined;
+  const set = createRuleSetWith({ builtin }, () => {
+    if (!compiler) throw new Error("internal: an object not given to ruleSetFromFlags");
+    return compiler;
+  });
+  const apiVersionAndKind = (o: KubeObject) =>
+    [
+      typeof o.apiVersion === "string" ? o.apiVersion : "",
+      typeof o.kind === "string" ? o.kind : "",
+    ] as const;
+  if (options.objects.some((o) => set.ruleFor(...apiVersionAndKind(o)).layer === "builtin")) {
+    compiler = (await import("../rules/rule_set.ts")).celRuleCompiler();
+  }
+  return set;
 }
