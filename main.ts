@@ -65,8 +65,15 @@ if (import.meta.main) {
     },
     env: process.env,
     isTerminal: Boolean(process.stdout.isTTY),
-    columns: process.stdout.columns,
-    rows: process.stdout.rows,
+    // A 0x0 pty (some CI runners) is a terminal of unknown size, not one of 0 columns.
+    columns: process.stdout.columns || undefined,
+    rows: process.stdout.rows || undefined,
+    terminalSize: () => ({ columns: process.stdout.columns, rows: process.stdout.rows }),
+    onResize: (listener) => {
+      if (!process.stdout.isTTY || process.platform === "win32") return () => {};
+      process.on("SIGWINCH", listener);
+      return () => process.off("SIGWINCH", listener);
+    },
     connect: connectToCluster,
     interrupt: interrupt.signal,
   });

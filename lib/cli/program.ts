@@ -32,6 +32,10 @@ export interface CliIo {
   columns?: number;
   /** Terminal height, if known. */
   rows?: number;
+  /** The terminal's size now (0 or undefined: unknown); read again at each redraw. */
+  terminalSize?: () => { columns?: number; rows?: number };
+  /** Calls `listener` when the terminal is resized (SIGWINCH); returns how to stop. */
+  onResize?: (listener: () => void) => () => void;
   /** Opens cluster connections; without it the cluster commands are not available. */
   connect?: Connector;
   /** Aborted on SIGINT/SIGTERM, with the signal name as reason. */

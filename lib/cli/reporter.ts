@@ -10,8 +10,10 @@ import type { Event } from "../engine/events.ts";
 import { identifierKey } from "../groupkind.ts";
 import { formatEventLine } from "../printers/events.ts";
 import { formatDuration } from "../printers/format.ts";
+import { escapeControl } from "../text/escape.ts";
 import { jsonErrorLine, jsonResource, jsonStatusLine, rfc3339 } from "../printers/json.ts";
-import { createLiveRegion, renderTable } from "../printers/table.ts";
+import { createLiveRegion, renderTable, type TerminalSize } from "../printers/table.ts";
+import { clip } from "../text/width.ts";
 import type { ResourceStatus, Status } from "../types.ts";
 
 /** How a wait ended. */
@@ -39,6 +41,10 @@ export interface ReporterOptions {
   width?: number;
   /** Terminal height, if known: the live table is cut to fit while it is redrawn. */
   height?: number;
+  /** The terminal's size now (it wins over `width` and `height`): read at every redraw. */
+  terminalSize?: () => TerminalSize;
+  /** Calls `listener` when the terminal is resized; returns how to stop. */
+  onResize?: (listener: () => void) => () => void;
   /** Current time in ms. */
   now: () => number;
   /** When the wait started (ms). */
@@ -109,19 +115,32 @@ export function createReporter(options: ReporterOptions): Reporter {
   // Stderr is not the reporter's: the command prints the one line that explains exit code 4.
   const { out } = options;
   const elapsed = () => options.now() - options.startedAt;
+  const size = options.terminalSize ?? (() => ({ width: options.width, height: options.height }));
+  const atGoal = (s: ResourceStatus) => notReady([s], options.goal).length === 0;
   const header = (collector: ResourceStatusCollector) => {
     const statuses = collector.latestObservation().resourceStatuses;
     const done = statuses.length - notReady(statuses, options.goal).length;
-    return `kstatus: ${done}/${statuses.length} ${
+    const namespaces = new Set(statuses.map((s) => s.identifier.namespace));
+    const [only] = namespaces;
+    const line = `kstatus: ${done}/${statuses.length} ${
       options.goal === "deleted" ? "deleted" : "Current"
-    }  (${formatDuration(elapsed())})`;
+    }  (${formatDuration(elapsed())})${
+      namespaces.size === 1 && only ? `  namespace ${escapeControl(only)}` : ""
+    }`;
+    const { width } = size();
+    return width ? clip(line, width) : line;
   };
-  const table = (collector: ResourceStatusCollector) =>
-    renderTable(collector.latestObservation().resourceStatuses, {
+  /** The table; `live` fits it to the terminal (the header line and the cursor's row aside). */
+  const table = (collector: ResourceStatusCollector, live = false) => {
+    const { width, height } = size();
+    return renderTable(collector.latestObservation().resourceStatuses, {
       color: options.color,
-      width: options.width,
+      width,
+      height: live && height ? height - 2 : undefined,
       nowMs: options.now(),
+      atGoal,
     });
+  };
   const summary = (outcome: Outcome, collector: ResourceStatusCollector) =>
     summaryLine(outcome, collector.latestObservation().resourceStatuses, options.goal, elapsed());
   const pendingLines = (collector: ResourceStatusCollector) =>
@@ -185,11 +204,13 @@ export function createReporter(options: ReporterOptions): Reporter {
         },
       };
     case "live": {
-      const region = createLiveRegion(out, { width: options.width, height: options.height });
+      const region = createLiveRegion(out, size);
       let last: ResourceStatusCollector | undefined;
-      const draw = (c: ResourceStatusCollector) => region.draw([header(c), ...table(c)]);
-      // Redraw every second so the elapsed time moves even when nothing changes.
+      const draw = (c: ResourceStatusCollector) => region.draw([header(c), ...table(c, true)]);
+      // Redraw every second so the elapsed time moves even when nothing changes, and at once
+      // when the terminal is resized.
       const timer = setInterval(() => last && draw(last), 1000);
+      const stopResize = options.onResize?.(() => last && draw(last));
       return {
         event(event, collector) {
           last = collector;
@@ -197,6 +218,7 @@ export function createReporter(options: ReporterOptions): Reporter {
         },
         finish(outcome, collector) {
           clearInterval(timer);
+          stopResize?.();
           region.draw([header(collector), ...table(collector)], { fit: false });
           out(summary(outcome, collector));
         },

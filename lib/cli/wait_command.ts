@@ -56,6 +56,10 @@ export interface WaitDeps {
   columns?: number;
   /** Terminal height, if known. */
   rows?: number;
+  /** The terminal's size now (0 or undefined: unknown); read again at each redraw. */
+  terminalSize?: () => { columns?: number; rows?: number };
+  /** Calls `listener` when the terminal is resized (SIGWINCH); returns how to stop. */
+  onResize?: (listener: () => void) => () => void;
   /** Opens the cluster connection. */
   connect: Connector;
   /** Reads stdin for `-f -`. */
@@ -175,10 +179,12 @@ async function pollUntilDone(
   startedAt: number,
   timedOut: () => boolean,
 ): Promise<number> {
+  // A terminal that cannot move its cursor (TERM=dumb: Emacs shells, some CI logs) gets lines.
+  const live = deps.isTerminal && deps.env.TERM !== "dumb";
   const mode: ReportMode = options.output === "auto"
-    ? (deps.isTerminal ? "live" : "events")
+    ? (live ? "live" : "events")
     : options.output === "table"
-    ? (deps.isTerminal ? "live" : "table")
+    ? (live ? "live" : "table")
     : options.output;
   const color = deps.isTerminal && !deps.env.NO_COLOR && deps.env.TERM !== "dumb";
   const reporter = createReporter({
@@ -187,6 +193,11 @@ async function pollUntilDone(
     color,
     width: deps.columns,
     height: deps.rows,
+    terminalSize: deps.terminalSize && (() => {
+      const { columns, rows } = deps.terminalSize!();
+      return { width: columns || undefined, height: rows || undefined };
+    }),
+    onResize: deps.onResize,
     now: () => clock.now(),
     startedAt,
     goal: options.goal,

@@ -63,7 +63,7 @@ Deno.test("table mode: interrupted, the final table and summary are printed", op
   cli.kill("SIGINT");
   const r = await cli.result;
   assert.equal(r.code, 130, explain(r));
-  assert.match(r.lines[0], /^NAMESPACE\s+RESOURCE\s+STATUS\s+AGE\s+MESSAGE$/);
+  assert.match(r.lines[0], /^RESOURCE\s+STATUS\s+AGE\s+MESSAGE$/);
   assert.match(r.stdout, /└─ Pod\/web-7d9f-b\s+InProgress/);
   assert.match(r.lines.at(-1)!, /^interrupted \(SIGINT\) after \S+: 1 of 1 not Current$/);
 });

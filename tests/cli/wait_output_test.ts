@@ -182,11 +182,11 @@ Deno.test("table: printed once at the end with the children tree", opts, async (
   const r = await cli.result;
   assert.equal(r.code, 0, explain(r));
   assert.deepEqual(r.lines.slice(0, -1).map(blankAge), [
-    "NAMESPACE  RESOURCE                STATUS   AGE  MESSAGE",
-    "default    Deployment/web          Current  ...  Deployment is available. Replicas: 2",
-    "default    └─ ReplicaSet/web-7d9f  Current  ...  ReplicaSet is available. Replicas: 2",
-    "default       ├─ Pod/web-7d9f-a    Current  ...  Pod is Ready",
-    "default       └─ Pod/web-7d9f-b    Current  ...  Pod is Ready",
+    "RESOURCE                STATUS   AGE  MESSAGE",
+    "Deployment/web          Current  ...  Deployment is available. Replicas: 2",
+    "└─ ReplicaSet/web-7d9f  Current  ...  ReplicaSet is available. Replicas: 2",
+    "   ├─ Pod/web-7d9f-a    Current  ...  Pod is Ready",
+    "   └─ Pod/web-7d9f-b    Current  ...  Pod is Ready",
   ], explain(r));
   assert.match(r.lines.at(-1)!, /^all 1 resource Current after/);
 });
