@@ -6,6 +6,7 @@
 
 import { FAIL_ON_REASONS, type FailOnReason, parseFailOn } from "../../readers/fail_on_reasons.ts";
 import { type Command, Option } from "../deps/commander.ts";
+import { parseSelector, SelectorError } from "../selector.ts";
 import type { StopCondition } from "../engine/collector.ts";
 import type { Connector, ReaderChoice } from "./connection.ts";
 import { parseDuration } from "./duration.ts";
@@ -85,6 +86,7 @@ function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOpt
     throw new CliExit(ExitCode.BadInput, `error: ${(e as Error).message}`);
   }
   if (intervalMs <= 0) throw new CliExit(ExitCode.BadInput, "error: --interval must be above 0");
+  checkSelectorFlags(raw);
   let failOn: FailOnReason[] = [];
   try {
     failOn = raw.failOn === undefined ? [] : parseFailOn(raw.failOn);
@@ -114,6 +116,33 @@ function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOpt
     rules: raw.rules,
     builtinRules: raw.builtinRules,
   };
+}
+
+/**
+ * `-l` is parsed here, before any connection, so a typo is exit 3 with where it is (the server
+ * would only say it as a 400, exit 4); `-A` selects by label only, so it needs `-l`.
+ */
+function checkSelectorFlags(raw: RawFlags): void {
+  if (raw.allNamespaces && raw.selector === undefined) {
+    throw new CliExit(
+      ExitCode.BadInput,
+      "error: -A (--all-namespaces) works with -l: KIND/NAME and -f name their namespace " +
+        "(-n, or the manifest's)",
+    );
+  }
+  if (raw.selector === undefined) return;
+  try {
+    parseSelector(raw.selector);
+  } catch (e) {
+    if (!(e instanceof SelectorError)) throw e;
+    const caret = e.offset === undefined
+      ? ""
+      : `\n    ${raw.selector}\n    ${" ".repeat(e.offset)}^`;
+    throw new CliExit(
+      ExitCode.BadInput,
+      `error: -l ${JSON.stringify(raw.selector)}: ${e.message}${caret}`,
+    );
+  }
 }
 
 /** What the cluster commands need besides flags. */

@@ -17,6 +17,7 @@ import type { ObjectIdentifier, ResourceStatus } from "../types.ts";
 import { formatDuration } from "../printers/format.ts";
 import type { Connection, ConnectionFlags, Connector, ReaderChoice } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
+import { missingNamespace, namespacesOfNotFound, notFoundNote } from "./first_look.ts";
 import { createReporter, type Outcome, type ReportMode } from "./reporter.ts";
 import { type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
 import { resolveTargets, type StdinReader, type TargetFlags } from "./targets.ts";
@@ -141,6 +142,11 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
     if (ids.length === 0) {
       // Nothing to look at is a fine answer for `status` and for `--for deleted`; for any other
       // wait it is almost always a mistyped selector or an empty manifest, which CI must not pass.
+      // A selector over a namespace that does not exist can never match: say that instead.
+      if (options.selector && !options.allNamespaces && options.goal !== "deleted") {
+        const missing = await missingNamespace(conn, [conn.namespace], controller.signal);
+        if (missing) throw missing;
+      }
       if (options.once || options.goal === "deleted") {
         deps.err("no resources found");
         return ExitCode.Ok;
@@ -213,6 +219,8 @@ async function pollUntilDone(
     compute: ruleSet.compute,
   });
   const seen = new Set<string>();
+  let firstLookDone = false;
+  let badInput: CliExit | undefined;
   let outcome: Outcome | undefined;
   for await (
     const event of engine.poll(ids, { pollInterval: options.intervalMs, signal: controller.signal })
@@ -233,6 +241,23 @@ async function pollUntilDone(
       break;
     }
     seen.add(identifierKey(event.resource.identifier));
+    if (!firstLookDone && seen.size >= ids.length) {
+      firstLookDone = true;
+      const statuses = collector.latestObservation().resourceStatuses;
+      if (options.goal === "current") {
+        const missing = await missingNamespace(
+          conn,
+          namespacesOfNotFound(statuses),
+          controller.signal,
+        ).catch(() => undefined);
+        if (missing) {
+          badInput = missing;
+          break;
+        }
+        const note = options.once ? undefined : notFoundNote(statuses);
+        if (note) deps.err(note);
+      }
+    }
     if (options.once) {
       if (seen.size >= ids.length) {
         outcome = { kind: "once" };
@@ -248,6 +273,14 @@ async function pollUntilDone(
       outcome = { kind: "failed" };
       break;
     }
+  }
+  if (badInput) {
+    reporter.finish(
+      { kind: "error", error: new Error(badInput.message.replace(/^error: /, "")) },
+      collector,
+      badInput.code,
+    );
+    throw badInput;
   }
   if (!outcome) {
     outcome = timedOut() ? { kind: "timeout" } : {

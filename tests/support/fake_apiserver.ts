@@ -1080,8 +1080,23 @@ export async function startFakeApiServer(
     }
   }
 
+  /**
+   * A namespace exists, as in a real cluster, when it is one of the built-in ones or holds an
+   * object, even when no Namespace object was put: tests name namespaces without creating them.
+   */
+  function impliedNamespace(k: KindEntry, name: string): Obj | undefined {
+    if (k.group !== "" || k.kind !== "Namespace") return undefined;
+    const builtin = ["default", "kube-system", "kube-public", "kube-node-lease"].includes(name);
+    const used = [...store.values()].some((b) =>
+      [...b.values()].some((o) => (o.metadata as { namespace?: string })?.namespace === name)
+    );
+    if (!builtin && !used) return undefined;
+    return { apiVersion: "v1", kind: "Namespace", metadata: { name, resourceVersion: "1" } };
+  }
+
   function serveGet(res: ServerResponse, r: RequestRecord, k: KindEntry): void {
-    const o = bucket(gkKey(k.group, k.kind)).get(objKey(r.namespace, r.name));
+    const o = bucket(gkKey(k.group, k.kind)).get(objKey(r.namespace, r.name)) ??
+      impliedNamespace(k, r.name);
     if (!o) return send(res, r, 404, notFound(r));
     send(res, r, 200, served(o, k));
   }
