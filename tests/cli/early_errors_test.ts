@@ -17,7 +17,7 @@ Deno.test(
     for (const cmd of ["wait", "status"]) {
       const started = Date.now();
       const timeout = cmd === "wait" ? ["--timeout", "30s"] : [];
-    const r = await runCli([cmd, "deploy/web", "-n", "nope", ...timeout, ...c.flags]);
+      const r = await runCli([cmd, "deploy/web", "-n", "nope", ...timeout, ...c.flags]);
       assert.equal(r.code, 3, explain(r));
       assert.match(r.stderr, /^error: namespace "nope" not found$/m, explain(r));
       assert.ok(Date.now() - started < 10_000, "said at once, not at the timeout");
