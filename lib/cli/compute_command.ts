@@ -5,9 +5,14 @@
  */
 
 import type { RuleSet } from "../rules/rule_set.ts";
-import { formatIdentifier, identifierOf } from "../groupkind.ts";
+import { identifierOf } from "../groupkind.ts";
+import { resourceRef } from "../printers/format.ts";
+import { jsonResource, jsonSummaryLine, rfc3339, SCHEMA_VERSION } from "../printers/json.ts";
+import { escapeControl } from "../text/escape.ts";
+import { displayWidth, padTo } from "../text/width.ts";
+import { summaryLine } from "./reporter.ts";
 import { loadManifests } from "../manifests.ts";
-import type { ComputeResult, Condition, KubeObject, Status } from "../types.ts";
+import type { ComputeResult, Condition, KubeObject, ResourceStatus, Status } from "../types.ts";
 import { ExitCode } from "./exit_codes.ts";
 
 /** Options of {@linkcode runCompute}. */
@@ -35,6 +40,7 @@ export interface ComputeCommandOptions {
 
 interface Row {
   id: string;
+  resource: ResourceStatus;
   status: Status;
   message: string;
   conditions: Condition[];
@@ -49,6 +55,7 @@ const NO_RESULT: ComputeResult = { status: "Unknown", message: "", conditions: [
  * 0 all Current, 1 any Failed, 2 otherwise. Bad input throws `InputError`.
  */
 export async function runCompute(options: ComputeCommandOptions): Promise<number> {
+  const started = performance.now();
   const objects = await loadManifests(options.files, {
     recursive: options.recursive,
     readStdin: options.readStdin,
@@ -69,37 +76,59 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
       const rule = ruleSet.ruleFor(String(object.apiVersion), String(object.kind)).id;
       result = { ...NO_RESULT, rule };
     }
-    return {
-      id: formatIdentifier(id),
+    const status: ResourceStatus = {
+      identifier: id,
       status: result.status,
+      message: result.message,
+      resource: object,
+      ...(error ? { error: new Error(error) } : {}),
+      generatedResources: [],
+      ...(result.rule ? { rule: result.rule } : {}),
+    };
+    return {
+      id: resourceRef(id),
+      status: result.status,
+      // As in the other outputs, the message says why when there is an error.
       message: error ?? result.message,
       conditions: result.conditions,
       error,
-      json: {
-        ...id,
-        status: result.status,
-        // As in the other JSON outputs, the message says why when there is an error.
-        message: error ?? result.message,
-        conditions: result.conditions,
-        rule: result.rule,
-        ...(error ? { error } : {}),
-        file,
-        line,
-      },
+      resource: status,
+      json: { ...jsonResource(status), conditions: result.conditions, file, line },
     };
   });
+  const code = exitCodeFor(rows.map((r) => r.status));
   if (options.output === "json") {
-    for (const row of rows) options.write(JSON.stringify(row.json));
+    // The shape of `status -o json`: a status line per object, then the summary.
+    const now = new Date();
+    for (const row of rows) {
+      options.write(JSON.stringify({
+        schemaVersion: SCHEMA_VERSION,
+        type: "status",
+        timestamp: rfc3339(now),
+        ...row.json,
+      }));
+    }
+    const statuses = rows.map((r) => r.resource);
+    options.write(jsonSummaryLine({
+      goal: "current",
+      result: "once",
+      exitCode: code,
+      elapsedMs: performance.now() - started,
+      message: summaryLine({ kind: "once" }, statuses, "current", 0),
+      resources: statuses.map((s) => jsonResource(s, false)),
+    }, now));
   } else {
-    const idWidth = Math.max(0, ...rows.map((r) => r.id.length));
+    const idWidth = Math.max(0, ...rows.map((r) => displayWidth(escapeControl(r.id))));
     const statusWidth = Math.max(0, ...rows.map((r) => r.status.length));
     for (const row of rows) {
       options.write(
-        `${row.id.padEnd(idWidth)}  ${row.status.padEnd(statusWidth)}  ${row.message}`.trimEnd(),
+        `${padTo(escapeControl(row.id), idWidth)}  ${row.status.padEnd(statusWidth)}  ${
+          escapeControl(row.message)
+        }`.trimEnd(),
       );
     }
   }
-  return exitCodeFor(rows.map((r) => r.status));
+  return code;
 }
 
 /** 0 when every status is Current, 1 when any is Failed, else 2. */

@@ -12,6 +12,7 @@ import { runtimeDescription, VERSION } from "../version.ts";
 import { installClusterCommands } from "./cluster_commands.ts";
 import type { Connector } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
+import { jsonErrorLine, jsonSummaryLine } from "../printers/json.ts";
 import { addRuleOptions, type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
 import { installRulesCommands } from "./rules_command.ts";
 import type { KubeObject } from "../types.ts";
@@ -64,6 +65,7 @@ export async function runCli(
   args: string[],
   io: CliIo,
 ): Promise<number> {
+  const startedAt = Date.now();
   let code: number = ExitCode.Ok;
   const setCode = (c: number) => {
     code = c;
@@ -162,9 +164,41 @@ Examples:
   try {
     await program.parseAsync(args, { from: "user" });
   } catch (e) {
-    return handleError(e, io);
+    const exit = handleError(e, io);
+    // `-o json` promises JSON on stdout whatever happens: the error and a summary.
+    if (wantsJson(args) && exit !== 0 && !(e instanceof CliExit && e.summaryPrinted)) {
+      const message = errorText(e);
+      const now = new Date();
+      io.out(jsonErrorLine(new Error(message), now, exit));
+      io.out(jsonSummaryLine({
+        result: "error",
+        exitCode: exit,
+        elapsedMs: Date.now() - startedAt,
+        message,
+        resources: [],
+      }, now));
+    }
+    return exit;
   }
   return code;
+}
+
+/** True when the arguments ask for `-o json` (before a `--`). */
+function wantsJson(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") return false;
+    if ((a === "-o" || a === "--output") && args[i + 1] === "json") return true;
+    if (a === "-ojson" || a === "--output=json" || a === "-o=json") return true;
+  }
+  return false;
+}
+
+/** The error's text as stderr shows it, without the `error: ` lead. */
+function errorText(e: unknown): string {
+  if (e instanceof CommanderError) return e.message.replace(/^error: /, "");
+  const text = e instanceof Error ? e.message : String(e);
+  return text.replace(/^error: /, "").split("\n")[0];
 }
 
 function handleError(e: unknown, io: CliIo): number {

@@ -5,13 +5,14 @@
  */
 
 import type { ConnectionStats } from "./connection.ts";
+import { ExitCode } from "./exit_codes.ts";
 import type { ResourceStatusCollector, StopCondition } from "../engine/collector.ts";
 import type { Event } from "../engine/events.ts";
 import { identifierKey } from "../groupkind.ts";
 import { formatEventLine } from "../printers/events.ts";
 import { formatDuration } from "../printers/format.ts";
 import { escapeControl } from "../text/escape.ts";
-import { jsonErrorLine, jsonResource, jsonStatusLine, rfc3339 } from "../printers/json.ts";
+import { jsonErrorLine, jsonResource, jsonStatusLine, jsonSummaryLine } from "../printers/json.ts";
 import { createLiveRegion, renderTable, type TerminalSize } from "../printers/table.ts";
 import { clip } from "../text/width.ts";
 import type { ResourceStatus, Status } from "../types.ts";
@@ -173,28 +174,41 @@ export function createReporter(options: ReporterOptions): Reporter {
         },
       };
     }
-    case "json":
+    case "json": {
+      let errorPrinted = false;
       return {
         event(event) {
           const now = new Date(options.now());
           if (event.type === "ResourceUpdate") out(jsonStatusLine(event.resource, now));
-          if (event.type === "Error") out(jsonErrorLine(event.error, now));
+          if (event.type === "Error") {
+            out(jsonErrorLine(event.error, now));
+            errorPrinted = true;
+          }
         },
         finish(outcome, collector, exitCode) {
           const statuses = collector.latestObservation().resourceStatuses;
-          out(JSON.stringify({
-            type: "summary",
-            timestamp: rfc3339(new Date(options.now())),
+          const now = new Date(options.now());
+          // Exit 3 and 4 always have an error line: a refusal seen on one resource, or a timeout
+          // while the cluster could not be reached, has no engine error.
+          if ((exitCode === ExitCode.BadInput || exitCode === ExitCode.Cluster) && !errorPrinted) {
+            const error = "error" in outcome
+              ? outcome.error
+              : statuses.map((s) => s.error).find((e) => e !== undefined) ??
+                new Error(summaryLine(outcome, statuses, options.goal, elapsed()));
+            out(jsonErrorLine(error, now, exitCode));
+          }
+          out(jsonSummaryLine({
             goal: options.goal,
             result: outcome.kind,
             exitCode,
-            elapsedMs: Math.round(elapsed()),
+            elapsedMs: elapsed(),
             message: summaryLine(outcome, statuses, options.goal, elapsed()),
             resources: statuses.map((s) => jsonResource(s, false)),
             ...(options.stats ? { stats: options.stats() } : {}),
-          }));
+          }, now));
         },
       };
+    }
     case "table":
       return {
         event() {},

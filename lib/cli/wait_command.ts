@@ -280,6 +280,7 @@ async function pollUntilDone(
       collector,
       badInput.code,
     );
+    badInput.summaryPrinted = true;
     throw badInput;
   }
   if (!outcome) {

@@ -103,6 +103,7 @@ Deno.test("json: status lines with children, then the summary object", opts, asy
   assert.equal(statusLines[0].message, "Available: 1/2");
   // The first line shows the tree as it was: ReplicaSet, then its pods.
   assert.deepEqual(statusLines[0].children, [{
+    ref: "replicaset.apps/default/web-7d9f",
     group: "apps",
     kind: "ReplicaSet",
     namespace: "default",
@@ -112,6 +113,7 @@ Deno.test("json: status lines with children, then the summary object", opts, asy
     rule: "contract:apps/ReplicaSet",
     children: [
       {
+        ref: "pod/default/web-7d9f-a",
         group: "",
         kind: "Pod",
         namespace: "default",
@@ -122,6 +124,7 @@ Deno.test("json: status lines with children, then the summary object", opts, asy
         children: [],
       },
       {
+        ref: "pod/default/web-7d9f-b",
         group: "",
         kind: "Pod",
         namespace: "default",
@@ -145,6 +148,7 @@ Deno.test("json: status lines with children, then the summary object", opts, asy
   assert.equal(typeof summary.elapsedMs, "number");
   assert.match(summary.message, /^all 1 resource Current after/);
   assert.deepEqual(summary.resources, [{
+    ref: "deployment.apps/default/web",
     group: "apps",
     kind: "Deployment",
     namespace: "default",
@@ -160,6 +164,7 @@ Deno.test("json: status lines with children, then the summary object", opts, asy
     "message",
     "resources",
     "result",
+    "schemaVersion",
     "stats",
     "timestamp",
     "type",

@@ -111,8 +111,8 @@ status: {observedGeneration: 2, replicas: 3, updatedReplicas: 3, readyReplicas: 
 
 /** What `compute -f -` prints for {@linkcode MIXED_YAML} (exit 2: not all Current). */
 export const MIXED_LINES: string[] = [
-  "Pod/default/web-0    Current     Pod is Ready",
-  "Deployment/shop/api  InProgress  Available: 1/3",
+  "pod/default/web-0         Current     Pod is Ready",
+  "deployment.apps/shop/api  InProgress  Available: 1/3",
 ];
 
 /** Whether we run in CI, where a smoke test that cannot run is a failure, not a skip. */
