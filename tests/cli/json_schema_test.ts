@@ -3,7 +3,7 @@
 // and the run ends with a summary line whose exitCode is the process's.
 
 import assert from "node:assert/strict";
-import { Ajv2020 } from "npm:ajv@8.17.1/dist/2020.js";
+import { Ajv2020 } from "../support/ajv.ts";
 import { runCli } from "../../main.ts";
 import { connectionFromApi } from "../../lib/cli/connection.ts";
 import type { KubeApi } from "../../lib/cluster/types.ts";
