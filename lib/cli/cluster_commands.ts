@@ -20,6 +20,11 @@ async function runWait(options: WaitCommandOptions, deps: WaitDeps): Promise<num
 }
 
 interface RawFlags extends RuleFlags {
+  all?: boolean;
+  as?: string;
+  asGroup: string[];
+  quiet?: boolean;
+  verbose?: boolean;
   filename: string[];
   recursive: boolean;
   selector?: string;
@@ -41,9 +46,19 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** An option whose default can come from the environment (`KSTATUS_*`), shown in `--help`. */
+function envOption(flags: string, description: string, env: string): Option {
+  return new Option(flags, description).env(env);
+}
+
 function addCommonOptions(cmd: Command): Command {
-  return addRuleOptions(cmd)
-    .argument("[KIND/NAME...]", "resources by kind and name (deploy/web, sts/db)")
+  cmd
+    .argument(
+      "[TARGET...]",
+      "resources: KIND/NAME (deploy/web sts/db), or TYPE NAME... as kubectl takes them " +
+        "(deployment web api)",
+    )
+    .optionsGroup("Targets:")
     .option(
       "-f, --filename <path>",
       "manifest file, directory or - for stdin (repeatable)",
@@ -51,29 +66,58 @@ function addCommonOptions(cmd: Command): Command {
       [],
     )
     .option("-R, --recursive", "read directories recursively", false)
-    .option("-l, --selector <selector>", "label selector, with --kinds (app=web,tier!=db)")
-    .option("--kinds <kinds>", "kinds the selector applies to, comma-separated (deploy,sts)")
-    .option("-A, --all-namespaces", "with -l: select in every namespace")
-    .option("-n, --namespace <namespace>", "namespace for objects that name none")
-    .option("--context <context>", "kubeconfig context to use")
+    .option(
+      "-l, --selector <selector>",
+      "label selector, with --kinds or a TYPE (app=web,tier!=db)",
+    )
+    .option("--kinds <kinds>", "kinds for -l and --all, comma-separated (deploy,sts)")
+    .option("--all", "every object of --kinds (or of the TYPE) in the namespace")
+    .option("-A, --all-namespaces", "with -l or --all: select in every namespace")
+    .addOption(
+      envOption(
+        "-n, --namespace <namespace>",
+        "namespace for objects that name none",
+        "KSTATUS_NAMESPACE",
+      ),
+    )
+    .optionsGroup("Cluster:")
+    .addOption(envOption("--context <context>", "kubeconfig context to use", "KSTATUS_CONTEXT"))
     .option("--kubeconfig <path>", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
+    .option("--as <user>", "act as this user (impersonation)")
+    .option(
+      "--as-group <group>",
+      "act as a member of this group, with --as (repeatable)",
+      collect,
+      [],
+    )
     .addOption(
       new Option(
         "--reader <reader>",
         "how to read the cluster: watch (changes as they happen; default for wait), caching " +
           "(one LIST per kind and namespace per poll; default for status), direct (a GET per object)",
-      ).choices(["caching", "direct", "watch"]),
-    )
-    .option("--interval <duration>", "time between polls", "2s")
-    .option(
-      "--fail-on <reasons>",
-      "pod problems that count as Failed at once, for the pod and its owners (comma-separated, " +
-        `or all): ${FAIL_ON_REASONS.join(",")}`,
+      ).choices(["caching", "direct", "watch"]).env("KSTATUS_READER"),
     )
     .addOption(
+      envOption("--interval <duration>", "time between polls", "KSTATUS_INTERVAL").default("2s"),
+    )
+    .optionsGroup("Verdicts:");
+  addRuleOptions(cmd)
+    .addOption(
+      envOption(
+        "--fail-on <reasons>",
+        "pod problems that count as Failed at once, for the pod and its owners (comma-separated, " +
+          `or all): ${FAIL_ON_REASONS.join(",")}`,
+        "KSTATUS_FAIL_ON",
+      ),
+    )
+    .optionsGroup("Output:")
+    .addOption(
       new Option("-o, --output <format>", "auto: live table on a terminal, events otherwise")
-        .choices(["auto", "table", "events", "json"]).default("auto"),
-    );
+        .choices(["auto", "table", "events", "json"]).default("auto").env("KSTATUS_OUTPUT"),
+    )
+    .option("-q, --quiet", "print only the summary (and, with -o json, only the summary line)")
+    .option("-v, --verbose", "print each request to stderr: method, URL, status, time");
+  return cmd;
 }
 
 function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOptions {
@@ -100,8 +144,13 @@ function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOpt
     selector: raw.selector,
     kinds: raw.kinds,
     allNamespaces: raw.allNamespaces,
+    all: raw.all,
     namespace: raw.namespace,
     context: raw.context,
+    as: raw.as,
+    asGroups: raw.asGroup,
+    quiet: raw.quiet ?? false,
+    verbose: raw.verbose ?? false,
     kubeconfig: raw.kubeconfig,
     goal: raw.for ?? "current",
     timeoutMs,
@@ -123,12 +172,15 @@ function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOpt
  * would only say it as a 400, exit 4); `-A` selects by label only, so it needs `-l`.
  */
 function checkSelectorFlags(raw: RawFlags): void {
-  if (raw.allNamespaces && raw.selector === undefined) {
+  if (raw.allNamespaces && raw.selector === undefined && !raw.all) {
     throw new CliExit(
       ExitCode.BadInput,
-      "error: -A (--all-namespaces) works with -l: KIND/NAME and -f name their namespace " +
-        "(-n, or the manifest's)",
+      "error: -A (--all-namespaces) works with -l or --all: KIND/NAME and -f name their " +
+        "namespace (-n, or the manifest's)",
     );
+  }
+  if (raw.asGroup.length > 0 && !raw.as) {
+    throw new CliExit(ExitCode.BadInput, "error: --as-group needs --as (the user to act as)");
   }
   if (raw.selector === undefined) return;
   try {
@@ -158,11 +210,19 @@ export function installClusterCommands(
     program.command("wait")
       .description("wait until resources are Current (or deleted), showing progress"),
   )
+    .optionsGroup("Waiting:")
     .addOption(
       new Option("--for <goal>", "what to wait for").choices(["current", "deleted", "known"])
         .default("current"),
     )
-    .option("--timeout <duration>", "give up after this long; 0 waits forever", "5m")
+    .addOption(
+      envOption(
+        "--timeout <duration>",
+        "give up after this long; 0 waits forever",
+        "KSTATUS_TIMEOUT",
+      )
+        .default("5m"),
+    )
     .option("--fail-fast", "exit as soon as a resource Failed")
     .addHelpText(
       "after",
@@ -174,6 +234,8 @@ Examples:
   kstatus wait -f app.yaml
   kustomize build . | kstatus wait -f - --timeout 10m
   kstatus wait deploy/web sts/db -n shop --fail-fast
+  kstatus wait deployment web api -n shop
+  kstatus wait deploy,sts --all -n shop -q
   kstatus wait -f app.yaml --fail-on all --fail-fast
   kstatus wait -l app=web --kinds deploy,sts -o json
   kstatus wait -f app.yaml --for deleted`,

@@ -20,7 +20,17 @@ export async function connectToCluster(
     namespace: flags.namespace,
     env,
   });
-  const client = createClient(config, { userAgent: "kstatus" });
+  const client = createClient(config, {
+    userAgent: "kstatus",
+    impersonate: flags.as || flags.asGroups?.length
+      ? { user: flags.as, groups: flags.asGroups }
+      : undefined,
+    onRequest: flags.logRequest &&
+      ((r) =>
+        flags.logRequest!(
+          `${r.method} ${r.url} ${r.status ?? `failed: ${r.error}`} ${Math.round(r.ms)}ms`,
+        )),
+  });
   return connectionFromApi(client, {
     namespace: config.namespace,
     server: config.server,
@@ -29,5 +39,9 @@ export async function connectToCluster(
     factories: { watch: watchClusterReaderFactory(client) },
     close: () => client.close(),
     requests: client.requests,
+    resourceTypes: async (signal) =>
+      (await client.mapper.resources({ signal }))
+        .filter((r) => r.verbs.includes("list") && !r.resource.includes("/"))
+        .map((r) => r.singular),
   });
 }

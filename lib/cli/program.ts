@@ -15,6 +15,7 @@ import { CliExit, ExitCode } from "./exit_codes.ts";
 import { jsonErrorLine, jsonSummaryLine } from "../printers/json.ts";
 import { addRuleOptions, type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
 import { installRulesCommands } from "./rules_command.ts";
+import { installCompletionCommands } from "./completion.ts";
 import type { KubeObject } from "../types.ts";
 
 /** Where the CLI reads and writes; tests replace these. */
@@ -93,7 +94,12 @@ Examples:
   kstatus status deploy/web -n shop
   kstatus compute -f deploy.yaml
   kstatus rules test my-rules.yaml
-  kstatus wait --help`,
+  source <(kstatus completion bash)
+  kstatus wait --help
+
+Environment: KSTATUS_NAMESPACE, KSTATUS_CONTEXT, KSTATUS_OUTPUT, KSTATUS_TIMEOUT,
+KSTATUS_INTERVAL, KSTATUS_READER and KSTATUS_FAIL_ON are defaults for the flags of the same
+names (a flag given wins); KUBECONFIG as kubectl reads it; NO_COLOR turns colours off.`,
     );
 
   program.command("version")
@@ -102,7 +108,7 @@ Examples:
       "after",
       `
 Examples:
-  kstatus version    # kstatus 0.1.0 (deno 2.1.4)`,
+  kstatus version    # kstatus 0.1.0 (bun 1.4.5)`,
     )
     .action(() => {
       io.out(`kstatus ${VERSION} (${runtimeDescription()})`);
@@ -160,6 +166,7 @@ Examples:
 
   if (io.connect) installClusterCommands(program, { ...io, connect: io.connect }, setCode);
   installRulesCommands(program, io, setCode);
+  installCompletionCommands(program, io);
 
   try {
     await program.parseAsync(args, { from: "user" });

@@ -28,7 +28,7 @@ export type Outcome =
   | { kind: "once" };
 
 /** Output modes after `auto` is resolved. */
-export type ReportMode = "live" | "table" | "events" | "json";
+export type ReportMode = "live" | "table" | "events" | "json" | "quiet";
 
 /** What a reporter needs. */
 export interface ReporterOptions {
@@ -46,6 +46,8 @@ export interface ReporterOptions {
   terminalSize?: () => TerminalSize;
   /** Calls `listener` when the terminal is resized; returns how to stop. */
   onResize?: (listener: () => void) => () => void;
+  /** `-q`: with `json`, only the error and summary lines. */
+  quiet?: boolean;
   /** Current time in ms. */
   now: () => number;
   /** When the wait started (ms). */
@@ -179,7 +181,9 @@ export function createReporter(options: ReporterOptions): Reporter {
       return {
         event(event) {
           const now = new Date(options.now());
-          if (event.type === "ResourceUpdate") out(jsonStatusLine(event.resource, now));
+          if (event.type === "ResourceUpdate" && !options.quiet) {
+            out(jsonStatusLine(event.resource, now));
+          }
           if (event.type === "Error") {
             out(jsonErrorLine(event.error, now));
             errorPrinted = true;
@@ -209,6 +213,13 @@ export function createReporter(options: ReporterOptions): Reporter {
         },
       };
     }
+    case "quiet":
+      return {
+        event() {},
+        finish(outcome, collector) {
+          out(summary(outcome, collector));
+        },
+      };
     case "table":
       return {
         event() {},

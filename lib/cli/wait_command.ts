@@ -41,6 +41,10 @@ export interface WaitCommandOptions extends TargetFlags, ConnectionFlags, Partia
   failOn?: readonly FailOnReason[];
   /** Look once and report (`kstatus status`). */
   once: boolean;
+  /** `-q`: the summary only. */
+  quiet?: boolean;
+  /** `-v`: each request on stderr. */
+  verbose?: boolean;
 }
 
 /** What the command runs with; tests replace parts. */
@@ -121,7 +125,7 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
     }
     try {
       conn = await untilAborted(
-        deps.connect(options, deps.env),
+        deps.connect({ ...options, logRequest: options.verbose ? deps.err : undefined }, deps.env),
         controller.signal,
         (c) => c.close(),
       );
@@ -143,7 +147,9 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
       // Nothing to look at is a fine answer for `status` and for `--for deleted`; for any other
       // wait it is almost always a mistyped selector or an empty manifest, which CI must not pass.
       // A selector over a namespace that does not exist can never match: say that instead.
-      if (options.selector && !options.allNamespaces && options.goal !== "deleted") {
+      if (
+        (options.selector || options.all) && !options.allNamespaces && options.goal !== "deleted"
+      ) {
         const missing = await missingNamespace(conn, [conn.namespace], controller.signal);
         if (missing) throw missing;
       }
@@ -187,7 +193,9 @@ async function pollUntilDone(
 ): Promise<number> {
   // A terminal that cannot move its cursor (TERM=dumb: Emacs shells, some CI logs) gets lines.
   const live = deps.isTerminal && deps.env.TERM !== "dumb";
-  const mode: ReportMode = options.output === "auto"
+  const mode: ReportMode = options.quiet && options.output !== "json"
+    ? "quiet"
+    : options.output === "auto"
     ? (live ? "live" : "events")
     : options.output === "table"
     ? (live ? "live" : "table")
@@ -204,6 +212,7 @@ async function pollUntilDone(
       return { width: columns || undefined, height: rows || undefined };
     }),
     onResize: deps.onResize,
+    quiet: options.quiet,
     now: () => clock.now(),
     startedAt,
     goal: options.goal,
@@ -413,11 +422,11 @@ function classify(e: unknown, server: string): CliExit {
 /** Names the inputs that matched nothing, for the error line. */
 function what(options: WaitCommandOptions, namespace: string): string {
   const parts: string[] = [];
-  if (options.selector) {
+  if (options.selector || options.all) {
     parts.push(
-      `-l ${options.selector} matched no ${options.kinds} in ${
-        options.allNamespaces ? "any namespace" : `namespace ${namespace}`
-      }`,
+      `${options.selector ? `-l ${options.selector} matched` : "--all found"} no ${
+        options.kinds ?? options.args[0]
+      } in ${options.allNamespaces ? "any namespace" : `namespace ${namespace}`}`,
     );
   }
   if (options.files.length > 0) parts.push(`${options.files.join(", ")} held no objects`);

@@ -8,6 +8,7 @@
 
 import {
   fetchTransportResponse,
+  headerPairs,
   type Transport,
   type TransportOptions,
   type TransportResponse,
@@ -42,7 +43,7 @@ export function createBunTransport(opts: TransportOptions): Transport {
     request(req): Promise<TransportResponse> {
       const init: BunFetchInit = {
         method: req.method,
-        headers: req.headers,
+        headers: headerPairs(req.headers),
         body: req.body,
         signal: req.signal,
         redirect: "manual",

@@ -67,6 +67,8 @@ export interface RequestRecord {
   query: Record<string, string>;
   /** `Accept` header. */
   accept: string;
+  /** `Impersonate-User` and `Impersonate-Group` headers as sent (groups in order). */
+  impersonate?: { user?: string; groups: string[] };
   /** Authenticated user name, `undefined` when authentication failed. */
   user?: string;
   /** How the user authenticated. */
@@ -759,6 +761,14 @@ export async function startFakeApiServer(
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "https://fake");
     const record = parse(req.method ?? "GET", url, String(req.headers.accept ?? ""));
+    const asUser = req.headers["impersonate-user"];
+    const asGroups = req.headersDistinct["impersonate-group"] ?? [];
+    if (asUser !== undefined || asGroups.length > 0) {
+      record.impersonate = {
+        user: asUser === undefined ? undefined : String(asUser),
+        groups: asGroups,
+      };
+    }
     requests.push(record);
     const socket = req.socket as TLSSocket;
     if (!certRequired && !socket.authorized && hasPeerCert(socket)) {
