@@ -286,7 +286,7 @@ export async function release(
     });
   }
   // krew has one entry per os and arch: the glibc build stands for Linux.
-  const krew = platforms.filter((p, i) => targets[i].libc !== "musl");
+  const krew = platforms.filter((_, i) => targets[i].libc !== "musl");
   await Deno.writeTextFile(`${outdir}/${KREW_MANIFEST}`, krewManifest(VERSION, baseUrl, krew));
 
   const lines: string[] = [];
