@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { Ajv2020 } from "../support/ajv.ts";
-import { runCli } from "../../main.ts";
+import { cli } from "../support/cli.ts";
 import { connectionFromApi } from "../../lib/cli/connection.ts";
 import type { KubeApi } from "../../lib/cluster/types.ts";
 import { ConnectionError } from "../../lib/kube/errors.ts";
@@ -27,22 +27,12 @@ async function run(
   const api: KubeApi = options.down
     ? { mapper: cluster.api.mapper, get: fail, list: fail }
     : cluster.api;
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    env: {},
-    isTerminal: false,
-    readStdin: () => Promise.resolve(options.stdin ?? ""),
-    connect: () =>
-      Promise.resolve(connectionFromApi(api, {
-        namespace: "default",
-        server: SERVER,
-        resolveKind: (t) => cluster.resolveKind(t),
-      })),
-  });
-  return { code, out, err };
+  return await cli(args, options.stdin ?? "", () =>
+    Promise.resolve(connectionFromApi(api, {
+      namespace: "default",
+      server: SERVER,
+      resolveKind: (t) => cluster.resolveKind(t),
+    })));
 }
 
 function checkLines(label: string, r: { code: number; out: string[]; err: string[] }) {
