@@ -97,7 +97,7 @@ export const READY_POD_JSON: string = JSON.stringify({
 });
 
 /** What `compute -f -` prints for {@linkcode READY_POD_JSON} (exit 0). */
-export const READY_POD_LINE = "Pod/default/web-0  Current  Pod is Ready";
+export const READY_POD_LINE = "pod/default/web-0  Current  Pod is Ready";
 
 /** The ready Pod and a Deployment with 1 of 3 replicas available, as multi-document YAML. */
 export const MIXED_YAML: string = `${READY_POD_JSON}
