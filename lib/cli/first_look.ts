@@ -57,5 +57,5 @@ export function notFoundNote(statuses: readonly ResourceStatus[]): string | unde
   const more = missing.length > shown.length ? ` and ${missing.length - shown.length} more` : "";
   const verb = missing.length === 1 ? "does not exist yet; waiting for it" : "do not exist yet; " +
     "waiting for them";
-  return `note: ${shown.join(", ")}${more} ${verb} to be created (a typo? Ctrl-C stops the wait)`;
+  return `note: ${shown.join(", ")}${more} ${verb} to be created`;
 }

@@ -64,6 +64,11 @@ export interface Reporter {
   event(event: Event, collector: ResourceStatusCollector): void;
   /** Called once at the end with the exit code about to be returned. */
   finish(outcome: Outcome, collector: ResourceStatusCollector, exitCode: number): void;
+  /**
+   * A note for people (a resource not found yet): on stderr, or, in the live table, under it
+   * (a line written around a live block would break its redraw).
+   */
+  note?(line: string): void;
 }
 
 const GOAL_STATUS: Record<StopCondition, Status | undefined> = {
@@ -231,7 +236,13 @@ export function createReporter(options: ReporterOptions): Reporter {
     case "live": {
       const region = createLiveRegion(out, size);
       let last: ResourceStatusCollector | undefined;
-      const draw = (c: ResourceStatusCollector) => region.draw([header(c), ...table(c, true)]);
+      const notes: string[] = [];
+      const fit = (line: string) => {
+        const { width } = size();
+        return width ? clip(line, width) : line;
+      };
+      const draw = (c: ResourceStatusCollector) =>
+        region.draw([header(c), ...table(c, true), ...notes.map(fit)]);
       // Redraw every second so the elapsed time moves even when nothing changes, and at once
       // when the terminal is resized.
       const timer = setInterval(() => last && draw(last), 1000);
@@ -244,8 +255,12 @@ export function createReporter(options: ReporterOptions): Reporter {
         finish(outcome, collector) {
           clearInterval(timer);
           stopResize?.();
-          region.draw([header(collector), ...table(collector)], { fit: false });
+          region.draw([header(collector), ...table(collector), ...notes.map(fit)], { fit: false });
           out(summary(outcome, collector));
+        },
+        note(line) {
+          notes.push(line);
+          if (last) draw(last);
         },
       };
     }

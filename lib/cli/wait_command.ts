@@ -264,7 +264,7 @@ async function pollUntilDone(
           break;
         }
         const note = options.once ? undefined : notFoundNote(statuses);
-        if (note) deps.err(note);
+        if (note) reporter.note ? reporter.note(note) : deps.err(note);
       }
     }
     if (options.once) {

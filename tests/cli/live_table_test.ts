@@ -285,3 +285,29 @@ Deno.test("live table: TERM=dumb gets event lines, no cursor movement", opts, as
     final.join("\n"),
   );
 });
+
+Deno.test(
+  "live table: the note of a resource not found yet is part of the block",
+  opts,
+  async () => {
+    await using c = await startCluster();
+    putDeploymentTree(c.api, "web", "ready");
+    await using term = await startInTmux(
+      ["wait", "deploy/web", "deploy/ghost", "--timeout", "3s", ...c.flags],
+      [],
+      80,
+      12,
+    );
+    const final = lines(await term.waitForScreen(/^exit=\d+$/m, 15_000));
+    assert.equal(final.at(-1), "exit=2", final.join("\n"));
+    assert.equal(final.filter((l) => l.startsWith("kstatus: ")).length, 1, final.join("\n"));
+    assert.equal(final.filter((l) => l.startsWith("RESOURCE")).length, 1, final.join("\n"));
+    assert.equal(
+      final.filter((l) => l.startsWith("note: deployment.apps/default/ghost does not exist yet"))
+        .length,
+      1,
+      final.join("\n"),
+    );
+    assert.deepEqual(lines(await term.screen({ history: true })), final);
+  },
+);
