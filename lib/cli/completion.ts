@@ -15,7 +15,7 @@ import type { Connection, Connector } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 
 /** The shells `completion` writes a script for. */
-export const SHELLS = ["bash", "zsh", "fish", "powershell"] as const;
+export const SHELLS = ["bash", "zsh", "fish", "powershell", "kubectl"] as const;
 
 /** The completion script for `shell`; `program` is the command's name (`kstatus`). */
 export function completionScript(shell: string, program = "kstatus"): string {
@@ -54,6 +54,15 @@ Register-ArgumentCompleter -Native -CommandName ${program} -ScriptBlock {
     [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
   }
 }`;
+    case "kubectl":
+      // kubectl (1.26+) completes `kubectl kstatus ...` by running kubectl_complete-kstatus and
+      // reading Cobra's protocol: candidates, then `:4` (no file names) or `:0` (file names).
+      return `#!/bin/sh
+# kubectl kstatus completion: save as kubectl_complete-${program} on the PATH, executable:
+#   ${program} completion kubectl > ~/.local/bin/kubectl_complete-${program}
+#   chmod +x ~/.local/bin/kubectl_complete-${program}
+out=$(${program} __complete "$@" 2>/dev/null)
+if [ -n "$out" ]; then printf '%s\n:4\n' "$out"; else echo :0; fi`;
     default:
       throw new CliExit(
         ExitCode.BadInput,
@@ -218,7 +227,7 @@ export function installCompletionCommands(
   io: CompletionIo,
 ): void {
   program.command("completion")
-    .description("print a shell completion script (bash, zsh, fish, powershell)")
+    .description("print a shell completion script (bash, zsh, fish, powershell, kubectl)")
     .argument("<shell>", SHELLS.join(", "))
     .addHelpText(
       "after",
@@ -230,7 +239,8 @@ Examples:
   source <(kstatus completion bash)                  # bash, in ~/.bashrc
   source <(kstatus completion zsh)                   # zsh, in ~/.zshrc
   kstatus completion fish | source                   # fish, in ~/.config/fish/config.fish
-  kstatus completion powershell | Out-String | Invoke-Expression   # PowerShell, in $PROFILE`,
+  kstatus completion powershell | Out-String | Invoke-Expression   # PowerShell, in $PROFILE
+  kstatus completion kubectl > ~/.local/bin/kubectl_complete-kstatus  # kubectl kstatus <TAB>`,
     )
     .action((shell: string) => {
       io.out(completionScript(shell));

@@ -191,8 +191,9 @@ async function pollUntilDone(
   startedAt: number,
   timedOut: () => boolean,
 ): Promise<number> {
-  // A terminal that cannot move its cursor (TERM=dumb: Emacs shells, some CI logs) gets lines.
-  const live = deps.isTerminal && deps.env.TERM !== "dumb";
+  // A terminal that cannot move its cursor (TERM=dumb: Emacs shells, some CI logs) gets lines;
+  // -v writes a line per request to stderr, which would break a block redrawn in place.
+  const live = deps.isTerminal && deps.env.TERM !== "dumb" && !options.verbose;
   const mode: ReportMode = options.quiet && options.output !== "json"
     ? "quiet"
     : options.output === "auto"

@@ -59,6 +59,7 @@ Deno.test("completion bash: loads, completes commands, flags and choices", opts,
     "zsh",
     "fish",
     "powershell",
+    "kubectl",
   ]);
 });
 
@@ -102,5 +103,33 @@ Deno.test("completion scripts for zsh, fish and PowerShell call __complete", asy
   );
   const r = await runCli(["completion", "tcsh"]);
   assert.equal(r.code, 3);
-  assert.match(r.stderr, /no completion for "tcsh"; one of bash, zsh, fish, powershell/);
+  assert.match(r.stderr, /no completion for "tcsh"; one of bash, zsh, fish, powershell, kubectl/);
+});
+
+Deno.test("completion kubectl: Cobra's protocol for kubectl_complete-kstatus", opts, async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kstatus-complete-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/kstatus`,
+      `#!/bin/sh\nexec ${Deno.execPath()} run -A --quiet ${MAIN} "$@"\n`,
+    );
+    await Deno.writeTextFile(
+      `${dir}/kubectl_complete-kstatus`,
+      (await runCli(["completion", "kubectl"])).stdout,
+    );
+    await Deno.chmod(`${dir}/kstatus`, 0o755);
+    await Deno.chmod(`${dir}/kubectl_complete-kstatus`, 0o755);
+    const complete = async (...args: string[]) => {
+      const out = await new Deno.Command(`${dir}/kubectl_complete-kstatus`, {
+        args,
+        env: { PATH: `${dir}:${Deno.env.get("PATH")}` },
+        stdout: "piped",
+      }).output();
+      return new TextDecoder().decode(out.stdout);
+    };
+    assert.equal(await complete("st"), "status\n:4\n");
+    assert.equal(await complete("wait", "-f", ""), ":0\n", "file names for -f");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
