@@ -91,6 +91,12 @@ export interface ComputeResult {
    * `builtin:cert-manager.io/Certificate`, `contract:apps/Deployment` or `generic`.
    */
   rule?: string;
+  /**
+   * What decided the verdict, for people: the condition or field that gave it, e.g.
+   * `Available=False (MinimumReplicasUnavailable)`, `status.updatedReplicas 1 < spec.replicas 2`,
+   * or for a CEL rule the expression that matched. Absent when nothing in particular did.
+   */
+  decidedBy?: string;
 }
 
 /** Options shared by status computation functions. */
@@ -118,4 +124,6 @@ export interface ResourceStatus {
   generatedResources: ResourceStatus[];
   /** The rule that gave the verdict, when a rule set judged the object (see `ComputeResult`). */
   rule?: string;
+  /** The condition or field that decided the verdict (see `ComputeResult`). */
+  decidedBy?: string;
 }

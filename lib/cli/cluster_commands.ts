@@ -12,6 +12,11 @@ import type { Connector, ReaderChoice } from "./connection.ts";
 import { parseDuration } from "./duration.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { addRuleOptions, type RuleFlags } from "./rule_flags.ts";
+import {
+  addDiagnosticsOptions,
+  type DiagnosticsFlags,
+  diagnosticsFromFlags,
+} from "./diagnostics_flags.ts";
 import type { WaitCommandOptions, WaitDeps } from "./wait_command.ts";
 
 /** The engine, the readers and the printers load when `wait` or `status` runs, not at start-up. */
@@ -19,7 +24,7 @@ async function runWait(options: WaitCommandOptions, deps: WaitDeps): Promise<num
   return (await import("./wait_command.ts")).runWait(options, deps);
 }
 
-interface RawFlags extends RuleFlags {
+interface RawFlags extends RuleFlags, DiagnosticsFlags {
   all?: boolean;
   as?: string;
   asGroup: string[];
@@ -120,7 +125,12 @@ function addCommonOptions(cmd: Command): Command {
   return cmd;
 }
 
-function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOptions {
+function toOptions(
+  args: string[],
+  raw: RawFlags,
+  once: boolean,
+  explain = false,
+): WaitCommandOptions {
   let intervalMs: number;
   let timeoutMs = 0;
   try {
@@ -132,8 +142,12 @@ function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOpt
   if (intervalMs <= 0) throw new CliExit(ExitCode.BadInput, "error: --interval must be above 0");
   checkSelectorFlags(raw);
   let failOn: FailOnReason[] = [];
+  let diagnostics: WaitCommandOptions["diagnostics"];
   try {
     failOn = raw.failOn === undefined ? [] : parseFailOn(raw.failOn);
+    diagnostics = diagnosticsFromFlags(raw);
+    // explain is diagnostics: without them it still gives the rule of each resource.
+    if (explain && diagnostics === false) diagnostics = { events: false, logs: false };
   } catch (e) {
     throw new CliExit(ExitCode.BadInput, `error: ${(e as Error).message}`);
   }
@@ -164,6 +178,9 @@ function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOpt
     once,
     rules: raw.rules,
     builtinRules: raw.builtinRules,
+    diagnostics,
+    explain,
+    liveEvents: raw.events === true,
   };
 }
 
@@ -206,9 +223,14 @@ export function installClusterCommands(
   deps: ClusterCommandDeps,
   setCode: (code: number) => void,
 ): void {
-  addCommonOptions(
-    program.command("wait")
-      .description("wait until resources are Current (or deleted), showing progress"),
+  addDiagnosticsOptions(
+    addCommonOptions(
+      program.command("wait").description(
+        "wait until resources are Current (or deleted), showing progress",
+      ),
+    )
+      .optionsGroup("Diagnostics:"),
+    true,
   )
     .optionsGroup("Waiting:")
     .addOption(
@@ -230,6 +252,10 @@ export function installClusterCommands(
 Exit codes: 0 goal reached, 1 a resource Failed, 2 timed out, 3 bad input or
 configuration, 4 the cluster could not be reached or refused us, 130/143 interrupted.
 
+When the wait fails, times out or is interrupted, each resource not ready is explained:
+the rule that decided, the children that explain it, Warning events and the last log
+lines of crashed containers (within --diagnostics-limit and a 5 s deadline).
+
 Examples:
   kstatus wait -f app.yaml
   kustomize build . | kstatus wait -f - --timeout 10m
@@ -244,8 +270,12 @@ Examples:
       setCode(await runWait(toOptions(args, raw, false), deps));
     });
 
-  addCommonOptions(
-    program.command("status").description("look once at resources in the cluster and report"),
+  addDiagnosticsOptions(
+    addCommonOptions(
+      program.command("status").description("look once at resources in the cluster and report"),
+    )
+      .optionsGroup("Diagnostics:"),
+    false,
   )
     .addHelpText(
       "after",
@@ -259,5 +289,32 @@ Examples:
     )
     .action(async (args: string[], raw: RawFlags) => {
       setCode(await runWait(toOptions(args, raw, true), deps));
+    });
+
+  addDiagnosticsOptions(
+    addCommonOptions(
+      program.command("explain").description(
+        "why resources are (not) ready: rule, children, events and logs, now",
+      ),
+    )
+      .optionsGroup("Diagnostics:"),
+    false,
+  )
+    .addHelpText(
+      "after",
+      `
+Looks once, like status, and explains every resource whatever its status: the rule
+and the condition or field that decided, the children that explain it, Warning
+events of the resource and its children (folded by reason) and the last log lines
+of containers that crashed, exited non-zero or restarted. The kubectl describe of
+readiness. Exit codes as status.
+
+Examples:
+  kstatus explain deploy/web -n shop
+  kstatus explain -f app.yaml --no-logs
+  kstatus explain -l app=web --kinds deploy -o json`,
+    )
+    .action(async (args: string[], raw: RawFlags) => {
+      setCode(await runWait(toOptions(args, raw, true, true), deps));
     });
 }

@@ -200,7 +200,7 @@ export async function complete(
   if (current.startsWith("-")) {
     return cmd.options.flatMap((o) => [o.long, o.short]).filter((f): f is string => !!f);
   }
-  if (!["wait", "status"].includes(cmd.name())) return [];
+  if (!["wait", "status", "explain"].includes(cmd.name())) return [];
   // Positional arguments: TYPE then NAMEs, or KIND/NAME.
   const positionals: string[] = [];
   for (let i = 1; i < before.length; i++) {

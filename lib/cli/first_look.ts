@@ -49,13 +49,16 @@ export function namespacesOfNotFound(statuses: readonly ResourceStatus[]): strin
   return statuses.filter((s) => s.status === "NotFound").map((s) => s.identifier.namespace);
 }
 
-/** The note for resources not found at the first look, or `undefined` when there are none. */
+/**
+ * The note for resources not found at the first look (for `Reporter.notice`, which escapes it
+ * and marks it `note:`), or `undefined` when there are none.
+ */
 export function notFoundNote(statuses: readonly ResourceStatus[]): string | undefined {
   const missing = statuses.filter((s) => s.status === "NotFound" && !s.error);
   if (missing.length === 0) return undefined;
-  const shown = missing.slice(0, 3).map((s) => escapeControl(resourceRef(s.identifier)));
+  const shown = missing.slice(0, 3).map((s) => resourceRef(s.identifier));
   const more = missing.length > shown.length ? ` and ${missing.length - shown.length} more` : "";
   const verb = missing.length === 1 ? "does not exist yet; waiting for it" : "do not exist yet; " +
     "waiting for them";
-  return `note: ${shown.join(", ")}${more} ${verb} to be created`;
+  return `${shown.join(", ")}${more} ${verb} to be created`;
 }

@@ -5,16 +5,25 @@
  */
 
 import type { ConnectionStats } from "./connection.ts";
-import { ExitCode } from "./exit_codes.ts";
 import type { ResourceStatusCollector, StopCondition } from "../engine/collector.ts";
 import type { Event } from "../engine/events.ts";
 import { identifierKey } from "../groupkind.ts";
 import { formatEventLine } from "../printers/events.ts";
 import { formatDuration } from "../printers/format.ts";
-import { escapeControl } from "../text/escape.ts";
-import { jsonErrorLine, jsonResource, jsonStatusLine, jsonSummaryLine } from "../printers/json.ts";
+import {
+  jsonErrorLine,
+  jsonResource,
+  jsonStatusLine,
+  jsonSummaryLine,
+  rfc3339,
+  SCHEMA_VERSION,
+} from "../printers/json.ts";
 import { createLiveRegion, renderTable, type TerminalSize } from "../printers/table.ts";
 import { clip } from "../text/width.ts";
+import { ExitCode } from "./exit_codes.ts";
+import { renderDiagnostics } from "../printers/diagnostics.ts";
+import type { DiagnosticEvent, Diagnostics } from "../diagnostics/types.ts";
+import { escapeControl } from "../text/escape.ts";
 import type { ResourceStatus, Status } from "../types.ts";
 
 /** How a wait ended. */
@@ -27,8 +36,11 @@ export type Outcome =
   | { kind: "refused"; error: Error }
   | { kind: "once" };
 
+/** How many live Warning events the live table shows under it. */
+const LIVE_WARNINGS = 5;
+
 /** Output modes after `auto` is resolved. */
-export type ReportMode = "live" | "table" | "events" | "json" | "quiet";
+export type ReportMode = "live" | "table" | "events" | "json" | "explain" | "quiet";
 
 /** What a reporter needs. */
 export interface ReporterOptions {
@@ -62,13 +74,47 @@ export interface ReporterOptions {
 export interface Reporter {
   /** Called after each event has been applied to the collector. */
   event(event: Event, collector: ResourceStatusCollector): void;
-  /** Called once at the end with the exit code about to be returned. */
-  finish(outcome: Outcome, collector: ResourceStatusCollector, exitCode: number): void;
+  /** A Warning event of a tracked resource or child, as it arrives (`--events`). */
+  warning(event: DiagnosticEvent): void;
+  /** Something the user should know while waiting (`live events: forbidden (403) in ...`). */
+  notice(text: string): void;
   /**
-   * A note for people (a resource not found yet): on stderr, or, in the live table, under it
-   * (a line written around a live block would break its redraw).
+   * Called once at the end with the exit code about to be returned, and the diagnostics
+   * gathered for resources (by `identifierKey`), if any.
    */
-  note?(line: string): void;
+  finish(
+    outcome: Outcome,
+    collector: ResourceStatusCollector,
+    exitCode: number,
+    diagnostics?: ReadonlyMap<string, Diagnostics>,
+  ): void;
+}
+
+/**
+ * A live Warning event as one line: `event: Warning BackOff on Pod/shop/web-1 (3 times):
+ * Back-off restarting failed container`. Text from the cluster is escaped.
+ */
+export function warningLine(ev: DiagnosticEvent): string {
+  const times = ev.count > 1 ? ` (${ev.count} times)` : "";
+  const [kind, name] = [
+    ev.object.slice(0, ev.object.indexOf("/")),
+    ev.object.slice(ev.object.indexOf("/") + 1),
+  ];
+  return escapeControl(
+    `event: ${ev.type} ${ev.reason} on ${kind}/${ev.namespace}/${name}${times}: ${ev.message}`,
+  );
+}
+
+/** The text blocks of the resources that have diagnostics, in the order of `statuses`. */
+export function diagnosticsBlocks(
+  statuses: readonly ResourceStatus[],
+  diagnostics: ReadonlyMap<string, Diagnostics> | undefined,
+): string[] {
+  if (!diagnostics) return [];
+  return statuses.flatMap((s) => {
+    const d = diagnostics.get(identifierKey(s.identifier));
+    return d ? renderDiagnostics(s, d) : [];
+  });
 }
 
 const GOAL_STATUS: Record<StopCondition, Status | undefined> = {
@@ -124,19 +170,23 @@ export function createReporter(options: ReporterOptions): Reporter {
   const { out } = options;
   const elapsed = () => options.now() - options.startedAt;
   const size = options.terminalSize ?? (() => ({ width: options.width, height: options.height }));
+  const fit = (line: string) => {
+    const { width } = size();
+    return width ? clip(line, width) : line;
+  };
   const atGoal = (s: ResourceStatus) => notReady([s], options.goal).length === 0;
   const header = (collector: ResourceStatusCollector) => {
     const statuses = collector.latestObservation().resourceStatuses;
     const done = statuses.length - notReady(statuses, options.goal).length;
     const namespaces = new Set(statuses.map((s) => s.identifier.namespace));
     const [only] = namespaces;
-    const line = `kstatus: ${done}/${statuses.length} ${
-      options.goal === "deleted" ? "deleted" : "Current"
-    }  (${formatDuration(elapsed())})${
-      namespaces.size === 1 && only ? `  namespace ${escapeControl(only)}` : ""
-    }`;
-    const { width } = size();
-    return width ? clip(line, width) : line;
+    return fit(
+      `kstatus: ${done}/${statuses.length} ${
+        options.goal === "deleted" ? "deleted" : "Current"
+      }  (${formatDuration(elapsed())})${
+        namespaces.size === 1 && only ? `  namespace ${escapeControl(only)}` : ""
+      }`,
+    );
   };
   /** The table; `live` fits it to the terminal (the header line and the cursor's row aside). */
   const table = (collector: ResourceStatusCollector, live = false) => {
@@ -151,13 +201,18 @@ export function createReporter(options: ReporterOptions): Reporter {
   };
   const summary = (outcome: Outcome, collector: ResourceStatusCollector) =>
     summaryLine(outcome, collector.latestObservation().resourceStatuses, options.goal, elapsed());
-  const pendingLines = (collector: ResourceStatusCollector) =>
-    notReady(collector.latestObservation().resourceStatuses, options.goal).map((s) =>
+  const pendingLines = (
+    collector: ResourceStatusCollector,
+    diagnostics?: ReadonlyMap<string, Diagnostics>,
+  ) =>
+    notReady(collector.latestObservation().resourceStatuses, options.goal).flatMap((s) => {
+      const d = diagnostics?.get(identifierKey(s.identifier));
+      if (d) return renderDiagnostics(s, d);
       // A resource the engine never got to (fail-fast, an early stop) has no message of its own.
-      s.status === "Unknown" && !s.message && !s.error && !s.resource
-        ? `  ${formatEventLine(s)}: not read yet`
-        : `  ${formatEventLine(s)}`
-    );
+      return s.status === "Unknown" && !s.message && !s.error && !s.resource
+        ? [`  ${formatEventLine(s)}: not read yet`]
+        : [`  ${formatEventLine(s)}`];
+    });
 
   switch (options.mode) {
     case "events": {
@@ -165,6 +220,12 @@ export function createReporter(options: ReporterOptions): Reporter {
       // the last one for that resource tells nothing new.
       const printed = new Map<string, string>();
       return {
+        warning(ev) {
+          out(warningLine(ev));
+        },
+        notice(text) {
+          out(`note: ${escapeControl(text)}`);
+        },
         event(event) {
           if (event.type === "ResourceUpdate") {
             const key = identifierKey(event.resource.identifier);
@@ -173,10 +234,13 @@ export function createReporter(options: ReporterOptions): Reporter {
             printed.set(key, line);
           }
         },
-        finish(outcome, collector) {
+        finish(outcome, collector, _code, diagnostics) {
           out(summary(outcome, collector));
           if (outcome.kind !== "goal" && outcome.kind !== "once") {
-            for (const line of pendingLines(collector)) out(line);
+            for (const line of pendingLines(collector, diagnostics)) out(line);
+          } else {
+            const statuses = collector.latestObservation().resourceStatuses;
+            for (const line of diagnosticsBlocks(statuses, diagnostics)) out(line);
           }
         },
       };
@@ -184,6 +248,24 @@ export function createReporter(options: ReporterOptions): Reporter {
     case "json": {
       let errorPrinted = false;
       return {
+        warning(ev) {
+          out(
+            JSON.stringify({
+              schemaVersion: SCHEMA_VERSION,
+              type: "event",
+              timestamp: rfc3339(new Date(options.now())),
+              event: ev,
+            }),
+          );
+        },
+        notice(text) {
+          out(JSON.stringify({
+            schemaVersion: SCHEMA_VERSION,
+            type: "note",
+            timestamp: rfc3339(new Date(options.now())),
+            text,
+          }));
+        },
         event(event) {
           const now = new Date(options.now());
           if (event.type === "ResourceUpdate" && !options.quiet) {
@@ -194,8 +276,12 @@ export function createReporter(options: ReporterOptions): Reporter {
             errorPrinted = true;
           }
         },
-        finish(outcome, collector, exitCode) {
+        finish(outcome, collector, exitCode, diagnostics) {
           const statuses = collector.latestObservation().resourceStatuses;
+          const resource = (s: ResourceStatus) => {
+            const d = diagnostics?.get(identifierKey(s.identifier));
+            return d ? { ...jsonResource(s, false), diagnostics: d } : jsonResource(s, false);
+          };
           const now = new Date(options.now());
           // Exit 3 and 4 always have an error line: a refusal seen on one resource, or a timeout
           // while the cluster could not be reached, has no engine error.
@@ -212,55 +298,89 @@ export function createReporter(options: ReporterOptions): Reporter {
             exitCode,
             elapsedMs: elapsed(),
             message: summaryLine(outcome, statuses, options.goal, elapsed()),
-            resources: statuses.map((s) => jsonResource(s, false)),
+            resources: statuses.map(resource),
             ...(options.stats ? { stats: options.stats() } : {}),
           }, now));
         },
       };
     }
     case "quiet":
+      // -q: the summary line only.
       return {
+        warning() {},
+        notice() {},
         event() {},
         finish(outcome, collector) {
           out(summary(outcome, collector));
         },
       };
-    case "table":
+    case "explain":
+      // `kstatus explain`: one block per resource under its status line, then the summary.
       return {
+        warning() {},
+        notice() {},
         event() {},
-        finish(outcome, collector) {
+        finish(outcome, collector, _code, diagnostics) {
+          const statuses = collector.latestObservation().resourceStatuses;
+          for (const s of statuses) {
+            const d = diagnostics?.get(identifierKey(s.identifier));
+            for (const line of d ? renderDiagnostics(s, d) : [`  ${formatEventLine(s)}`]) out(line);
+          }
+          out(summary(outcome, collector));
+        },
+      };
+    case "table":
+      // Off a terminal the table is printed once, at the end: live events are not shown.
+      return {
+        warning() {},
+        notice() {},
+        event() {},
+        finish(outcome, collector, _code, diagnostics) {
           for (const line of table(collector)) out(line);
           out(summary(outcome, collector));
+          const statuses = collector.latestObservation().resourceStatuses;
+          for (const line of diagnosticsBlocks(statuses, diagnostics)) out(line);
         },
       };
     case "live": {
       const region = createLiveRegion(out, size);
       let last: ResourceStatusCollector | undefined;
-      const notes: string[] = [];
-      const fit = (line: string) => {
-        const { width } = size();
-        return width ? clip(line, width) : line;
-      };
-      const draw = (c: ResourceStatusCollector) =>
-        region.draw([header(c), ...table(c, true), ...notes.map(fit)]);
+      // The newest Warning events, under the table.
+      const warnings: string[] = [];
+      const block = (c: ResourceStatusCollector) => [
+        header(c),
+        ...table(c, live),
+        ...(warnings.length > 0 ? ["", ...warnings.map(fit)] : []),
+      ];
+      let live = true;
+      const draw = (c: ResourceStatusCollector) => region.draw(block(c));
       // Redraw every second so the elapsed time moves even when nothing changes, and at once
       // when the terminal is resized.
       const timer = setInterval(() => last && draw(last), 1000);
       const stopResize = options.onResize?.(() => last && draw(last));
       return {
+        warning(ev) {
+          warnings.push(warningLine(ev));
+          if (warnings.length > LIVE_WARNINGS) warnings.shift();
+          if (last) draw(last);
+        },
+        notice(text) {
+          warnings.push(`note: ${escapeControl(text)}`);
+          if (warnings.length > LIVE_WARNINGS) warnings.shift();
+          if (last) draw(last);
+        },
         event(event, collector) {
           last = collector;
           if (event.type === "ResourceUpdate") draw(collector);
         },
-        finish(outcome, collector) {
+        finish(outcome, collector, _code, diagnostics) {
           clearInterval(timer);
           stopResize?.();
-          region.draw([header(collector), ...table(collector), ...notes.map(fit)], { fit: false });
+          live = false;
+          region.draw(block(collector), { fit: false });
           out(summary(outcome, collector));
-        },
-        note(line) {
-          notes.push(line);
-          if (last) draw(last);
+          const statuses = collector.latestObservation().resourceStatuses;
+          for (const line of diagnosticsBlocks(statuses, diagnostics)) out(line);
         },
       };
     }

@@ -12,10 +12,18 @@ import type { KubeObject } from "../types.ts";
 
 /** The rule flags as parsed. */
 export interface RuleFlags {
-  /** `--rules` paths, in order (later files win). */
+  /** `--rules` paths, in order (later files win); `builtin:strict` adds the strict checks. */
   rules: string[];
   /** False with `--no-builtin-rules`. */
   builtinRules: boolean;
+}
+
+const BUILTIN_PREFIX = "builtin:";
+const STRICT = "builtin:strict";
+
+/** Whether `--rules builtin:strict` is among the flags. */
+export function wantsStrict(flags: Pick<RuleFlags, "rules">): boolean {
+  return flags.rules.includes(STRICT);
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -27,7 +35,7 @@ export function addRuleOptions(cmd: Command): Command {
   return cmd
     .option(
       "--rules <path>",
-      "health rules file, directory or - for stdin (repeatable; later files win)",
+      "health rules file, directory, - for stdin, or builtin:strict (repeatable; later files win)",
       collect,
       [],
     )
@@ -39,10 +47,11 @@ export function addRuleOptions(cmd: Command): Command {
 
 /**
  * The rule set of the flags: the user's rules (compiled now, so a bad rule is reported before
- * anything else), then the built-in pack unless turned off. Given the `objects` to judge
- * (`compute`), the CEL evaluator loads only when one of them has a user or pack rule.
+ * anything else), then the built-in pack unless turned off, and the strict checks with
+ * `--rules builtin:strict`. Given the `objects` to judge (`compute`), the CEL evaluator loads
+ * only when one of them has a user, pack or strict rule.
  *
- * @throws {InputError} for an unreadable or malformed rules file.
+ * @throws {InputError} for an unreadable or malformed rules file, or an unknown built-in set.
  */
 export async function ruleSetFromFlags(
   flags: RuleFlags,
@@ -55,35 +64,46 @@ export async function ruleSetFromFlags(
   if (options.stdinTaken && flags.rules.includes("-")) {
     throw new InputError("--rules - and -f - both read standard input; it can be read only once");
   }
+  const paths = flags.rules.filter((p) => !p.startsWith(BUILTIN_PREFIX));
+  const sets = flags.rules.filter((p) => p.startsWith(BUILTIN_PREFIX));
+  for (const name of sets) {
+    if (name !== STRICT) {
+      throw new InputError(
+        `--rules ${name}: no such built-in rule set (expected ${STRICT}, or a file or directory)`,
+      );
+    }
+  }
   // Loaded when a command judges objects: `version` and `--help` stay fast.
   const [{ createRuleSetWith }, { BUILTIN_RULES }] = await Promise.all([
     import("../rules/rule_layers.ts"),
     import("../rules/builtin/rules.gen.ts"),
   ]);
   const builtin = flags.builtinRules ? BUILTIN_RULES : [];
-  if (flags.rules.length > 0 || options.objects === undefined) {
+  const strict = sets.length > 0
+    ? (await import("../rules/builtin/strict.gen.ts")).STRICT_RULES
+    : undefined;
+  if (paths.length > 0 || options.objects === undefined) {
     const [{ loadRuleFiles }, { celRuleCompiler }] = await Promise.all([
       import("../rules/rule_file.ts"),
       import("../rules/rule_set.ts"),
     ]);
-    const rules = flags.rules.length > 0
-      ? await loadRuleFiles(flags.rules, { readStdin: options.readStdin })
+    const rules = paths.length > 0
+      ? await loadRuleFiles(paths, { readStdin: options.readStdin })
       : [];
-    return createRuleSetWith({ rules, builtin }, celRuleCompiler);
+    return createRuleSetWith({ rules, builtin, strict }, celRuleCompiler);
   }
-  // Only the pack, and the objects known: most objects (built-in kinds) need no CEL at all.
+  // The objects are known and no file rule was given: most objects (built-in kinds) need no CEL.
   let compiler: RuleCompiler | undefined;
-  const set = createRuleSetWith({ builtin }, () => {
+  const set = createRuleSetWith({ builtin, strict }, () => {
     if (!compiler) throw new Error("internal: an object not given to ruleSetFromFlags");
     return compiler;
   });
-  const apiVersionAndKind = (o: KubeObject) =>
-    [
-      typeof o.apiVersion === "string" ? o.apiVersion : "",
-      typeof o.kind === "string" ? o.kind : "",
-    ] as const;
-  if (options.objects.some((o) => set.ruleFor(...apiVersionAndKind(o)).layer === "builtin")) {
-    compiler = (await import("../rules/rule_set.ts")).celRuleCompiler();
-  }
+  const text = (v: unknown) => typeof v === "string" ? v : "";
+  const needsCel = options.objects.some((o) => {
+    const [apiVersion, kind] = [text(o.apiVersion), text(o.kind)];
+    return set.ruleFor(apiVersion, kind).layer === "builtin" ||
+      set.strictFor(apiVersion, kind) !== undefined;
+  });
+  if (needsCel) compiler = (await import("../rules/rule_set.ts")).celRuleCompiler();
   return set;
 }

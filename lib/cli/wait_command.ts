@@ -19,9 +19,15 @@ import type { Connection, ConnectionFlags, Connector, ReaderChoice } from "./con
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { missingNamespace, namespacesOfNotFound, notFoundNote } from "./first_look.ts";
 import { createReporter, type Outcome, type ReportMode } from "./reporter.ts";
-import { type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
+import { type RuleFlags, ruleSetFromFlags, wantsStrict } from "./rule_flags.ts";
+import { strictWarnings } from "./strict_preflight.ts";
 import { resolveTargets, type StdinReader, type TargetFlags } from "./targets.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
+import { collectDiagnostics } from "../diagnostics/collect.ts";
+import { watchWarningEvents } from "../diagnostics/live.ts";
+import { flatten } from "../diagnostics/tree.ts";
+import type { Diagnostics, DiagnosticsOptions } from "../diagnostics/types.ts";
+import { notReady } from "./reporter.ts";
 
 /** Everything `wait` and `status` take from the command line. */
 export interface WaitCommandOptions extends TargetFlags, ConnectionFlags, Partial<RuleFlags> {
@@ -45,6 +51,15 @@ export interface WaitCommandOptions extends TargetFlags, ConnectionFlags, Partia
   quiet?: boolean;
   /** `-v`: each request on stderr. */
   verbose?: boolean;
+  /**
+   * Diagnostics for the resources not at their goal when the wait ends badly (and for `status`,
+   * those not Current); `false` or absent: none.
+   */
+  diagnostics?: DiagnosticsOptions | false;
+  /** `kstatus explain`: look once and give the diagnostics of every resource, whatever its status. */
+  explain?: boolean;
+  /** `--events`: Warning events of the resources and their children printed as they arrive. */
+  liveEvents?: boolean;
 }
 
 /** What the command runs with; tests replace parts. */
@@ -162,6 +177,9 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
         `no resources found to wait for: ${what(options, conn.namespace)}`,
       );
     }
+    if (wantsStrict({ rules: options.rules ?? [] }) && !options.once) {
+      for (const line of await strictWarnings(conn.api, ids, controller.signal)) deps.err(line);
+    }
     return await pollUntilDone(
       options,
       deps,
@@ -193,13 +211,15 @@ async function pollUntilDone(
 ): Promise<number> {
   // A terminal that cannot move its cursor (TERM=dumb: Emacs shells, some CI logs) gets lines;
   // -v writes a line per request to stderr, which would break a block redrawn in place.
-  const live = deps.isTerminal && deps.env.TERM !== "dumb" && !options.verbose;
-  const mode: ReportMode = options.quiet && options.output !== "json"
+  const liveTable = deps.isTerminal && deps.env.TERM !== "dumb" && !options.verbose;
+  const mode: ReportMode = options.explain && options.output !== "json"
+    ? "explain"
+    : options.quiet && options.output !== "json"
     ? "quiet"
     : options.output === "auto"
-    ? (live ? "live" : "events")
+    ? (liveTable ? "live" : "events")
     : options.output === "table"
-    ? (live ? "live" : "table")
+    ? (liveTable ? "live" : "table")
     : options.output;
   const color = deps.isTerminal && !deps.env.NO_COLOR && deps.env.TERM !== "dumb";
   const reporter = createReporter({
@@ -232,6 +252,9 @@ async function pollUntilDone(
   let firstLookDone = false;
   let badInput: CliExit | undefined;
   let outcome: Outcome | undefined;
+  const live = options.liveEvents && !options.once
+    ? startLiveEvents(conn, ids, collector, reporter, controller.signal)
+    : undefined;
   for await (
     const event of engine.poll(ids, { pollInterval: options.intervalMs, signal: controller.signal })
   ) {
@@ -265,7 +288,7 @@ async function pollUntilDone(
           break;
         }
         const note = options.once ? undefined : notFoundNote(statuses);
-        if (note) reporter.note ? reporter.note(note) : deps.err(note);
+        if (note) reporter.notice(note);
       }
     }
     if (options.once) {
@@ -284,6 +307,7 @@ async function pollUntilDone(
       break;
     }
   }
+  await live?.stop();
   if (badInput) {
     reporter.finish(
       { kind: "error", error: new Error(badInput.message.replace(/^error: /, "")) },
@@ -308,7 +332,19 @@ async function pollUntilDone(
   const code = unreachable && !statuses.some((s) => s.status === "Failed")
     ? ExitCode.Cluster
     : exitCodeFor(outcome, statuses, deps);
-  reporter.finish(outcome, collector, code);
+  // Diagnostics never change the exit code: a failure to gather them is a note, or at worst
+  // a line on stderr.
+  let diagnostics: Map<string, Diagnostics> | undefined;
+  const explained = explainedStatuses(options, outcome, statuses);
+  if (options.diagnostics && explained.length > 0) {
+    try {
+      const found = await collectDiagnostics(conn.api, explained, options.diagnostics);
+      diagnostics = new Map(explained.map((s, i) => [identifierKey(s.identifier), found[i]]));
+    } catch (e) {
+      deps.err(`warning: diagnostics failed: ${(e as Error).message}`);
+    }
+  }
+  reporter.finish(outcome, collector, code, diagnostics);
   // Exit code 4 gets one clear line on stderr whatever the output mode, as at setup.
   if (outcome.kind === "refused") {
     deps.err(`error: the cluster at ${conn.server} refused us: ${outcome.error.message}`);
@@ -318,6 +354,71 @@ async function pollUntilDone(
     deps.err(`error: timed out: ${unreachable.message}`);
   }
   return code;
+}
+
+/**
+ * `--events`: Warning events of the tracked resources and their children printed as they arrive.
+ * An event is ours when it is about an object of a tracked tree, or about an object named after
+ * a tracked resource (`web-7d9c-x2` of `web`): a new pod's events can come before the pod is in
+ * the tree.
+ */
+function startLiveEvents(
+  conn: Connection,
+  ids: readonly ObjectIdentifier[],
+  collector: ResourceStatusCollector,
+  reporter: ReturnType<typeof createReporter>,
+  signal: AbortSignal,
+): { stop(): Promise<void> } {
+  const stopper = new AbortController();
+  const both = AbortSignal.any([signal, stopper.signal]);
+  const namespaces = [...new Set(ids.map((id) => id.namespace).filter(Boolean))];
+  const ours = (namespace: string, kind: string, name: string) => {
+    if (ids.some((id) => id.namespace === namespace && name.startsWith(`${id.name}-`))) return true;
+    return collector.latestObservation().resourceStatuses.some((s) =>
+      flatten(s).some((c) =>
+        c.identifier.namespace === namespace && c.identifier.kind === kind &&
+        c.identifier.name === name
+      )
+    );
+  };
+  const running = watchWarningEvents(conn.api, namespaces, {
+    event(ev) {
+      const slash = ev.object.indexOf("/");
+      if (ours(ev.namespace, ev.object.slice(0, slash), ev.object.slice(slash + 1))) {
+        reporter.warning(ev);
+      }
+    },
+    note(namespace, text) {
+      reporter.notice(`live ${text} in namespace ${namespace}`);
+    },
+  }, both).catch(() => {});
+  return {
+    async stop() {
+      stopper.abort();
+      await running;
+    },
+  };
+}
+
+/** The resources to explain: all for `explain`, else those not at the goal of a bad ending. */
+function explainedStatuses(
+  options: WaitCommandOptions,
+  outcome: Outcome,
+  statuses: ResourceStatus[],
+): ResourceStatus[] {
+  // A resource never read (an early stop) has nothing to explain.
+  const read = (s: ResourceStatus) => s.resource !== undefined || s.error !== undefined;
+  if (options.explain) return statuses.filter(read);
+  switch (outcome.kind) {
+    case "failed":
+    case "timeout":
+    case "interrupted":
+      return notReady(statuses, options.goal).filter(read);
+    case "once":
+      return statuses.filter((s) => s.status !== "Current" && read(s));
+    default:
+      return [];
+  }
 }
 
 function exitCodeFor(outcome: Outcome, statuses: ResourceStatus[], deps: WaitDeps): number {

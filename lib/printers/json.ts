@@ -11,7 +11,13 @@
  *   "exitCode","elapsedMs","message","resources":[resource without children...]}`; `result` is
  *   `goal`, `failed`, `timeout`, `interrupted`, `error`, `refused` or `once` (`kstatus status`,
  *   `kstatus compute`); with a cluster connection also
- *   `"stats":{"requests","byVerb":{"list apps/deployments":N},"cycles"}`
+ *   `"stats":{"requests","byVerb":{"list apps/deployments":N},"cycles"}`;
+ *   a resource that was explained (a bad ending, `status` not Current, `explain`) also has
+ *   `"diagnostics":{"rule":{"id"?,"decidedBy"?,"because":[...]},"events":[{object,namespace,type,
+ *   reason,message,count,lastTime}],"logs":[{pod,container,previous,lines,truncated}],"notes":[...]}`
+ * - with `--events`: `{"schemaVersion","type":"event","timestamp","event":{object,namespace,type,
+ *   reason,message,count,lastTime}}` as Warning events arrive, `{"schemaVersion","type":"note",
+ *   "timestamp","text"}` when they cannot
  *
  * `ref` is the one name of a resource in every output: `kind.group/namespace/name` (kind in
  * lower case, no group for the core group, no namespace for a cluster-scoped resource), as the

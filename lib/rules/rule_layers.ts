@@ -1,7 +1,8 @@
 /**
  * The layers of a rule set (the user's rules over the built-in pack over the contract over the
- * generic rule) without the CEL evaluator: it is handed in and loaded only when a rule is
- * compiled, so judging objects that no rule matches never loads it (`rule_set.ts` binds it).
+ * generic rule, strict checks after) without the CEL evaluator: it is handed in and loaded only
+ * when a rule is compiled, so judging objects that no rule matches never loads it
+ * (`rule_set.ts` binds it).
  *
  * @module
  */
@@ -15,7 +16,7 @@ import { KIND_RULES } from "./contract/kind_rules.ts";
 import type { RuleDefinition } from "./rule_file.ts";
 
 /** Where the rule that judges a kind comes from. */
-export type RuleLayer = "user" | "builtin" | "contract" | "generic";
+export type RuleLayer = "user" | "builtin" | "contract" | "generic" | "strict";
 
 /** The rule that judges a kind. */
 export interface RuleChoice {
@@ -33,6 +34,12 @@ export interface RuleSetOptions {
   rules?: readonly RuleDefinition[];
   /** The built-in pack's rules; `[]` turns the pack off (`--no-builtin-rules`). */
   builtin?: readonly RuleDefinition[];
+  /**
+   * Strict checks (`--rules builtin:strict`, `STRICT_RULES`): asked only when the
+   * other layers say Current, their InProgress or Failed then wins. They may be for any kind,
+   * the contract's included, and never make an object Current.
+   */
+  strict?: readonly RuleDefinition[];
 }
 
 /** Judges objects by the first layer with a rule for them. */
@@ -41,13 +48,15 @@ export interface RuleSet {
   compute(obj: KubeObject, now?: Date): ComputeResult;
   /** The rule that judges objects of this `apiVersion` and `kind`. */
   ruleFor(apiVersion: string, kind: string): RuleChoice;
-  /** Every user and built-in rule with its id and layer, in precedence order within a layer. */
+  /** Every user, built-in and strict rule with its id and layer, in precedence order within a layer. */
   readonly rules: readonly RuleChoice[];
+  /** The strict check asked for objects of this `apiVersion` and `kind` once they are Current. */
+  strictFor(apiVersion: string, kind: string): RuleChoice | undefined;
 }
 
 interface Entry {
   id: string;
-  layer: "user" | "builtin";
+  layer: "user" | "builtin" | "strict";
   definition: RuleDefinition;
   matcher: RuleMatcher;
   compiled?: CompiledRule;
@@ -62,7 +71,7 @@ export type RuleCompiler = (
 
 /**
  * Makes a rule set whose rules are compiled by the compiler `compilerFor` returns, asked for at
- * the first compilation (user rules: at once; built-in rules: when first used).
+ * the first compilation (user rules: at once; built-in and strict rules: when first used).
  *
  * @throws {InputError} for a user rule that does not compile.
  */
@@ -89,7 +98,26 @@ export function createRuleSetWith(
     definition,
     matcher: ruleMatcher(definition),
   }));
+  const strict: Entry[] = (options.strict ?? []).map((definition) => ({
+    id: builtinRuleId(definition, "strict"),
+    layer: "strict",
+    definition,
+    matcher: ruleMatcher(definition),
+  }));
   const cache = new Map<string, Entry | string>();
+  const strictCache = new Map<string, Entry | null>();
+  const findStrict = (apiVersion: string, kind: string): Entry | undefined => {
+    if (strict.length === 0) return undefined;
+    const key = `${apiVersion}\u0000${kind}`;
+    let hit = strictCache.get(key);
+    if (hit === undefined) {
+      hit = apiVersion.split("/").length > 2
+        ? null
+        : best(strict, groupOf(apiVersion), versionOf(apiVersion), kind) ?? null;
+      strictCache.set(key, hit);
+    }
+    return hit ?? undefined;
+  };
 
   const find = (apiVersion: string, kind: string): Entry | string => {
     const key = `${apiVersion}\u0000${kind}`;
@@ -115,9 +143,22 @@ export function createRuleSetWith(
       const apiVersion = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
       const kind = typeof obj.kind === "string" ? obj.kind : "";
       const found = find(apiVersion, kind);
-      if (typeof found === "string") return { ...computeStatus(obj, { now }), rule: found };
-      found.compiled ??= compileBuiltin(found, compile);
-      return found.compiled.evaluate(obj);
+      let result: ComputeResult;
+      if (typeof found === "string") result = { ...computeStatus(obj, { now }), rule: found };
+      else {
+        found.compiled ??= compileBuiltin(found, compile);
+        result = found.compiled.evaluate(obj);
+      }
+      if (result.status !== "Current") return result;
+      const check = findStrict(apiVersion, kind);
+      if (!check) return result;
+      check.compiled ??= compileBuiltin(check, compile);
+      const strictResult = check.compiled.evaluate(obj);
+      return strictResult.status === "Current" ? result : strictResult;
+    },
+    strictFor(apiVersion, kind) {
+      const e = findStrict(apiVersion, kind);
+      return e && { id: e.id, layer: e.layer, definition: e.definition };
     },
     ruleFor(apiVersion, kind) {
       const found = find(apiVersion, kind);
@@ -126,7 +167,7 @@ export function createRuleSetWith(
       }
       return { id: found, layer: found === "generic" ? "generic" : "contract" };
     },
-    rules: [...user, ...builtin].map((e) => ({
+    rules: [...user, ...builtin, ...strict].map((e) => ({
       id: e.id,
       layer: e.layer,
       definition: e.definition,
@@ -159,8 +200,9 @@ function compileBuiltin(entry: Entry, compile: RuleCompiler): CompiledRule {
 }
 
 /**
- * The id of a built-in rule: `builtin:` and its group (or group pattern) and kind, with the
- * version when the rule is for one version only (Cluster API's v1beta1 and v1beta2 differ).
+ * The id of a built-in rule: `builtin:` (or `prefix:`, `strict:` for the strict checks) and its
+ * group (or group pattern) and kind, with the version when the rule is for one version only
+ * (Cluster API's v1beta1 and v1beta2 differ).
  *
  * @example
  * ```ts
@@ -171,12 +213,15 @@ function compileBuiltin(entry: Entry, compile: RuleCompiler): CompiledRule {
  * // builtin:cluster.x-k8s.io/v1beta2/Cluster
  * ```
  */
-export function builtinRuleId(rule: { apiVersion: string; kind: string }): string {
+export function builtinRuleId(
+  rule: { apiVersion: string; kind: string },
+  prefix = "builtin",
+): string {
   const slash = rule.apiVersion.indexOf("/");
   if (slash < 0) {
-    return `builtin:${rule.apiVersion === "*" ? "" : `${rule.apiVersion}/`}${rule.kind}`;
+    return `${prefix}:${rule.apiVersion === "*" ? "" : `${rule.apiVersion}/`}${rule.kind}`;
   }
   const group = rule.apiVersion.slice(0, slash);
   const version = rule.apiVersion.slice(slash + 1);
-  return `builtin:${group}/${version === "*" ? "" : `${version}/`}${rule.kind}`;
+  return `${prefix}:${group}/${version === "*" ? "" : `${version}/`}${rule.kind}`;
 }

@@ -3,28 +3,36 @@
  * (`deno task cluster:up` first): `deno task bench:e2e [--counts 100,1000]`.
  *
  * For each N, N Deployments (one replica each, pods becoming Ready after a
- * delay) are created in a fresh namespace, then three pollers run at once
- * over them: kstatus with the caching reader, kstatus with the watch reader
- * (both the Bun-built binary) and `kstatus-peer`, a small Go program of ours
- * using cli-utils' polling engine (scripts/bench/peer/). The script watches
- * the pods itself to learn when the last one turned Ready, and prints per
- * tool: API requests per poll cycle, milliseconds from the last pod Ready to
- * the "all Current" verdict, CPU seconds and peak memory. Figures are
- * printed, never asserted.
+ * delay) are created in a fresh namespace, then four tools wait at once
+ * over them: kstatus with the watch reader and with the caching reader (both
+ * the Bun-built binary), and `kstatus-peer`, a small Go program of ours
+ * (scripts/bench/peer/) running cli-utils' DefaultStatusWatcher (the
+ * informer-based watcher Helm 4's --wait uses) and cli-utils' polling engine.
+ * The script watches the pods itself to learn when the last one turned Ready,
+ * and prints per tool: API requests per poll cycle, milliseconds from the last
+ * pod Ready to the "all Current" verdict, CPU seconds and peak memory. It ends
+ * with one line per ratio, like
+ *
+ *   ratio N=1000 kstatus(watch)/cli-utils(watcher): cpu 0.20x memory 0.45x latency 57ms/4610ms
+ *
+ * and writes the figures as an SVG chart (docs/bench-e2e.svg, `--chart` to
+ * change the path, `--chart ""` for none). Figures are printed, never asserted.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { createClient, loadClientConfig } from "../../lib/kube/mod.ts";
 import type { KubeObject } from "../../mod.ts";
+import { type ChartSeries, lineChartSvg } from "./chart.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const { values } = parseArgs({
   options: {
     counts: { type: "string", default: "100,1000" },
     interval: { type: "string", default: "2s" },
+    chart: { type: "string", default: "docs/bench-e2e.svg" },
   },
 });
 
@@ -42,6 +50,8 @@ function clusterVars(): Record<string, string> {
 
 interface ToolRun {
   name: string;
+  /** Milliseconds from the last pod Ready to the verdict, once known. */
+  latencyMs?: number;
   /** When the verdict line arrived (performance.now()). */
   verdictAt?: number;
   requestsPerCycle: string;
@@ -122,7 +132,7 @@ function isReady(pod: KubeObject): boolean {
   return conditions.some((c) => c.type === "Ready" && c.status === "True");
 }
 
-async function benchOnce(n: number): Promise<void> {
+async function benchOnce(n: number): Promise<ToolRun[]> {
   const vars = clusterVars();
   const kubeconfig = vars.KUBECONFIG;
   const config = await loadClientConfig({ kubeconfig, env: {} });
@@ -201,41 +211,31 @@ async function benchOnce(n: number): Promise<void> {
       if (!last) return "?";
       return `${median(last.perCycle)} median (${last.requests} requests / ${last.cycles} cycles)`;
     };
+    const peer = (watcher: boolean) => [
+      join(vars.KSTATUS_CLUSTER_BIN, "kstatus-peer"),
+      ...(watcher ? ["--watcher"] : []),
+      "--kubeconfig",
+      kubeconfig,
+      "--namespace",
+      ns,
+      "--kind",
+      "Deployment",
+      "--count",
+      String(n),
+      "--prefix",
+      "web-",
+      "--interval",
+      interval,
+      "--timeout",
+      "15m",
+    ];
+    const isSummary = (l: string) => l.includes('"type":"summary"');
+    const isAllCurrent = (l: string) => l.includes('"allCurrent":true');
     const runs = await Promise.all([
-      runTool(
-        "kstatus (caching)",
-        kstatusArgs("caching"),
-        (l) => l.includes('"type":"summary"'),
-        kstatusPerCycle,
-      ),
-      runTool(
-        "kstatus (watch)",
-        kstatusArgs("watch"),
-        (l) => l.includes('"type":"summary"'),
-        kstatusPerCycle,
-      ),
-      runTool(
-        "cli-utils (Go)",
-        [
-          join(vars.KSTATUS_CLUSTER_BIN, "kstatus-peer"),
-          "--kubeconfig",
-          kubeconfig,
-          "--namespace",
-          ns,
-          "--kind",
-          "Deployment",
-          "--count",
-          String(n),
-          "--prefix",
-          "web-",
-          "--interval",
-          interval,
-          "--timeout",
-          "15m",
-        ],
-        (l) => l.includes('"allCurrent":true'),
-        peerPerCycle,
-      ),
+      runTool("kstatus(watch)", kstatusArgs("watch"), isSummary, kstatusPerCycle),
+      runTool("kstatus(caching)", kstatusArgs("caching"), isSummary, kstatusPerCycle),
+      runTool("cli-utils(watcher)", peer(true), isAllCurrent, () => "- (informers, no cycles)"),
+      runTool("cli-utils(poller)", peer(false), isAllCurrent, peerPerCycle),
     ]);
     watchAbort.abort();
     await podWatch;
@@ -245,23 +245,15 @@ async function benchOnce(n: number): Promise<void> {
       "tool                 requests per poll cycle                 last pod Ready → verdict  CPU s   peak MB  exit",
     );
     for (const r of runs) {
-      const latency = r.verdictAt === undefined
-        ? "none"
-        : `${Math.round(r.verdictAt - lastReady)} ms`;
+      if (r.verdictAt !== undefined) r.latencyMs = Math.round(r.verdictAt - lastReady);
+      const latency = r.latencyMs === undefined ? "none" : `${r.latencyMs} ms`;
       console.log(
         `${r.name.padEnd(20)} ${r.requestsPerCycle.padEnd(40)} ${latency.padStart(24)}  ${
           r.cpuSeconds.toFixed(2).padStart(5)
         }  ${String(r.peakMb).padStart(7)}  ${r.exitCode}`,
       );
     }
-    const peer = runs[2];
-    for (const r of runs.slice(0, 2)) {
-      console.log(
-        `ratio ${r.name} / Go: CPU ${(r.cpuSeconds / peer.cpuSeconds).toFixed(2)}x, memory ${
-          (r.peakMb / peer.peakMb).toFixed(2)
-        }x`,
-      );
-    }
+    return runs;
   } finally {
     watchAbort.abort();
     await client.delete(nsMapping, "", ns).catch(() => {});
@@ -269,8 +261,54 @@ async function benchOnce(n: number): Promise<void> {
   }
 }
 
+/** The comparisons the issue asks for: like with like, and our two readers. */
+const RATIOS: ReadonlyArray<[string, string]> = [
+  ["kstatus(watch)", "cli-utils(watcher)"],
+  ["kstatus(caching)", "cli-utils(poller)"],
+  ["kstatus(watch)", "cli-utils(poller)"],
+  ["kstatus(watch)", "kstatus(caching)"],
+];
+
+/** `ratio N=... a/b: cpu 0.20x memory 0.45x latency 57ms/4610ms`, one line, script-readable. */
+function ratioLine(n: number, a: ToolRun, b: ToolRun): string {
+  const x = (p: number, q: number) => q > 0 ? `${(p / q).toFixed(2)}x` : "?";
+  const ms = (r: ToolRun) => r.latencyMs === undefined ? "none" : `${r.latencyMs}ms`;
+  return `ratio N=${n} ${a.name}/${b.name}: cpu ${x(a.cpuSeconds, b.cpuSeconds)} memory ${
+    x(a.peakMb, b.peakMb)
+  } latency ${ms(a)}/${ms(b)}`;
+}
+
 if (import.meta.main) {
   const vars = clusterVars();
   console.log(`kstatus vs cli-utils on the local control plane (${vars.KSTATUS_APISERVER_URL})`);
-  for (const n of values.counts!.split(",").map(Number)) await benchOnce(n);
+  const results = new Map<number, ToolRun[]>();
+  for (const n of values.counts!.split(",").map(Number)) results.set(n, await benchOnce(n));
+  console.log("");
+  for (const [n, runs] of results) {
+    const byName = new Map(runs.map((r) => [r.name, r]));
+    for (const [a, b] of RATIOS) console.log(ratioLine(n, byName.get(a)!, byName.get(b)!));
+  }
+  if (values.chart) {
+    const series: ChartSeries[] = [...results.values()][0].map((r) => ({
+      name: r.name,
+      points: [...results].map(([n, runs]) => {
+        const run = runs.find((x) => x.name === r.name)!;
+        return {
+          n,
+          values: {
+            "CPU seconds": run.cpuSeconds,
+            "peak memory (MB)": run.peakMb,
+            "last pod Ready → verdict (ms)": run.latencyMs ?? NaN,
+          },
+        };
+      }),
+    }));
+    const svg = lineChartSvg(
+      "kstatus vs cli-utils: N Deployments rolled out on the local control plane",
+      ["CPU seconds", "peak memory (MB)", "last pod Ready → verdict (ms)"],
+      series,
+    );
+    await Deno.writeTextFile(resolve(root, values.chart), svg);
+    console.log(`chart: ${values.chart}`);
+  }
 }

@@ -54,10 +54,10 @@ Deno.test(
     const r = await cli;
     assert.equal(r.code, 0, explain(r));
     assert.match(
-      r.stderr,
+      r.stdout,
       /^note: deployment\.apps\/default\/web does not exist yet; waiting for it to be created/m,
     );
-    assert.equal(r.stderr.split("\n").filter((l) => l.startsWith("note:")).length, 1);
+    assert.equal(r.stdout.split("\n").filter((l) => l.startsWith("note:")).length, 1);
   },
 );
 

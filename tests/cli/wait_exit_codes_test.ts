@@ -92,12 +92,18 @@ Deno.test("exit 2: the timeout names what is not ready and why", opts, async () 
     ["wait", "deploy/web", "deploy/api", "sts/db", "--timeout", "500ms", ...c.flags],
   );
   assert.equal(r.code, 2, explain(r));
-  const tail = r.lines.slice(-3);
-  assert.match(tail[0], /^timed out after (5\d\dms|[6-9]\d\dms|\d\.\ds): 2 of 3 not Current$/);
-  assert.deepEqual(tail.slice(1), [
+  const at = r.lines.findIndex((l) => l.startsWith("timed out"));
+  assert.match(r.lines[at], /^timed out after (5\d\dms|[6-9]\d\dms|\d\.\ds): 2 of 3 not Current$/);
+  // Each resource not ready, with its diagnostics indented under it.
+  const tail = r.lines.slice(at + 1);
+  assert.deepEqual(tail.filter((l) => !l.startsWith("    ")), [
     "  deployment.apps/default/api is InProgress: Available: 0/3",
     "  statefulset.apps/default/db is InProgress: Ready: 1/3",
   ]);
+  assert.ok(
+    tail.includes("    rule: contract:apps/StatefulSet: status.readyReplicas 1 < spec.replicas 3"),
+    explain(r),
+  );
   assert.equal(r.stderr, "");
 });
 

@@ -260,3 +260,32 @@ Deno.test("e2e rules: a --rules file judges a custom kind, to Current and to Fai
     });
   });
 });
+
+Deno.test("e2e rules: --rules builtin:strict holds a LoadBalancer Service until it has an address", async () => {
+  await inNamespace("rules-strict", async (ns) => {
+    await apply(
+      ns,
+      stream({
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "web" },
+        spec: { type: "LoadBalancer", ports: [{ port: 80 }], selector: { app: "web" } },
+      }),
+    );
+    // The contract alone calls it Current at once.
+    const plain = await kstatus(["wait", "svc/web", "-n", ns, ...FAST]);
+    assert.equal(plain.code, 0, explain(plain));
+    // With the strict checks it waits, and says before the wait why it may never end here.
+    const strict = background(["wait", "svc/web", "-n", ns, "--rules", "builtin:strict", ...FAST]);
+    await until(strict.output, "web", "InProgress");
+    // This test is the load-balancer controller: it gives the Service its address.
+    await setStatus(ns, "service/web", { loadBalancer: { ingress: [{ ip: "203.0.113.9" }] } });
+    const r = await strict.done;
+    assert.equal(r.code, 0, explain(r));
+    assert.match(r.stderr, /no Service of type LoadBalancer in this cluster has an address/);
+    const lines = reported(r, "web");
+    assert.equal(lines[0].message, "waiting for the load balancer to get an address", explain(r));
+    assert.equal(lines[0].rule, "strict:v1/Service");
+    assert.equal(lines.at(-1)!.status, "Current", explain(r));
+  });
+});

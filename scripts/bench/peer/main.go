@@ -6,6 +6,7 @@
 //
 //	kstatus-peer --kubeconfig FILE [--interval 2s] [--timeout 0] ID...
 //	kstatus-peer --kubeconfig FILE --namespace NS --kind Deployment --count 100 --prefix web-
+//	kstatus-peer --watcher ...               (cli-utils' DefaultStatusWatcher; see watcher.go)
 //	echo 'Deployment.apps/default/web' | kstatus-peer --kubeconfig FILE
 //	kstatus-peer compute < objects.ndjson    (status.Compute per object; see compute.go)
 //	kstatus-peer augment < objects.ndjson    (status.Augment per object; see compute.go)
@@ -80,6 +81,7 @@ type options struct {
 	timeout    time.Duration
 	qps        float64
 	burst      int
+	watcher    bool
 	ids        []string
 }
 
@@ -158,7 +160,16 @@ func run() int {
 
 	pollCtx, cancelPoll := context.WithCancel(ctx)
 	defer cancelPoll()
-	events := poller.Poll(pollCtx, ids, polling.PollOptions{PollInterval: opts.interval})
+	var events <-chan event.Event
+	if opts.watcher {
+		events, err = watchWithStatusWatcher(pollCtx, cfg, mapper, ids)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "kstatus-peer: status watcher:", err)
+			return exitError
+		}
+	} else {
+		events = poller.Poll(pollCtx, ids, polling.PollOptions{PollInterval: opts.interval})
+	}
 
 	code := watch(events, ids, out, cancelPoll)
 	if code == exitClosed {
@@ -261,6 +272,7 @@ func parseFlags(args []string) (options, error) {
 	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this long (0: never)")
 	fs.Float64Var(&o.qps, "qps", 50, "client-side rate limit, requests per second")
 	fs.IntVar(&o.burst, "burst", 100, "client-side rate limit burst")
+	fs.BoolVar(&o.watcher, "watcher", false, "use cli-utils' DefaultStatusWatcher (informers) instead of the poller")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
