@@ -126,4 +126,16 @@ export interface ResourceStatus {
   rule?: string;
   /** The condition or field that decided the verdict (see `ComputeResult`). */
   decidedBy?: string;
+  /** Where the resource stands against a wait's goals, when a wait judged it (`--for`). */
+  goal?: GoalState;
+}
+
+/** A resource measured against a wait's goals (`kstatus wait --for`). */
+export interface GoalState {
+  /** Every goal holds (a skipped resource counts as met). */
+  met: boolean;
+  /** Skipped by its `kstatus.dev/skip` annotation: listed, never waited on. */
+  skipped?: boolean;
+  /** A failure that cannot recover by itself: the wait ends at once. */
+  terminal?: boolean;
 }

@@ -7,7 +7,8 @@
 import { FAIL_ON_REASONS, type FailOnReason, parseFailOn } from "../../readers/fail_on_reasons.ts";
 import { type Command, Option } from "../deps/commander.ts";
 import { parseSelector, SelectorError } from "../selector.ts";
-import type { StopCondition } from "../engine/collector.ts";
+import { InputError } from "../errors.ts";
+import { GOAL_USAGE, parseGoals } from "../goals/goal.ts";
 import type { Connector, ReaderChoice } from "./connection.ts";
 import { parseDuration } from "./duration.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
@@ -38,8 +39,11 @@ interface RawFlags extends RuleFlags, DiagnosticsFlags {
   namespace?: string;
   context?: string;
   kubeconfig?: string;
-  for?: StopCondition;
+  for: string[];
+  requireObserved?: boolean;
+  failTerminal?: boolean;
   timeout?: string;
+  requestTimeout: string;
   interval: string;
   reader?: ReaderChoice;
   output: WaitCommandOptions["output"];
@@ -103,6 +107,14 @@ function addCommonOptions(cmd: Command): Command {
       ).choices(["caching", "direct", "watch"]).env("KSTATUS_READER"),
     )
     .addOption(
+      envOption(
+        "--request-timeout <duration>",
+        "give up on one server request after this long, as kubectl (0: the built-in deadlines, " +
+          "30s to connect and answer, 30s of silence in a response)",
+        "KSTATUS_REQUEST_TIMEOUT",
+      ).default("0"),
+    )
+    .addOption(
       envOption("--interval <duration>", "time between polls", "KSTATUS_INTERVAL").default("2s"),
     )
     .optionsGroup("Verdicts:");
@@ -133,14 +145,23 @@ function toOptions(
 ): WaitCommandOptions {
   let intervalMs: number;
   let timeoutMs = 0;
+  let requestTimeoutMs: number;
   try {
     intervalMs = parseDuration(raw.interval, "--interval");
+    requestTimeoutMs = parseDuration(raw.requestTimeout, "--request-timeout");
     if (!once) timeoutMs = parseDuration(raw.timeout ?? "5m", "--timeout");
   } catch (e) {
     throw new CliExit(ExitCode.BadInput, `error: ${(e as Error).message}`);
   }
   if (intervalMs <= 0) throw new CliExit(ExitCode.BadInput, "error: --interval must be above 0");
   checkSelectorFlags(raw);
+  let goals;
+  try {
+    goals = parseGoals(raw.for ?? []);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new CliExit(ExitCode.BadInput, `error: ${e.message}`);
+  }
   let failOn: FailOnReason[] = [];
   let diagnostics: WaitCommandOptions["diagnostics"];
   try {
@@ -166,7 +187,10 @@ function toOptions(
     quiet: raw.quiet ?? false,
     verbose: raw.verbose ?? false,
     kubeconfig: raw.kubeconfig,
-    goal: raw.for ?? "current",
+    goals,
+    requireObserved: raw.requireObserved,
+    failTerminal: raw.failTerminal ?? true,
+    requestTimeoutMs,
     timeoutMs,
     intervalMs,
     // wait: the watch reader sees changes at once and costs nothing per steady cycle (see the
@@ -226,7 +250,7 @@ export function installClusterCommands(
   addDiagnosticsOptions(
     addCommonOptions(
       program.command("wait").description(
-        "wait until resources are Current (or deleted), showing progress",
+        "wait until resources reach a goal (Current by default), showing progress",
       ),
     )
       .optionsGroup("Diagnostics:"),
@@ -234,9 +258,15 @@ export function installClusterCommands(
   )
     .optionsGroup("Waiting:")
     .addOption(
-      new Option("--for <goal>", "what to wait for").choices(["current", "deleted", "known"])
-        .default("current"),
+      new Option("--for <goal>", `what to wait for (repeatable: all must hold): ${GOAL_USAGE}`)
+        .argParser(collect).default([], "current"),
     )
+    .option(
+      "--require-observed",
+      "count an object at its goal only once its controller has observed its spec " +
+        "(default for --for complete)",
+    )
+    .option("--no-require-observed", "do not wait for the controller (with --for complete)")
     .addOption(
       envOption(
         "--timeout <duration>",
@@ -246,6 +276,11 @@ export function installClusterCommands(
         .default("5m"),
     )
     .option("--fail-fast", "exit as soon as a resource Failed")
+    .option(
+      "--no-fail-terminal",
+      "keep waiting on failures that cannot recover by themselves (a Deployment past its " +
+        "progress deadline, a failed Job, a failed Pod with restartPolicy Never)",
+    )
     .addHelpText(
       "after",
       `
@@ -264,7 +299,15 @@ Examples:
   kstatus wait deploy,sts --all -n shop -q
   kstatus wait -f app.yaml --fail-on all --fail-fast
   kstatus wait -l app=web --kinds deploy,sts -o json
-  kstatus wait -f app.yaml --for deleted`,
+  kstatus wait -f app.yaml --for deleted
+  kstatus wait job/migrate --for complete
+  kstatus wait deploy/web --for condition=Available
+  kstatus wait pod/web-0 --for jsonpath='{.status.phase}'=Running
+  kstatus wait widget/w --for cel='status.ready == true' --require-observed
+  kstatus wait -l app=web --kinds deploy --for create
+
+Per object, in manifests: annotation kstatus.dev/skip: "true" (listed as Skipped, never
+waited on) or kstatus.dev/for: GOAL (its own --for).`,
     )
     .action(async (args: string[], raw: RawFlags) => {
       setCode(await runWait(toOptions(args, raw, false), deps));

@@ -84,6 +84,8 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
       ...(error ? { error: new Error(error) } : {}),
       generatedResources: [],
       ...(result.rule ? { rule: result.rule } : {}),
+      // compute's goal is Current, as the summary counts it.
+      goal: { met: result.status === "Current" },
     };
     return {
       id: resourceRef(id),
@@ -114,7 +116,7 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
       result: "once",
       exitCode: code,
       elapsedMs: performance.now() - started,
-      message: summaryLine({ kind: "once" }, statuses, "current", 0),
+      message: summaryLine({ kind: "once" }, statuses, "Current", 0),
       resources: statuses.map((s) => jsonResource(s, false)),
     }, now));
   } else {

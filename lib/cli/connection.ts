@@ -27,6 +27,8 @@ export interface ConnectionFlags {
   asGroups?: string[];
   /** `-v`: each request's method, URL, status and time go here (never a header). */
   logRequest?: (line: string) => void;
+  /** `--request-timeout` in ms: bound on one request; 0 (default) leaves the built-in deadlines. */
+  requestTimeoutMs?: number;
 }
 
 /** A connected cluster. */

@@ -30,6 +30,7 @@ export async function connectToCluster(
         flags.logRequest!(
           `${r.method} ${r.url} ${r.status ?? `failed: ${r.error}`} ${Math.round(r.ms)}ms`,
         )),
+    requestTimeoutMs: flags.requestTimeoutMs,
   });
   return connectionFromApi(client, {
     namespace: config.namespace,

@@ -5,7 +5,7 @@
  */
 
 import type { ConnectionStats } from "./connection.ts";
-import type { ResourceStatusCollector, StopCondition } from "../engine/collector.ts";
+import type { ResourceStatusCollector } from "../engine/collector.ts";
 import type { Event } from "../engine/events.ts";
 import { identifierKey } from "../groupkind.ts";
 import { formatEventLine } from "../printers/events.ts";
@@ -24,7 +24,7 @@ import { ExitCode } from "./exit_codes.ts";
 import { renderDiagnostics } from "../printers/diagnostics.ts";
 import type { DiagnosticEvent, Diagnostics } from "../diagnostics/types.ts";
 import { escapeControl } from "../text/escape.ts";
-import type { ResourceStatus, Status } from "../types.ts";
+import type { ResourceStatus } from "../types.ts";
 
 /** How a wait ended. */
 export type Outcome =
@@ -64,8 +64,10 @@ export interface ReporterOptions {
   now: () => number;
   /** When the wait started (ms). */
   startedAt: number;
-  /** What is waited for. */
-  goal: StopCondition;
+  /** What is waited for, as the JSON summary names it (`current`, `condition=Ready=True`). */
+  goal: string;
+  /** The word for resources at their goal (`Current`, `deleted`, `at goal (…)`): see `goalTarget`. */
+  target: string;
   /** Requests and cycles so far, for the JSON summary. */
   stats?: () => ConnectionStats;
 }
@@ -117,38 +119,29 @@ export function diagnosticsBlocks(
   });
 }
 
-const GOAL_STATUS: Record<StopCondition, Status | undefined> = {
-  current: "Current",
-  deleted: "NotFound",
-  known: undefined,
-  forever: undefined,
-};
-
-/** Resources that have not reached the goal. */
-export function notReady(
-  statuses: readonly ResourceStatus[],
-  goal: StopCondition,
-): ResourceStatus[] {
-  const want = GOAL_STATUS[goal];
-  if (goal === "known") return statuses.filter((s) => s.status === "Unknown");
-  return want ? statuses.filter((s) => s.status !== want) : [];
+/** Resources that have not reached their goal (as the goal judge said; unread ones neither). */
+export function notReady(statuses: readonly ResourceStatus[]): ResourceStatus[] {
+  return statuses.filter((s) => !s.goal?.met);
 }
 
 /** The one-line summary of an outcome. */
 export function summaryLine(
   outcome: Outcome,
   statuses: readonly ResourceStatus[],
-  goal: StopCondition,
+  target: string,
   elapsedMs: number,
 ): string {
   const total = statuses.length;
-  const pending = notReady(statuses, goal);
-  const target = goal === "deleted" ? "deleted" : goal === "known" ? "known" : "Current";
+  const pending = notReady(statuses);
   const elapsed = formatDuration(elapsedMs);
   const failed = statuses.filter((s) => s.status === "Failed").length;
   switch (outcome.kind) {
-    case "goal":
-      return `all ${total} resource${total === 1 ? "" : "s"} ${target} after ${elapsed}`;
+    case "goal": {
+      const skipped = statuses.filter((s) => s.goal?.skipped).length;
+      return `all ${total} resource${total === 1 ? "" : "s"} ${target} after ${elapsed}${
+        skipped ? ` (${skipped} Skipped)` : ""
+      }`;
+    }
     case "once":
       return `${total - pending.length} of ${total} ${target}${failed ? `, ${failed} Failed` : ""}`;
     case "failed":
@@ -158,9 +151,11 @@ export function summaryLine(
     case "interrupted":
       return `interrupted (${outcome.signal}) after ${elapsed}: ${pending.length} of ${total} not ${target}`;
     case "error":
-      return `stopped after ${elapsed}: ${outcome.error.message}`;
+      return `stopped after ${elapsed}: ${escapeControl(outcome.error.message)}`;
     case "refused":
-      return `stopped after ${elapsed}: the cluster refused: ${outcome.error.message}`;
+      return `stopped after ${elapsed}: the cluster refused: ${
+        escapeControl(outcome.error.message)
+      }`;
   }
 }
 
@@ -174,15 +169,16 @@ export function createReporter(options: ReporterOptions): Reporter {
     const { width } = size();
     return width ? clip(line, width) : line;
   };
-  const atGoal = (s: ResourceStatus) => notReady([s], options.goal).length === 0;
+  const atGoal = (s: ResourceStatus) => notReady([s]).length === 0;
   const header = (collector: ResourceStatusCollector) => {
     const statuses = collector.latestObservation().resourceStatuses;
-    const done = statuses.length - notReady(statuses, options.goal).length;
+    const done = statuses.length - notReady(statuses).length;
+    const failed = statuses.filter((s) => s.status === "Failed").length;
     const namespaces = new Set(statuses.map((s) => s.identifier.namespace));
     const [only] = namespaces;
     return fit(
-      `kstatus: ${done}/${statuses.length} ${
-        options.goal === "deleted" ? "deleted" : "Current"
+      `kstatus: ${done}/${statuses.length} ${options.target.replace(/ \(.*\)$/, "")}${
+        failed ? `, ${failed} Failed` : ""
       }  (${formatDuration(elapsed())})${
         namespaces.size === 1 && only ? `  namespace ${escapeControl(only)}` : ""
       }`,
@@ -200,12 +196,12 @@ export function createReporter(options: ReporterOptions): Reporter {
     });
   };
   const summary = (outcome: Outcome, collector: ResourceStatusCollector) =>
-    summaryLine(outcome, collector.latestObservation().resourceStatuses, options.goal, elapsed());
+    summaryLine(outcome, collector.latestObservation().resourceStatuses, options.target, elapsed());
   const pendingLines = (
     collector: ResourceStatusCollector,
     diagnostics?: ReadonlyMap<string, Diagnostics>,
   ) =>
-    notReady(collector.latestObservation().resourceStatuses, options.goal).flatMap((s) => {
+    notReady(collector.latestObservation().resourceStatuses).flatMap((s) => {
       const d = diagnostics?.get(identifierKey(s.identifier));
       if (d) return renderDiagnostics(s, d);
       // A resource the engine never got to (fail-fast, an early stop) has no message of its own.
@@ -289,7 +285,7 @@ export function createReporter(options: ReporterOptions): Reporter {
             const error = "error" in outcome
               ? outcome.error
               : statuses.map((s) => s.error).find((e) => e !== undefined) ??
-                new Error(summaryLine(outcome, statuses, options.goal, elapsed()));
+                new Error(summaryLine(outcome, statuses, options.target, elapsed()));
             out(jsonErrorLine(error, now, exitCode));
           }
           out(jsonSummaryLine({
@@ -297,7 +293,7 @@ export function createReporter(options: ReporterOptions): Reporter {
             result: outcome.kind,
             exitCode,
             elapsedMs: elapsed(),
-            message: summaryLine(outcome, statuses, options.goal, elapsed()),
+            message: summaryLine(outcome, statuses, options.target, elapsed()),
             resources: statuses.map(resource),
             ...(options.stats ? { stats: options.stats() } : {}),
           }, now));

@@ -8,9 +8,10 @@
 import { InputError } from "../errors.ts";
 import { identifierKey } from "../groupkind.ts";
 import { identifiersFromObjects } from "../identifiers.ts";
-import { loadManifests } from "../manifests.ts";
+import { loadManifests, type ManifestObject } from "../manifests.ts";
 import type { ObjectIdentifier } from "../types.ts";
 import type { Connection } from "./connection.ts";
+import { pathSegmentProblem } from "../kube/path_segment.ts";
 
 /** Where the targets come from. */
 export interface TargetFlags {
@@ -33,6 +34,18 @@ export interface TargetFlags {
 /** Reads stdin for `-f -`. */
 export type StdinReader = () => Promise<string>;
 
+/** Options of {@linkcode resolveTargets}. */
+export interface ResolveOptions {
+  /** Reads stdin for `-f -`. */
+  readStdin?: StdinReader;
+  /** Aborting cancels discovery and lists. */
+  signal?: AbortSignal;
+  /** Called for each manifest object with its identifier (per-object annotations). */
+  onManifest?: (manifest: ManifestObject, id: ObjectIdentifier) => void;
+  /** Filled with the `--kinds` entries the selector matched nothing of (`--for create`). */
+  emptyKinds?: string[];
+}
+
 /**
  * Resolves every target to identifiers, in the order given, without duplicates.
  *
@@ -41,7 +54,7 @@ export type StdinReader = () => Promise<string>;
 export async function resolveTargets(
   flags: TargetFlags,
   conn: Connection,
-  options: { readStdin?: StdinReader; signal?: AbortSignal } = {},
+  options: ResolveOptions = {},
 ): Promise<ObjectIdentifier[]> {
   // kubectl's TYPE NAME... form: the first argument without a slash names the type (or types,
   // comma-separated, for -l and --all) of the names after it.
@@ -86,6 +99,8 @@ export async function resolveTargets(
   if (flags.all && flags.selector) {
     throw new InputError("give -l or --all, not both (--all selects every object)");
   }
+  const nsProblem = pathSegmentProblem(conn.namespace);
+  if (nsProblem) throw new InputError(`namespace ${JSON.stringify(conn.namespace)} ${nsProblem}`);
   const out = new Map<string, ObjectIdentifier>();
   const add = (id: ObjectIdentifier) => out.set(identifierKey(id), id);
 
@@ -94,12 +109,32 @@ export async function resolveTargets(
       recursive: flags.recursive,
       readStdin: options.readStdin,
     });
-    const ids = await identifiersFromObjects(manifests.map((m) => m.object), {
+    for (const m of manifests) {
+      const meta = (m.object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+      for (const what of ["name", "namespace"] as const) {
+        const value = meta[what];
+        const problem = typeof value === "string" ? pathSegmentProblem(value) : undefined;
+        if (problem) {
+          throw new InputError(
+            `${m.file}:${m.line}: metadata.${what} ${JSON.stringify(value)} ${problem}`,
+          );
+        }
+      }
+    }
+    const idOptions = {
       defaultNamespace: conn.namespace,
       mapper: conn.api.mapper,
       signal: options.signal,
-    });
+    };
+    const ids = await identifiersFromObjects(manifests.map((m) => m.object), idOptions);
     ids.forEach(add);
+    if (options.onManifest) {
+      // One at a time, for the id of each (scopes are cached by the mapper).
+      for (const m of manifests) {
+        const [id] = await identifiersFromObjects([m.object], idOptions);
+        options.onManifest(m, id);
+      }
+    }
   }
 
   for (const arg of args) {
@@ -107,6 +142,8 @@ export async function resolveTargets(
     if (slash <= 0 || slash === arg.length - 1 || arg.indexOf("/", slash + 1) >= 0) {
       throw new InputError(`argument "${arg}": expected KIND/NAME, e.g. deploy/web`);
     }
+    const problem = pathSegmentProblem(arg.slice(slash + 1));
+    if (problem) throw new InputError(`argument "${arg}": the name ${problem}`);
     const gk = await conn.resolveKind(arg.slice(0, slash), options.signal);
     const mapping = await conn.api.mapper.mapping(gk, { signal: options.signal });
     add({
@@ -125,6 +162,7 @@ export async function resolveTargets(
         ...(flags.selector ? { labelSelector: flags.selector } : {}),
         signal: options.signal,
       });
+      if (items.length === 0) options.emptyKinds?.push(kindText);
       for (const item of items) {
         const meta = (item.metadata ?? {}) as { name?: string; namespace?: string };
         add({

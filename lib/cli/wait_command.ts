@@ -8,7 +8,7 @@
 
 import { isRefusal, isUnreachable } from "../cluster/errors.ts";
 import { type Clock, systemClock } from "../engine/clock.ts";
-import { ResourceStatusCollector, type StopCondition } from "../engine/collector.ts";
+import { ResourceStatusCollector } from "../engine/collector.ts";
 import { createStatusPoller } from "../polling.ts";
 import { InputError, KstatusError } from "../errors.ts";
 import type { FailOnReason } from "../../readers/fail_on.ts";
@@ -28,11 +28,22 @@ import { watchWarningEvents } from "../diagnostics/live.ts";
 import { flatten } from "../diagnostics/tree.ts";
 import type { Diagnostics, DiagnosticsOptions } from "../diagnostics/types.ts";
 import { notReady } from "./reporter.ts";
+import { FOR_ANNOTATION, objectChoice } from "../goals/annotations.ts";
+import { type CelSupport, compileGoal, type Goal } from "../goals/check.ts";
+import { type GoalSpec, goalsText, goalTarget } from "../goals/goal.ts";
+import { createGoalJudge, type KnownChoice } from "../goals/judge.ts";
+import type { ManifestObject } from "../manifests.ts";
+import { sleep } from "../sleep.ts";
+import { escapeControl } from "../text/escape.ts";
 
 /** Everything `wait` and `status` take from the command line. */
 export interface WaitCommandOptions extends TargetFlags, ConnectionFlags, Partial<RuleFlags> {
-  /** What to wait for. */
-  goal: StopCondition;
+  /** What to wait for (`--for`, all must hold); `status` looks with `current`. */
+  goals: GoalSpec[];
+  /** `--require-observed`; undefined: on when the goals include `complete`. */
+  requireObserved?: boolean;
+  /** End at once on a failure that cannot recover by itself (`--no-fail-terminal`: false). */
+  failTerminal?: boolean;
   /** Give up after this many ms (0: never). */
   timeoutMs: number;
   /** Milliseconds between polls. */
@@ -108,32 +119,37 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
 
   // Before polling starts (connecting, reading stdin) a signal or the timeout ends the command
   // at once, even when what it waits on cannot be cancelled (a stdin that stays open).
+  let waitingFor = "before the resources to wait for were known";
   const stoppedEarly = () =>
     timedOut
       ? new CliExit(
         ExitCode.NotReady,
-        `error: timed out after ${
-          formatDuration(options.timeoutMs)
-        } before the resources to wait for were known`,
+        `error: timed out after ${formatDuration(options.timeoutMs)} ${waitingFor}`,
       )
       : new CliExit(
         interruptCode(deps),
         `interrupted (${deps.interrupt?.reason === "SIGTERM" ? "SIGTERM" : "SIGINT"}) ` +
-          "before the resources to wait for were known",
+          waitingFor,
       );
   let conn: Connection | undefined;
   try {
     // Rules first: a malformed rules file is bad input, said before any connection is made.
     // Like connecting, it ends at once on a signal or the timeout (`--rules -` with an open stdin).
     let ruleSet: RuleSet;
+    let cel: CelSupport;
+    let goals: Goal[];
     try {
-      ruleSet = await untilAborted(
-        ruleSetFromFlags(
-          { rules: options.rules ?? [], builtinRules: options.builtinRules ?? true },
-          { readStdin: deps.readStdin, stdinTaken: options.files.includes("-") },
-        ),
+      [ruleSet, cel] = await untilAborted(
+        Promise.all([
+          ruleSetFromFlags(
+            { rules: options.rules ?? [], builtinRules: options.builtinRules ?? true },
+            { readStdin: deps.readStdin, stdinTaken: options.files.includes("-") },
+          ),
+          loadCelSupport(),
+        ]),
         controller.signal,
       );
+      goals = options.goals.map((g) => compileGoal(g, cel));
     } catch (e) {
       if (controller.signal.aborted) throw stoppedEarly();
       throw classify(e, "");
@@ -149,12 +165,45 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
       throw classify(e, "");
     }
     let ids: ObjectIdentifier[];
+    const known = new Map<string, KnownChoice>();
+    const onManifest = (m: ManifestObject, id: ObjectIdentifier) => {
+      const choice = manifestChoice(m, cel);
+      if (choice) known.set(identifierKey(id), choice);
+    };
     try {
+      const emptyKinds: string[] = [];
       ids = await untilAborted(
-        resolveTargets(options, conn, { readStdin: deps.readStdin, signal: controller.signal }),
+        resolveTargets(options, conn, {
+          readStdin: deps.readStdin,
+          signal: controller.signal,
+          onManifest,
+          emptyKinds,
+        }),
         controller.signal,
       );
+      if (!options.once && options.goals.some((g) => g.type === "create") && emptyKinds.length) {
+        ids = await untilSelectorMatches(
+          ids,
+          emptyKinds,
+          options,
+          conn,
+          deps,
+          controller.signal,
+          (w) => {
+            waitingFor = w;
+          },
+        );
+      }
     } catch (e) {
+      // Out of time while requests were out: the server did not answer (exit 4, named).
+      if (timedOut && conn.stats().requests > 0) {
+        throw new CliExit(
+          ExitCode.Cluster,
+          `error: timed out after ${
+            formatDuration(options.timeoutMs)
+          }: the API server at ${conn.server} did not answer in time`,
+        );
+      }
       if (controller.signal.aborted) throw stoppedEarly();
       throw classify(e, conn.server);
     }
@@ -162,13 +211,12 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
       // Nothing to look at is a fine answer for `status` and for `--for deleted`; for any other
       // wait it is almost always a mistyped selector or an empty manifest, which CI must not pass.
       // A selector over a namespace that does not exist can never match: say that instead.
-      if (
-        (options.selector || options.all) && !options.allNamespaces && options.goal !== "deleted"
-      ) {
+      const deletedOnly = options.goals.every((g) => g.type === "deleted");
+      if ((options.selector || options.all) && !options.allNamespaces && !deletedOnly) {
         const missing = await missingNamespace(conn, [conn.namespace], controller.signal);
         if (missing) throw missing;
       }
-      if (options.once || options.goal === "deleted") {
+      if (options.once || deletedOnly) {
         deps.err("no resources found");
         return ExitCode.Ok;
       }
@@ -180,10 +228,18 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
     if (wantsStrict({ rules: options.rules ?? [] }) && !options.once) {
       for (const line of await strictWarnings(conn.api, ids, controller.signal)) deps.err(line);
     }
+    const judge = createGoalJudge({
+      goals: options.once ? [compileGoal({ type: "current", text: "current" })] : goals,
+      compile: (spec) => compileGoal(spec, cel),
+      requireObserved: options.once ? false : options.requireObserved,
+      failTerminal: !options.once && (options.failTerminal ?? true),
+      startedAt,
+      known,
+    });
     return await pollUntilDone(
       options,
       deps,
-      ruleSet,
+      { ruleSet, judge: judge.judge, known },
       conn,
       ids,
       controller,
@@ -198,10 +254,17 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
   }
 }
 
+/** What judging a wait takes: the rule set, the goal judge, the choices from manifests. */
+interface Judging {
+  ruleSet: RuleSet;
+  judge: (status: ResourceStatus) => ResourceStatus;
+  known: ReadonlyMap<string, KnownChoice>;
+}
+
 async function pollUntilDone(
   options: WaitCommandOptions,
   deps: WaitDeps,
-  ruleSet: RuleSet,
+  { ruleSet, judge, known }: Judging,
   conn: Awaited<ReturnType<Connector>>,
   ids: ObjectIdentifier[],
   controller: AbortController,
@@ -236,7 +299,11 @@ async function pollUntilDone(
     quiet: options.quiet,
     now: () => clock.now(),
     startedAt,
-    goal: options.goal,
+    goal: options.once ? "current" : goalsText(options.goals),
+    target: options.once ? "Current" : [...known.values()].some((c) => c.goals)
+      // Some objects have goals of their own (kstatus.dev/for).
+      ? `at goal (${goalsText(options.goals)}, or their own ${FOR_ANNOTATION})`
+      : goalTarget(options.goals),
     stats: () => ({ ...conn.stats(), cycles }),
   });
   const collector = new ResourceStatusCollector(ids);
@@ -247,17 +314,33 @@ async function pollUntilDone(
     clock,
     failOn: options.failOn,
     compute: ruleSet.compute,
+    transform: judge,
   });
   const seen = new Set<string>();
   let firstLookDone = false;
   let badInput: CliExit | undefined;
-  let outcome: Outcome | undefined;
-  const live = options.liveEvents && !options.once
-    ? startLiveEvents(conn, ids, collector, reporter, controller.signal)
+  // Skipped by a manifest's annotation: listed at once, never read.
+  const polled: ObjectIdentifier[] = [];
+  for (const id of ids) {
+    if (!known.get(identifierKey(id))?.skip) {
+      polled.push(id);
+      continue;
+    }
+    const event = { type: "ResourceUpdate" as const, resource: judge(unread(id)) };
+    collector.apply(event);
+    reporter.event(event, collector);
+    seen.add(identifierKey(id));
+  }
+  let outcome: Outcome | undefined = polled.length === 0
+    ? (options.once ? { kind: "once" } : { kind: "goal" })
     : undefined;
-  for await (
-    const event of engine.poll(ids, { pollInterval: options.intervalMs, signal: controller.signal })
-  ) {
+  const live = options.liveEvents && !options.once
+    ? startLiveEvents(conn, polled, collector, reporter, controller.signal)
+    : undefined;
+  const events = outcome
+    ? []
+    : engine.poll(polled, { pollInterval: options.intervalMs, signal: controller.signal });
+  for await (const event of events) {
     if (event.type === "Sync") cycles++;
     collector.apply(event);
     reporter.event(event, collector);
@@ -277,7 +360,8 @@ async function pollUntilDone(
     if (!firstLookDone && seen.size >= ids.length) {
       firstLookDone = true;
       const statuses = collector.latestObservation().resourceStatuses;
-      if (options.goal === "current") {
+      // Not for a wait for deletion: there, a missing namespace is the goal reached.
+      if (options.once || !options.goals.some((g) => g.type === "deleted")) {
         const missing = await missingNamespace(
           conn,
           namespacesOfNotFound(statuses),
@@ -298,8 +382,12 @@ async function pollUntilDone(
       }
       continue;
     }
-    if (collector.isDone(options.goal)) {
+    if (allMet(collector)) {
       outcome = { kind: "goal" };
+      break;
+    }
+    if (options.failTerminal !== false && event.resource.goal?.terminal) {
+      outcome = { kind: "failed" };
       break;
     }
     if (options.failFast && event.resource.status === "Failed") {
@@ -326,7 +414,8 @@ async function pollUntilDone(
   const statuses = collector.latestObservation().resourceStatuses;
   // A wait that ran out of time while the cluster could not be reached says so (exit 4): the
   // resources may well be ready, nobody could tell.
-  const unreachable = outcome.kind === "timeout"
+  // `status` (once) likewise: every fault that stopped us reading is exit 4, in both commands.
+  const unreachable = outcome.kind === "timeout" || outcome.kind === "once"
     ? statuses.map(findUnreachable).find((e) => e !== undefined)
     : undefined;
   const code = unreachable && !statuses.some((s) => s.status === "Failed")
@@ -347,11 +436,14 @@ async function pollUntilDone(
   reporter.finish(outcome, collector, code, diagnostics);
   // Exit code 4 gets one clear line on stderr whatever the output mode, as at setup.
   if (outcome.kind === "refused") {
-    deps.err(`error: the cluster at ${conn.server} refused us: ${outcome.error.message}`);
+    deps.err(
+      `error: the cluster at ${conn.server} refused us: ${escapeControl(outcome.error.message)}`,
+    );
   } else if (outcome.kind === "error") {
-    deps.err(`error: ${outcome.error.message}`);
+    deps.err(`error: ${escapeControl(outcome.error.message)}`);
   } else if (code === ExitCode.Cluster && unreachable) {
-    deps.err(`error: timed out: ${unreachable.message}`);
+    const prefix = outcome.kind === "timeout" ? "timed out: " : "";
+    deps.err(`error: ${prefix}${escapeControl(serverNamed(unreachable, conn.server))}`);
   }
   return code;
 }
@@ -413,7 +505,7 @@ function explainedStatuses(
     case "failed":
     case "timeout":
     case "interrupted":
-      return notReady(statuses, options.goal).filter(read);
+      return notReady(statuses).filter(read);
     case "once":
       return statuses.filter((s) => s.status !== "Current" && read(s));
     default:
@@ -432,7 +524,7 @@ function exitCodeFor(outcome: Outcome, statuses: ResourceStatus[], deps: WaitDep
       return anyFailed ? ExitCode.Failed : ExitCode.NotReady;
     case "once":
       if (anyFailed) return ExitCode.Failed;
-      return statuses.every((s) => s.status === "Current") ? ExitCode.Ok : ExitCode.NotReady;
+      return statuses.every((s) => s.goal?.met) ? ExitCode.Ok : ExitCode.NotReady;
     case "interrupted":
       return interruptCode(deps);
     case "error":
@@ -487,9 +579,14 @@ function findRefusal(status: ResourceStatus): Error | undefined {
   return undefined;
 }
 
-/** The latest "cannot reach the API server" error of the resource or any child. */
+/**
+ * The latest fault that stopped us reading the resource or any child: the API server could
+ * not be reached, or answered with a server error (5xx, 429) even after retries.
+ */
 function findUnreachable(status: ResourceStatus): Error | undefined {
-  if (status.error && isUnreachable(status.error)) return status.error;
+  if (status.error && (isUnreachable(status.error) || isServerFault(status.error))) {
+    return status.error;
+  }
   for (const child of status.generatedResources) {
     const found = findUnreachable(child);
     if (found) return found;
@@ -497,11 +594,24 @@ function findUnreachable(status: ResourceStatus): Error | undefined {
   return undefined;
 }
 
+function isServerFault(e: Error): boolean {
+  if (e.name === "BadResponseError") return true;
+  const code = (e as { code?: unknown }).code;
+  return typeof code === "number" && (code >= 500 || code === 429);
+}
+
+/** `message`, with the server named when it does not say which one it is about. */
+function serverNamed(e: Error, server: string): string {
+  return e.message.includes(server) ? e.message : `the API server at ${server}: ${e.message}`;
+}
+
 /** Maps setup errors to exit codes: bad input 3, cluster unreachable or refusing 4. */
 function classify(e: unknown, server: string): CliExit {
   if (e instanceof CliExit) return e;
   const message = e instanceof Error ? e.message : String(e);
-  if (isUnreachable(e)) return new CliExit(ExitCode.Cluster, `error: ${message}`);
+  if (isUnreachable(e) || (e instanceof Error && e.name === "BadResponseError")) {
+    return new CliExit(ExitCode.Cluster, `error: ${message}`);
+  }
   if (isRefusal(e)) {
     return new CliExit(
       ExitCode.Cluster,
@@ -514,7 +624,7 @@ function classify(e: unknown, server: string): CliExit {
   if (e instanceof InputError) return new CliExit(ExitCode.BadInput, `error: ${message}`);
   // An answer from the API server (it has an HTTP code) is a cluster problem...
   if (e instanceof Error && typeof (e as { code?: unknown }).code === "number") {
-    return new CliExit(ExitCode.Cluster, `error: ${message}`);
+    return new CliExit(ExitCode.Cluster, `error: ${server ? serverNamed(e, server) : message}`);
   }
   // ...our own errors before that point (kubeconfig, arguments) are bad input.
   if (e instanceof KstatusError) return new CliExit(ExitCode.BadInput, `error: ${message}`);
@@ -533,4 +643,73 @@ function what(options: WaitCommandOptions, namespace: string): string {
   }
   if (options.files.length > 0) parts.push(`${options.files.join(", ")} held no objects`);
   return parts.join("; ") || "no inputs";
+}
+
+/** True when every resource has reached its goal (as the goal judge said). */
+function allMet(collector: ResourceStatusCollector): boolean {
+  return collector.latestObservation().resourceStatuses.every((s) => s.goal?.met);
+}
+
+/** A resource not read (skipped before polling). */
+function unread(id: ObjectIdentifier): ResourceStatus {
+  return { identifier: id, status: "Unknown", message: "", generatedResources: [] };
+}
+
+/** The CEL helpers of the rules, loaded when a command waits (never at start-up). */
+async function loadCelSupport(): Promise<CelSupport> {
+  const { celVariables, createCelCompiler, isAbsentFieldError } = await import(
+    "../rules/cel.ts"
+  );
+  return {
+    compiler: createCelCompiler(),
+    variables: celVariables,
+    isAbsentField: isAbsentFieldError,
+  };
+}
+
+/** The choices in a manifest's annotations, compiled; errors name the file and line. */
+function manifestChoice(m: ManifestObject, cel: CelSupport): KnownChoice | undefined {
+  try {
+    const choice = objectChoice(m.object);
+    if (!choice) return undefined;
+    return { skip: choice.skip, goals: choice.goal ? [compileGoal(choice.goal, cel)] : undefined };
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new InputError(e.message, { file: m.file, line: m.line });
+  }
+}
+
+/**
+ * `--for create` with `-l`: lists again every interval until each of `--kinds` has a match
+ * (kubectl's `--for=create`), then returns every target.
+ */
+async function untilSelectorMatches(
+  ids: ObjectIdentifier[],
+  emptyKinds: string[],
+  options: WaitCommandOptions,
+  conn: Connection,
+  deps: WaitDeps,
+  signal: AbortSignal,
+  describe: (waitingFor: string) => void,
+): Promise<ObjectIdentifier[]> {
+  const where = options.allNamespaces ? "in any namespace" : `in namespace ${conn.namespace}`;
+  const say = (kinds: string[]) =>
+    `for ${kinds.join(", ")} matching -l ${options.selector} ${where} to be created`;
+  deps.err(`waiting ${say(emptyKinds)}`);
+  describe(`waiting ${say(emptyKinds)}`);
+  const selectorOnly = { ...options, files: [], args: [] };
+  const found = new Map(ids.map((id) => [identifierKey(id), id]));
+  let missing = emptyKinds;
+  while (missing.length > 0) {
+    await sleep(options.intervalMs, signal);
+    const empty: string[] = [];
+    const more = await resolveTargets({ ...selectorOnly, kinds: missing.join(",") }, conn, {
+      signal,
+      emptyKinds: empty,
+    });
+    for (const id of more) found.set(identifierKey(id), id);
+    missing = empty;
+    describe(`waiting ${say(missing)}`);
+  }
+  return [...found.values()];
 }

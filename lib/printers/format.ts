@@ -7,11 +7,14 @@
 
 import { lookup } from "../fields.ts";
 import type { ObjectIdentifier, ResourceStatus, Status } from "../types.ts";
+import { escapeControl } from "../text/escape.ts";
 
 /** `deployment.apps/namespace/name` (lower-case kind.group; no namespace part when cluster-scoped). */
 export function resourceRef(id: ObjectIdentifier): string {
   const gk = id.group ? `${id.kind.toLowerCase()}.${id.group}` : id.kind.toLowerCase();
-  return id.namespace ? `${gk}/${id.namespace}/${id.name}` : `${gk}/${id.name}`;
+  // Names come from manifests and the cluster: no control character reaches the terminal.
+  const ref = id.namespace ? `${gk}/${id.namespace}/${id.name}` : `${gk}/${id.name}`;
+  return escapeControl(ref);
 }
 
 /** A duration for people: `850ms`, `12.3s`, `4m05s`, `1h02m`. */
@@ -35,6 +38,11 @@ export function formatAge(status: ResourceStatus, nowMs: number): string {
   return `${Math.floor(s / 3600)}h`;
 }
 
+/** The status to show: `Skipped` for a resource skipped by its annotation. */
+export function displayStatus(status: ResourceStatus): Status | "Skipped" {
+  return status.goal?.skipped ? "Skipped" : status.status;
+}
+
 /** The message to show: the error's text when there is one. */
 export function displayMessage(status: ResourceStatus): string {
   return status.error ? status.error.message : status.message;
@@ -49,8 +57,8 @@ const COLORS: Partial<Record<Status, string>> = {
 };
 
 /** Wraps `text` in the status's ANSI colour when `color` is on. */
-export function colorStatus(status: Status, text: string, color: boolean): string {
-  const code = COLORS[status];
+export function colorStatus(status: Status | "Skipped", text: string, color: boolean): string {
+  const code = status === "Skipped" ? undefined : COLORS[status];
   return color && code ? `\x1b[${code}m${text}\x1b[0m` : text;
 }
 

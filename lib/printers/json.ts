@@ -27,7 +27,7 @@
  */
 
 import type { ObjectIdentifier, ResourceStatus, Status } from "../types.ts";
-import { displayMessage, resourceRef } from "./format.ts";
+import { displayMessage, displayStatus, resourceRef } from "./format.ts";
 
 /** The version of the JSON output's schema (`docs/output.schema.json`). */
 export const SCHEMA_VERSION = 1;
@@ -37,7 +37,7 @@ export interface JsonResource extends ObjectIdentifier {
   /** The resource's name in every output: `deployment.apps/shop/web`. */
   ref: string;
   /** Status. */
-  status: Status;
+  status: Status | "Skipped";
   /** Message (the error text when there is an error). */
   message: string;
   /** Error text, when reading or computing failed. */
@@ -57,7 +57,7 @@ export function jsonResource(status: ResourceStatus, withChildren = true): JsonR
     kind,
     namespace,
     name,
-    status: status.status,
+    status: displayStatus(status),
     message: displayMessage(status),
   };
   if (status.error) out.error = status.error.message;

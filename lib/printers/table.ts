@@ -10,7 +10,7 @@
 import type { ResourceStatus, Status } from "../types.ts";
 import { escapeControl } from "../text/escape.ts";
 import { clip, displayWidth, padTo } from "../text/width.ts";
-import { colorStatus, displayMessage, formatAge } from "./format.ts";
+import { colorStatus, displayMessage, displayStatus, formatAge } from "./format.ts";
 
 /** Options of {@linkcode renderTable}. */
 export interface TableOptions {
@@ -50,7 +50,7 @@ interface Row {
   short: string;
   /** Where the name starts in `full` and `short` (what is cut first is the name's start). */
   nameAt: [number, number];
-  status: Status | "";
+  status: Status | "Skipped" | "";
   age: string;
   message: string;
 }
@@ -120,7 +120,7 @@ function flatten(roots: readonly Node[], fold: Fold, nowMs: number, goal: Status
       full: `${kind}/${name}${more}`,
       short: `${kind}/${suffix}${more}`,
       nameAt: [kind.length + 1, kind.length + 1],
-      status: s.status,
+      status: displayStatus(s),
       age: formatAge(s, nowMs),
       message: cell(displayMessage(s)),
     });
@@ -204,7 +204,7 @@ export function renderTable(statuses: readonly ResourceStatus[], options: TableO
     ns: string,
     res: string,
     status: string,
-    st: Status | "",
+    st: Status | "Skipped" | "",
     age: string,
     msg: string,
   ) => {

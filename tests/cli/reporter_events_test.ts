@@ -37,6 +37,7 @@ function run(mode: ReportMode): string[] {
     now: () => Date.parse("2026-01-01T10:00:05Z"),
     startedAt: Date.parse("2026-01-01T10:00:00Z"),
     goal: "current",
+    target: "Current",
   });
   const collector = new ResourceStatusCollector([id]);
   const update: Event = { type: "ResourceUpdate", resource: web };
