@@ -360,8 +360,9 @@ async function pollUntilDone(
     if (!firstLookDone && seen.size >= ids.length) {
       firstLookDone = true;
       const statuses = collector.latestObservation().resourceStatuses;
-      // Not for a wait for deletion: there, a missing namespace is the goal reached.
-      if (options.once || !options.goals.some((g) => g.type === "deleted")) {
+      // Not for a wait for deletion (a missing namespace is the goal reached) or creation (the
+      // namespace may be on its way too).
+      if (options.once || !options.goals.some((g) => g.type === "deleted" || g.type === "create")) {
         const missing = await missingNamespace(
           conn,
           namespacesOfNotFound(statuses),
