@@ -13,9 +13,8 @@
  */
 
 import process from "node:process";
-import { connectToCluster } from "./lib/cli/kube_connection.ts";
+import type { Connector } from "./lib/cli/connection.ts";
 import { runCli } from "./lib/cli/program.ts";
-import { readStdin } from "./lib/manifests.ts";
 
 export { runCli } from "./lib/cli/program.ts";
 export type { CliIo } from "./lib/cli/program.ts";
@@ -28,6 +27,12 @@ export type {
   RequestStats,
 } from "./lib/cli/connection.ts";
 export { parseDuration } from "./lib/cli/duration.ts";
+
+// The cluster client and the manifest reader load when a command needs them, so `version`,
+// `--help` and `compute` start without them (scripts/bench_startup.ts).
+const connectToCluster: Connector = async (flags, env) =>
+  (await import("./lib/cli/kube_connection.ts")).connectToCluster(flags, env);
+const readStdin = async () => (await import("./lib/manifests.ts")).readStdin();
 
 /** Writes a line, ignoring a closed pipe (`kstatus ... | head`). */
 function writer(stream: NodeJS.WriteStream): (line: string) => void {
@@ -60,8 +65,15 @@ if (import.meta.main) {
     },
     env: process.env,
     isTerminal: Boolean(process.stdout.isTTY),
-    columns: process.stdout.columns,
-    rows: process.stdout.rows,
+    // A 0x0 pty (some CI runners) is a terminal of unknown size, not one of 0 columns.
+    columns: process.stdout.columns || undefined,
+    rows: process.stdout.rows || undefined,
+    terminalSize: () => ({ columns: process.stdout.columns, rows: process.stdout.rows }),
+    onResize: (listener) => {
+      if (!process.stdout.isTTY || process.platform === "win32") return () => {};
+      process.on("SIGWINCH", listener);
+      return () => process.off("SIGWINCH", listener);
+    },
     connect: connectToCluster,
     interrupt: interrupt.signal,
   });

@@ -30,7 +30,15 @@ export interface Selector {
  * }
  * ```
  */
-export class SelectorError extends KstatusError {}
+export class SelectorError extends KstatusError {
+  /** Where in the selector text the problem starts (0-based), when known. */
+  readonly offset?: number;
+  /** Makes an error; `offset` is where in the selector the problem starts. */
+  constructor(message: string, options: { offset?: number } = {}) {
+    super(message);
+    this.offset = options.offset;
+  }
+}
 
 interface Requirement {
   key: string;
@@ -144,15 +152,26 @@ function requirementsSelector(reqs: Requirement[]): Selector {
 export function parseSelector(text: string): Selector {
   const reqs: Requirement[] = [];
   const notEquals: Array<[string, string]> = [];
-  for (const part of splitTopLevel(text)) {
+  const parts = text.trim() === "" ? [] : splitTopLevel(text);
+  for (const { text: part, offset } of parts) {
     const s = part.trim();
-    if (!s) continue;
+    const at = offset + part.length - part.trimStart().length;
+    if (!s) {
+      throw new SelectorError(
+        `empty requirement at character ${at + 1}: expected a label after ","`,
+        { offset: at },
+      );
+    }
     let m: RegExpExecArray | null;
     if ((m = /^([\w./-]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(s))) {
       // Empty values are real values (a label may be ""): `(,a)` is {"", a}, `()` is {""}.
       const values = m[3].split(",").map((v) => v.trim());
       const bad = values.find((v) => !/^[\w.-]*$/.test(v));
-      if (bad !== undefined) throw new SelectorError(`invalid label value: "${bad}"`);
+      if (bad !== undefined) {
+        throw new SelectorError(`invalid label value at character ${at + 1}: "${bad}"`, {
+          offset: at,
+        });
+      }
       reqs.push({ key: m[1], operator: m[2] === "in" ? "In" : "NotIn", values });
     } else if ((m = /^([\w./-]+)\s*!=\s*([\w.-]*)$/.exec(s))) {
       notEquals.push([m[1], m[2]]);
@@ -163,7 +182,9 @@ export function parseSelector(text: string): Selector {
     } else if ((m = /^([\w./-]+)$/.exec(s))) {
       reqs.push({ key: m[1], operator: "Exists", values: [] });
     } else {
-      throw new SelectorError(`unable to parse requirement: "${s}"`);
+      throw new SelectorError(`unable to parse requirement at character ${at + 1}: "${s}"`, {
+        offset: at,
+      });
     }
   }
   for (const [key, value] of notEquals) reqs.push({ key, operator: "NotIn", values: [value] });
@@ -175,21 +196,20 @@ export function parseSelector(text: string): Selector {
   };
 }
 
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
+function splitTopLevel(text: string): Array<{ text: string; offset: number }> {
+  const parts: Array<{ text: string; offset: number }> = [];
   let depth = 0;
-  let cur = "";
-  for (const ch of text) {
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
     if (ch === "(") depth++;
     if (ch === ")") depth--;
     if (ch === "," && depth === 0) {
-      parts.push(cur);
-      cur = "";
-    } else {
-      cur += ch;
+      parts.push({ text: text.slice(start, i), offset: start });
+      start = i + 1;
     }
   }
-  parts.push(cur);
+  parts.push({ text: text.slice(start), offset: start });
   return parts;
 }
 

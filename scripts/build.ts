@@ -8,7 +8,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { checkDependencyPins, run } from "./build_support.ts";
+import { BINARY_BUILD_FLAGS, checkDependencyPins, run } from "./build_support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -19,16 +19,7 @@ const { values } = parseArgs({
 
 checkDependencyPins();
 await run("bun", ["install", "--frozen-lockfile", "--silent"]);
-const args = [
-  "build",
-  "--tsconfig-override=bun.tsconfig.json",
-  "--compile",
-  // Identifiers are not minified: error classes are recognised by name.
-  "--minify-syntax",
-  "--minify-whitespace",
-  "--sourcemap=none",
-  "main.ts",
-];
+const args = ["build", ...BINARY_BUILD_FLAGS, "main.ts"];
 if (values.target) args.push(`--target=${values.target}`);
 args.push("--outfile", values.outfile!);
 await run("bun", args);

@@ -56,9 +56,9 @@ Deno.test("compute: every object Current is exit 0, columns aligned", opts, asyn
   assert.equal(r.code, 0, explain(r));
   assert.deepEqual(r.err, []);
   assert.deepEqual(r.out, [
-    "ConfigMap/shop/settings  Current  Resource is always ready",
-    "Namespace/shop           Current  Resource is current",
-    "Pod/shop/web-1           Current  Pod is Ready",
+    "configmap/shop/settings  Current  Resource is always ready",
+    "namespace/shop           Current  Resource is current",
+    "pod/shop/web-1           Current  Pod is Ready",
   ]);
 });
 
@@ -74,9 +74,9 @@ Deno.test("compute: a Failed object is exit 1, whatever the others are", opts, a
   assert.equal(r.code, 1, explain(r));
   assert.deepEqual(r.err, []);
   assert.deepEqual(r.out, [
-    "Pod/shop/web-2           InProgress  Pod is running but is not Ready",
-    "Job/shop/migrate         Failed      Job Failed. failed: 0/1",
-    "ConfigMap/shop/settings  Current     Resource is always ready",
+    "pod/shop/web-2           InProgress  Pod is running but is not Ready",
+    "job.batch/shop/migrate   Failed      Job Failed. failed: 0/1",
+    "configmap/shop/settings  Current     Resource is always ready",
   ]);
 });
 
@@ -84,8 +84,8 @@ Deno.test("compute: some object not Current and none Failed is exit 2", opts, as
   const r = await cli(["compute", "-f", "-"], stream(READY_POD, UNREADY_POD));
   assert.equal(r.code, 2, explain(r));
   assert.deepEqual(r.out, [
-    "Pod/shop/web-1  Current     Pod is Ready",
-    "Pod/shop/web-2  InProgress  Pod is running but is not Ready",
+    "pod/shop/web-1  Current     Pod is Ready",
+    "pod/shop/web-2  InProgress  Pod is running but is not Ready",
   ]);
 });
 
@@ -97,13 +97,18 @@ Deno.test(
     assert.equal(text.code, 2, explain(text));
     assert.deepEqual(text.err, []);
     assert.deepEqual(text.out, [
-      "Pod/shop/ghost  Unknown  unknown phase Lost",
-      "Pod/shop/web-1  Current  Pod is Ready",
+      "pod/shop/ghost  Unknown  unknown phase Lost",
+      "pod/shop/web-1  Current  Pod is Ready",
     ]);
 
     const json = await cli(["compute", "-f", "-", "-o", "json"], LOST_POD);
     assert.equal(json.code, 2, explain(json));
-    assert.deepEqual(JSON.parse(json.out[0]), {
+    const { timestamp, ...line } = JSON.parse(json.out[0]);
+    assert.match(timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.deepEqual(line, {
+      schemaVersion: 1,
+      type: "status",
+      ref: "pod/shop/ghost",
       group: "",
       kind: "Pod",
       namespace: "shop",
@@ -113,6 +118,7 @@ Deno.test(
       conditions: [],
       rule: "contract:Pod",
       error: "unknown phase Lost",
+      children: [],
       file: "-",
       line: 1,
     });
@@ -134,22 +140,31 @@ Deno.test(
     ], stream(CONFIG_MAP, UNREADY_POD));
     assert.equal(r.code, 2, explain(r));
     assert.deepEqual(r.err, []);
-    assert.equal(r.out.length, 4);
-    const objs = r.out.map((line) => JSON.parse(line));
+    // A status line per object, in the shape of `status -o json`, then the summary.
+    assert.equal(r.out.length, 5);
+    const objs = r.out.slice(0, 4).map((line) => JSON.parse(line));
     for (const o of objs) {
       assert.deepEqual(Object.keys(o), [
+        "schemaVersion",
+        "type",
+        "timestamp",
+        "ref",
         "group",
         "kind",
         "namespace",
         "name",
         "status",
         "message",
-        "conditions",
         "rule",
+        "children",
+        "conditions",
         "file",
         "line",
       ]);
     }
+    const summary = JSON.parse(r.out[4]);
+    assert.equal(summary.type, "summary");
+    assert.equal(summary.message, "2 of 4 Current");
     const file = join(FIXTURES, "deployment-list.json");
     assert.deepEqual(
       objs.map((o) => [o.group, o.kind, o.namespace, o.name, o.status, o.file, o.line]),
@@ -181,13 +196,13 @@ Deno.test("compute: files and directories (-R) in the order given", opts, async 
   ]);
   assert.equal(r.code, 2, explain(r));
   assert.deepEqual(r.out.map((l) => l.split(/\s+/)[0]), [
-    "ConfigMap/a",
-    "ConfigMap/b",
-    "ConfigMap/c",
-    "ConfigMap/d",
-    "ConfigMap/e",
-    "ConfigMap/default/first",
-    "Deployment/default/second",
+    "configmap/a",
+    "configmap/b",
+    "configmap/c",
+    "configmap/d",
+    "configmap/e",
+    "configmap/default/first",
+    "deployment.apps/default/second",
   ]);
 });
 
@@ -318,13 +333,13 @@ async function checkComputeFromStdin(cmd: string, prefix: readonly string[]): Pr
   assert.equal(failed.stderr, "");
   assert.equal(
     failed.stdout,
-    "Pod/shop/web-1    Current  Pod is Ready\n" +
-      "Job/shop/migrate  Failed   Job Failed. failed: 0/1\n",
+    "pod/shop/web-1          Current  Pod is Ready\n" +
+      "job.batch/shop/migrate  Failed   Job Failed. failed: 0/1\n",
   );
 
   const json = await runProcess(cmd, [...prefix, "compute", "-o", "json", "-f", "-"], CONFIG_MAP);
   assert.equal(json.code, 0, explainProcess(json));
-  assert.equal(JSON.parse(json.stdout).name, "settings");
+  assert.equal(JSON.parse(json.stdout.split("\n")[0]).name, "settings");
 
   const bad = await runProcess(cmd, [...prefix, "compute", "-f", "-"], "kind: [unclosed\n");
   assert.equal(bad.code, 3, explainProcess(bad));
@@ -465,7 +480,7 @@ Deno.test("closed pipe: compute | head -1 ends cleanly (no EPIPE stack trace)", 
       const r = await pipeToHead([BINARY, "compute", "-f", big]);
       assert.equal(r.stderr, "", explainProcess(r));
       assert.equal(r.code, 0, explainProcess(r));
-      assert.equal(r.stdout, "ConfigMap/default/cm-0     Current  Resource is always ready\n");
+      assert.equal(r.stdout, "configmap/default/cm-0     Current  Resource is always ready\n");
     });
   } finally {
     await rm(dir, { recursive: true });

@@ -4,8 +4,9 @@
  * @module
  */
 
-import { FAIL_ON_REASONS, type FailOnReason, parseFailOn } from "../../readers/fail_on.ts";
+import { FAIL_ON_REASONS, type FailOnReason, parseFailOn } from "../../readers/fail_on_reasons.ts";
 import { type Command, Option } from "../deps/commander.ts";
+import { parseSelector, SelectorError } from "../selector.ts";
 import { InputError } from "../errors.ts";
 import { GOAL_USAGE, parseGoals } from "../goals/goal.ts";
 import type { Connector, ReaderChoice } from "./connection.ts";
@@ -17,9 +18,19 @@ import {
   type DiagnosticsFlags,
   diagnosticsFromFlags,
 } from "./diagnostics_flags.ts";
-import { runWait, type WaitCommandOptions, type WaitDeps } from "./wait_command.ts";
+import type { WaitCommandOptions, WaitDeps } from "./wait_command.ts";
+
+/** The engine, the readers and the printers load when `wait` or `status` runs, not at start-up. */
+async function runWait(options: WaitCommandOptions, deps: WaitDeps): Promise<number> {
+  return (await import("./wait_command.ts")).runWait(options, deps);
+}
 
 interface RawFlags extends RuleFlags, DiagnosticsFlags {
+  all?: boolean;
+  as?: string;
+  asGroup: string[];
+  quiet?: boolean;
+  verbose?: boolean;
   filename: string[];
   recursive: boolean;
   selector?: string;
@@ -44,9 +55,19 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** An option whose default can come from the environment (`KSTATUS_*`), shown in `--help`. */
+function envOption(flags: string, description: string, env: string): Option {
+  return new Option(flags, description).env(env);
+}
+
 function addCommonOptions(cmd: Command): Command {
-  return addRuleOptions(cmd)
-    .argument("[KIND/NAME...]", "resources by kind and name (deploy/web, sts/db)")
+  cmd
+    .argument(
+      "[TARGET...]",
+      "resources: KIND/NAME (deploy/web sts/db), or TYPE NAME... as kubectl takes them " +
+        "(deployment web api)",
+    )
+    .optionsGroup("Targets:")
     .option(
       "-f, --filename <path>",
       "manifest file, directory or - for stdin (repeatable)",
@@ -54,35 +75,66 @@ function addCommonOptions(cmd: Command): Command {
       [],
     )
     .option("-R, --recursive", "read directories recursively", false)
-    .option("-l, --selector <selector>", "label selector, with --kinds (app=web,tier!=db)")
-    .option("--kinds <kinds>", "kinds the selector applies to, comma-separated (deploy,sts)")
-    .option("-A, --all-namespaces", "with -l: select in every namespace")
-    .option("-n, --namespace <namespace>", "namespace for objects that name none")
-    .option("--context <context>", "kubeconfig context to use")
+    .option(
+      "-l, --selector <selector>",
+      "label selector, with --kinds or a TYPE (app=web,tier!=db)",
+    )
+    .option("--kinds <kinds>", "kinds for -l and --all, comma-separated (deploy,sts)")
+    .option("--all", "every object of --kinds (or of the TYPE) in the namespace")
+    .option("-A, --all-namespaces", "with -l or --all: select in every namespace")
+    .addOption(
+      envOption(
+        "-n, --namespace <namespace>",
+        "namespace for objects that name none",
+        "KSTATUS_NAMESPACE",
+      ),
+    )
+    .optionsGroup("Cluster:")
+    .addOption(envOption("--context <context>", "kubeconfig context to use", "KSTATUS_CONTEXT"))
     .option("--kubeconfig <path>", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
+    .option("--as <user>", "act as this user (impersonation)")
+    .option(
+      "--as-group <group>",
+      "act as a member of this group, with --as (repeatable)",
+      collect,
+      [],
+    )
     .addOption(
       new Option(
         "--reader <reader>",
         "how to read the cluster: watch (changes as they happen; default for wait), caching " +
           "(one LIST per kind and namespace per poll; default for status), direct (a GET per object)",
-      ).choices(["caching", "direct", "watch"]),
-    )
-    .option("--interval <duration>", "time between polls", "2s")
-    .option(
-      "--request-timeout <duration>",
-      "give up on one server request after this long, as kubectl (0: the built-in deadlines, " +
-        "30s to connect and answer, 30s of silence in a response)",
-      "0",
-    )
-    .option(
-      "--fail-on <reasons>",
-      "pod problems that count as Failed at once, for the pod and its owners (comma-separated, " +
-        `or all): ${FAIL_ON_REASONS.join(",")}`,
+      ).choices(["caching", "direct", "watch"]).env("KSTATUS_READER"),
     )
     .addOption(
+      envOption(
+        "--request-timeout <duration>",
+        "give up on one server request after this long, as kubectl (0: the built-in deadlines, " +
+          "30s to connect and answer, 30s of silence in a response)",
+        "KSTATUS_REQUEST_TIMEOUT",
+      ).default("0"),
+    )
+    .addOption(
+      envOption("--interval <duration>", "time between polls", "KSTATUS_INTERVAL").default("2s"),
+    )
+    .optionsGroup("Verdicts:");
+  addRuleOptions(cmd)
+    .addOption(
+      envOption(
+        "--fail-on <reasons>",
+        "pod problems that count as Failed at once, for the pod and its owners (comma-separated, " +
+          `or all): ${FAIL_ON_REASONS.join(",")}`,
+        "KSTATUS_FAIL_ON",
+      ),
+    )
+    .optionsGroup("Output:")
+    .addOption(
       new Option("-o, --output <format>", "auto: live table on a terminal, events otherwise")
-        .choices(["auto", "table", "events", "json"]).default("auto"),
-    );
+        .choices(["auto", "table", "events", "json"]).default("auto").env("KSTATUS_OUTPUT"),
+    )
+    .option("-q, --quiet", "print only the summary (and, with -o json, only the summary line)")
+    .option("-v, --verbose", "print each request to stderr: method, URL, status, time");
+  return cmd;
 }
 
 function toOptions(
@@ -102,6 +154,7 @@ function toOptions(
     throw new CliExit(ExitCode.BadInput, `error: ${(e as Error).message}`);
   }
   if (intervalMs <= 0) throw new CliExit(ExitCode.BadInput, "error: --interval must be above 0");
+  checkSelectorFlags(raw);
   let goals;
   try {
     goals = parseGoals(raw.for ?? []);
@@ -126,8 +179,13 @@ function toOptions(
     selector: raw.selector,
     kinds: raw.kinds,
     allNamespaces: raw.allNamespaces,
+    all: raw.all,
     namespace: raw.namespace,
     context: raw.context,
+    as: raw.as,
+    asGroups: raw.asGroup,
+    quiet: raw.quiet ?? false,
+    verbose: raw.verbose ?? false,
     kubeconfig: raw.kubeconfig,
     goals,
     requireObserved: raw.requireObserved,
@@ -150,6 +208,36 @@ function toOptions(
   };
 }
 
+/**
+ * `-l` is parsed here, before any connection, so a typo is exit 3 with where it is (the server
+ * would only say it as a 400, exit 4); `-A` selects by label only, so it needs `-l`.
+ */
+function checkSelectorFlags(raw: RawFlags): void {
+  if (raw.allNamespaces && raw.selector === undefined && !raw.all) {
+    throw new CliExit(
+      ExitCode.BadInput,
+      "error: -A (--all-namespaces) works with -l or --all: KIND/NAME and -f name their " +
+        "namespace (-n, or the manifest's)",
+    );
+  }
+  if (raw.asGroup.length > 0 && !raw.as) {
+    throw new CliExit(ExitCode.BadInput, "error: --as-group needs --as (the user to act as)");
+  }
+  if (raw.selector === undefined) return;
+  try {
+    parseSelector(raw.selector);
+  } catch (e) {
+    if (!(e instanceof SelectorError)) throw e;
+    const caret = e.offset === undefined
+      ? ""
+      : `\n    ${raw.selector}\n    ${" ".repeat(e.offset)}^`;
+    throw new CliExit(
+      ExitCode.BadInput,
+      `error: -l ${JSON.stringify(raw.selector)}: ${e.message}${caret}`,
+    );
+  }
+}
+
 /** What the cluster commands need besides flags. */
 export type ClusterCommandDeps = Omit<WaitDeps, "connect"> & { connect: Connector };
 
@@ -159,13 +247,16 @@ export function installClusterCommands(
   deps: ClusterCommandDeps,
   setCode: (code: number) => void,
 ): void {
-  addCommonOptions(
-    addDiagnosticsOptions(
-      program.command("wait")
-        .description("wait until resources reach a goal (Current by default), showing progress"),
-      true,
-    ),
+  addDiagnosticsOptions(
+    addCommonOptions(
+      program.command("wait").description(
+        "wait until resources reach a goal (Current by default), showing progress",
+      ),
+    )
+      .optionsGroup("Diagnostics:"),
+    true,
   )
+    .optionsGroup("Waiting:")
     .addOption(
       new Option("--for <goal>", `what to wait for (repeatable: all must hold): ${GOAL_USAGE}`)
         .argParser(collect).default([], "current"),
@@ -176,7 +267,14 @@ export function installClusterCommands(
         "(default for --for complete)",
     )
     .option("--no-require-observed", "do not wait for the controller (with --for complete)")
-    .option("--timeout <duration>", "give up after this long; 0 waits forever", "5m")
+    .addOption(
+      envOption(
+        "--timeout <duration>",
+        "give up after this long; 0 waits forever",
+        "KSTATUS_TIMEOUT",
+      )
+        .default("5m"),
+    )
     .option("--fail-fast", "exit as soon as a resource Failed")
     .option(
       "--no-fail-terminal",
@@ -197,6 +295,8 @@ Examples:
   kstatus wait -f app.yaml
   kustomize build . | kstatus wait -f - --timeout 10m
   kstatus wait deploy/web sts/db -n shop --fail-fast
+  kstatus wait deployment web api -n shop
+  kstatus wait deploy,sts --all -n shop -q
   kstatus wait -f app.yaml --fail-on all --fail-fast
   kstatus wait -l app=web --kinds deploy,sts -o json
   kstatus wait -f app.yaml --for deleted
@@ -213,11 +313,12 @@ waited on) or kstatus.dev/for: GOAL (its own --for).`,
       setCode(await runWait(toOptions(args, raw, false), deps));
     });
 
-  addCommonOptions(
-    addDiagnosticsOptions(
+  addDiagnosticsOptions(
+    addCommonOptions(
       program.command("status").description("look once at resources in the cluster and report"),
-      false,
-    ),
+    )
+      .optionsGroup("Diagnostics:"),
+    false,
   )
     .addHelpText(
       "after",
@@ -233,12 +334,14 @@ Examples:
       setCode(await runWait(toOptions(args, raw, true), deps));
     });
 
-  addCommonOptions(
-    addDiagnosticsOptions(
-      program.command("explain")
-        .description("why resources are (not) ready: rule, children, events and logs, now"),
-      false,
-    ),
+  addDiagnosticsOptions(
+    addCommonOptions(
+      program.command("explain").description(
+        "why resources are (not) ready: rule, children, events and logs, now",
+      ),
+    )
+      .optionsGroup("Diagnostics:"),
+    false,
   )
     .addHelpText(
       "after",

@@ -21,6 +21,12 @@ export interface ConnectionFlags {
   context?: string;
   /** `-n`, overrides the context's namespace. */
   namespace?: string;
+  /** `--as`: act as this user. */
+  as?: string;
+  /** `--as-group`: act as a member of these groups. */
+  asGroups?: string[];
+  /** `-v`: each request's method, URL, status and time go here (never a header). */
+  logRequest?: (line: string) => void;
   /** `--request-timeout` in ms: bound on one request; 0 (default) leaves the built-in deadlines. */
   requestTimeoutMs?: number;
 }
@@ -41,6 +47,8 @@ export interface Connection {
   close(): void;
   /** Requests sent so far. */
   stats(): RequestStats;
+  /** The resource types the server serves, as typed on a command line (shell completion). */
+  resourceTypes?(signal?: AbortSignal): Promise<string[]>;
 }
 
 /** The requests a connection has sent so far. */
@@ -78,6 +86,8 @@ export function connectionFromApi(
     close?: () => void;
     /** The client's request counter, when it has one. */
     requests?: { total(): number; snapshot(): Record<string, number> };
+    /** The resource types the server serves (discovery). */
+    resourceTypes?: Connection["resourceTypes"];
   },
 ): Connection {
   return {
@@ -94,5 +104,6 @@ export function connectionFromApi(
       requests: options.requests?.total() ?? 0,
       byVerb: options.requests?.snapshot() ?? {},
     }),
+    resourceTypes: options.resourceTypes,
   };
 }

@@ -26,6 +26,8 @@ export const ExitCode = {
 export class CliExit extends Error {
   /** The process exit code. */
   code: number;
+  /** The command already printed its summary (`-o json`: the error and summary lines). */
+  summaryPrinted = false;
   /**
    * @param code exit code
    * @param message the line printed to stderr (empty for none)

@@ -22,6 +22,14 @@ export async function connectToCluster(
   });
   const client = createClient(config, {
     userAgent: "kstatus",
+    impersonate: flags.as || flags.asGroups?.length
+      ? { user: flags.as, groups: flags.asGroups }
+      : undefined,
+    onRequest: flags.logRequest &&
+      ((r) =>
+        flags.logRequest!(
+          `${r.method} ${r.url} ${r.status ?? `failed: ${r.error}`} ${Math.round(r.ms)}ms`,
+        )),
     requestTimeoutMs: flags.requestTimeoutMs,
   });
   return connectionFromApi(client, {
@@ -32,5 +40,9 @@ export async function connectToCluster(
     factories: { watch: watchClusterReaderFactory(client) },
     close: () => client.close(),
     requests: client.requests,
+    resourceTypes: async (signal) =>
+      (await client.mapper.resources({ signal }))
+        .filter((r) => r.verbs.includes("list") && !r.resource.includes("/"))
+        .map((r) => r.singular),
   });
 }

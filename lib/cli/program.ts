@@ -9,12 +9,14 @@
 import { Command, CommanderError, Option } from "../deps/commander.ts";
 import { InputError, KstatusError } from "../errors.ts";
 import { runtimeDescription, VERSION } from "../version.ts";
-import { runCompute } from "./compute_command.ts";
 import { installClusterCommands } from "./cluster_commands.ts";
 import type { Connector } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
+import { jsonErrorLine, jsonSummaryLine } from "../printers/json.ts";
 import { addRuleOptions, type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
 import { installRulesCommands } from "./rules_command.ts";
+import { installCompletionCommands } from "./completion.ts";
+import type { KubeObject } from "../types.ts";
 import { escapeControlKeepLines } from "../text/escape.ts";
 
 /** Where the CLI reads and writes; tests replace these. */
@@ -33,6 +35,10 @@ export interface CliIo {
   columns?: number;
   /** Terminal height, if known. */
   rows?: number;
+  /** The terminal's size now (0 or undefined: unknown); read again at each redraw. */
+  terminalSize?: () => { columns?: number; rows?: number };
+  /** Calls `listener` when the terminal is resized (SIGWINCH); returns how to stop. */
+  onResize?: (listener: () => void) => () => void;
   /** Opens cluster connections; without it the cluster commands are not available. */
   connect?: Connector;
   /** Aborted on SIGINT/SIGTERM, with the signal name as reason. */
@@ -61,6 +67,7 @@ export async function runCli(
   args: string[],
   io: CliIo,
 ): Promise<number> {
+  const startedAt = Date.now();
   let code: number = ExitCode.Ok;
   const setCode = (c: number) => {
     code = c;
@@ -88,7 +95,12 @@ Examples:
   kstatus status deploy/web -n shop
   kstatus compute -f deploy.yaml
   kstatus rules test my-rules.yaml
-  kstatus wait --help`,
+  source <(kstatus completion bash)
+  kstatus wait --help
+
+Environment: KSTATUS_NAMESPACE, KSTATUS_CONTEXT, KSTATUS_OUTPUT, KSTATUS_TIMEOUT,
+KSTATUS_INTERVAL, KSTATUS_READER and KSTATUS_FAIL_ON are defaults for the flags of the same
+names (a flag given wins); KUBECONFIG as kubectl reads it; NO_COLOR turns colours off.`,
     );
 
   program.command("version")
@@ -97,7 +109,7 @@ Examples:
       "after",
       `
 Examples:
-  kstatus version    # kstatus 0.1.0 (deno 2.1.4)`,
+  kstatus version    # kstatus 0.1.0 (bun 1.4.5)`,
     )
     .action(() => {
       io.out(`kstatus ${VERSION} (${runtimeDescription()})`);
@@ -130,10 +142,16 @@ Examples:
       if (opts.filename.length === 0) {
         throw new CliExit(ExitCode.BadInput, "error: compute needs at least one -f FILE|DIR|-");
       }
-      const ruleSet = await ruleSetFromFlags(opts, {
-        readStdin: io.readStdin,
-        stdinTaken: opts.filename.includes("-"),
-      });
+      const ruleSetFor = (objects?: readonly KubeObject[]) =>
+        ruleSetFromFlags(opts, {
+          readStdin: io.readStdin,
+          stdinTaken: opts.filename.includes("-"),
+          objects,
+        });
+      // With --rules, a bad rule is reported before the manifests are read; without, the set
+      // is made for the objects read, so CEL loads only when one of them needs it.
+      const ruleSet = opts.rules.length > 0 ? await ruleSetFor() : ruleSetFor;
+      const { runCompute } = await import("./compute_command.ts");
       setCode(
         await runCompute({
           ruleSet,
@@ -149,13 +167,46 @@ Examples:
 
   if (io.connect) installClusterCommands(program, { ...io, connect: io.connect }, setCode);
   installRulesCommands(program, io, setCode);
+  installCompletionCommands(program, io);
 
   try {
     await program.parseAsync(args, { from: "user" });
   } catch (e) {
-    return handleError(e, io);
+    const exit = handleError(e, io);
+    // `-o json` promises JSON on stdout whatever happens: the error and a summary.
+    if (wantsJson(args) && exit !== 0 && !(e instanceof CliExit && e.summaryPrinted)) {
+      const message = errorText(e);
+      const now = new Date();
+      io.out(jsonErrorLine(new Error(message), now, exit));
+      io.out(jsonSummaryLine({
+        result: "error",
+        exitCode: exit,
+        elapsedMs: Date.now() - startedAt,
+        message,
+        resources: [],
+      }, now));
+    }
+    return exit;
   }
   return code;
+}
+
+/** True when the arguments ask for `-o json` (before a `--`). */
+function wantsJson(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") return false;
+    if ((a === "-o" || a === "--output") && args[i + 1] === "json") return true;
+    if (a === "-ojson" || a === "--output=json" || a === "-o=json") return true;
+  }
+  return false;
+}
+
+/** The error's text as stderr shows it, without the `error: ` lead. */
+function errorText(e: unknown): string {
+  if (e instanceof CommanderError) return e.message.replace(/^error: /, "");
+  const text = e instanceof Error ? e.message : String(e);
+  return text.replace(/^error: /, "").split("\n")[0];
 }
 
 function handleError(e: unknown, io: CliIo): number {

@@ -10,8 +10,17 @@ import type { Event } from "../engine/events.ts";
 import { identifierKey } from "../groupkind.ts";
 import { formatEventLine } from "../printers/events.ts";
 import { formatDuration } from "../printers/format.ts";
-import { jsonErrorLine, jsonResource, jsonStatusLine, rfc3339 } from "../printers/json.ts";
-import { createLiveRegion, renderTable } from "../printers/table.ts";
+import {
+  jsonErrorLine,
+  jsonResource,
+  jsonStatusLine,
+  jsonSummaryLine,
+  rfc3339,
+  SCHEMA_VERSION,
+} from "../printers/json.ts";
+import { createLiveRegion, renderTable, type TerminalSize } from "../printers/table.ts";
+import { clip } from "../text/width.ts";
+import { ExitCode } from "./exit_codes.ts";
 import { renderDiagnostics } from "../printers/diagnostics.ts";
 import type { DiagnosticEvent, Diagnostics } from "../diagnostics/types.ts";
 import { escapeControl } from "../text/escape.ts";
@@ -31,7 +40,7 @@ export type Outcome =
 const LIVE_WARNINGS = 5;
 
 /** Output modes after `auto` is resolved. */
-export type ReportMode = "live" | "table" | "events" | "json" | "explain";
+export type ReportMode = "live" | "table" | "events" | "json" | "explain" | "quiet";
 
 /** What a reporter needs. */
 export interface ReporterOptions {
@@ -45,6 +54,12 @@ export interface ReporterOptions {
   width?: number;
   /** Terminal height, if known: the live table is cut to fit while it is redrawn. */
   height?: number;
+  /** The terminal's size now (it wins over `width` and `height`): read at every redraw. */
+  terminalSize?: () => TerminalSize;
+  /** Calls `listener` when the terminal is resized; returns how to stop. */
+  onResize?: (listener: () => void) => () => void;
+  /** `-q`: with `json`, only the error and summary lines. */
+  quiet?: boolean;
   /** Current time in ms. */
   now: () => number;
   /** When the wait started (ms). */
@@ -149,20 +164,37 @@ export function createReporter(options: ReporterOptions): Reporter {
   // Stderr is not the reporter's: the command prints the one line that explains exit code 4.
   const { out } = options;
   const elapsed = () => options.now() - options.startedAt;
+  const size = options.terminalSize ?? (() => ({ width: options.width, height: options.height }));
+  const fit = (line: string) => {
+    const { width } = size();
+    return width ? clip(line, width) : line;
+  };
+  const atGoal = (s: ResourceStatus) => notReady([s]).length === 0;
   const header = (collector: ResourceStatusCollector) => {
     const statuses = collector.latestObservation().resourceStatuses;
     const done = statuses.length - notReady(statuses).length;
     const failed = statuses.filter((s) => s.status === "Failed").length;
-    return `kstatus: ${done}/${statuses.length} ${options.target.replace(/ \(.*\)$/, "")}${
-      failed ? `, ${failed} Failed` : ""
-    }  (${formatDuration(elapsed())})`;
+    const namespaces = new Set(statuses.map((s) => s.identifier.namespace));
+    const [only] = namespaces;
+    return fit(
+      `kstatus: ${done}/${statuses.length} ${options.target.replace(/ \(.*\)$/, "")}${
+        failed ? `, ${failed} Failed` : ""
+      }  (${formatDuration(elapsed())})${
+        namespaces.size === 1 && only ? `  namespace ${escapeControl(only)}` : ""
+      }`,
+    );
   };
-  const table = (collector: ResourceStatusCollector) =>
-    renderTable(collector.latestObservation().resourceStatuses, {
+  /** The table; `live` fits it to the terminal (the header line and the cursor's row aside). */
+  const table = (collector: ResourceStatusCollector, live = false) => {
+    const { width, height } = size();
+    return renderTable(collector.latestObservation().resourceStatuses, {
       color: options.color,
-      width: options.width,
+      width,
+      height: live && height ? height - 2 : undefined,
       nowMs: options.now(),
+      atGoal,
     });
+  };
   const summary = (outcome: Outcome, collector: ResourceStatusCollector) =>
     summaryLine(outcome, collector.latestObservation().resourceStatuses, options.target, elapsed());
   const pendingLines = (
@@ -209,11 +241,13 @@ export function createReporter(options: ReporterOptions): Reporter {
         },
       };
     }
-    case "json":
+    case "json": {
+      let errorPrinted = false;
       return {
         warning(ev) {
           out(
             JSON.stringify({
+              schemaVersion: SCHEMA_VERSION,
               type: "event",
               timestamp: rfc3339(new Date(options.now())),
               event: ev,
@@ -221,12 +255,22 @@ export function createReporter(options: ReporterOptions): Reporter {
           );
         },
         notice(text) {
-          out(JSON.stringify({ type: "note", timestamp: rfc3339(new Date(options.now())), text }));
+          out(JSON.stringify({
+            schemaVersion: SCHEMA_VERSION,
+            type: "note",
+            timestamp: rfc3339(new Date(options.now())),
+            text,
+          }));
         },
         event(event) {
           const now = new Date(options.now());
-          if (event.type === "ResourceUpdate") out(jsonStatusLine(event.resource, now));
-          if (event.type === "Error") out(jsonErrorLine(event.error, now));
+          if (event.type === "ResourceUpdate" && !options.quiet) {
+            out(jsonStatusLine(event.resource, now));
+          }
+          if (event.type === "Error") {
+            out(jsonErrorLine(event.error, now));
+            errorPrinted = true;
+          }
         },
         finish(outcome, collector, exitCode, diagnostics) {
           const statuses = collector.latestObservation().resourceStatuses;
@@ -234,17 +278,36 @@ export function createReporter(options: ReporterOptions): Reporter {
             const d = diagnostics?.get(identifierKey(s.identifier));
             return d ? { ...jsonResource(s, false), diagnostics: d } : jsonResource(s, false);
           };
-          out(JSON.stringify({
-            type: "summary",
-            timestamp: rfc3339(new Date(options.now())),
+          const now = new Date(options.now());
+          // Exit 3 and 4 always have an error line: a refusal seen on one resource, or a timeout
+          // while the cluster could not be reached, has no engine error.
+          if ((exitCode === ExitCode.BadInput || exitCode === ExitCode.Cluster) && !errorPrinted) {
+            const error = "error" in outcome
+              ? outcome.error
+              : statuses.map((s) => s.error).find((e) => e !== undefined) ??
+                new Error(summaryLine(outcome, statuses, options.target, elapsed()));
+            out(jsonErrorLine(error, now, exitCode));
+          }
+          out(jsonSummaryLine({
             goal: options.goal,
             result: outcome.kind,
             exitCode,
-            elapsedMs: Math.round(elapsed()),
+            elapsedMs: elapsed(),
             message: summaryLine(outcome, statuses, options.target, elapsed()),
             resources: statuses.map(resource),
             ...(options.stats ? { stats: options.stats() } : {}),
-          }));
+          }, now));
+        },
+      };
+    }
+    case "quiet":
+      // -q: the summary line only.
+      return {
+        warning() {},
+        notice() {},
+        event() {},
+        finish(outcome, collector) {
+          out(summary(outcome, collector));
         },
       };
     case "explain":
@@ -276,18 +339,21 @@ export function createReporter(options: ReporterOptions): Reporter {
         },
       };
     case "live": {
-      const region = createLiveRegion(out, { width: options.width, height: options.height });
+      const region = createLiveRegion(out, size);
       let last: ResourceStatusCollector | undefined;
       // The newest Warning events, under the table.
       const warnings: string[] = [];
       const block = (c: ResourceStatusCollector) => [
         header(c),
-        ...table(c),
-        ...(warnings.length > 0 ? ["", ...warnings] : []),
+        ...table(c, live),
+        ...(warnings.length > 0 ? ["", ...warnings.map(fit)] : []),
       ];
+      let live = true;
       const draw = (c: ResourceStatusCollector) => region.draw(block(c));
-      // Redraw every second so the elapsed time moves even when nothing changes.
+      // Redraw every second so the elapsed time moves even when nothing changes, and at once
+      // when the terminal is resized.
       const timer = setInterval(() => last && draw(last), 1000);
+      const stopResize = options.onResize?.(() => last && draw(last));
       return {
         warning(ev) {
           warnings.push(warningLine(ev));
@@ -305,6 +371,8 @@ export function createReporter(options: ReporterOptions): Reporter {
         },
         finish(outcome, collector, _code, diagnostics) {
           clearInterval(timer);
+          stopResize?.();
+          live = false;
           region.draw(block(collector), { fit: false });
           out(summary(outcome, collector));
           const statuses = collector.latestObservation().resourceStatuses;

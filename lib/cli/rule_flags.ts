@@ -7,7 +7,8 @@
 
 import type { Command } from "../deps/commander.ts";
 import { InputError } from "../errors.ts";
-import type { RuleSet } from "../rules/rule_set.ts";
+import type { RuleCompiler, RuleSet } from "../rules/rule_layers.ts";
+import type { KubeObject } from "../types.ts";
 
 /** The rule flags as parsed. */
 export interface RuleFlags {
@@ -46,18 +47,23 @@ export function addRuleOptions(cmd: Command): Command {
 
 /**
  * The rule set of the flags: the user's rules (compiled now, so a bad rule is reported before
- * anything else), then the built-in pack unless turned off.
+ * anything else), then the built-in pack unless turned off, and the strict checks with
+ * `--rules builtin:strict`. Given the `objects` to judge (`compute`), the CEL evaluator loads
+ * only when one of them has a user, pack or strict rule.
  *
- * @throws {InputError} for an unreadable or malformed rules file.
+ * @throws {InputError} for an unreadable or malformed rules file, or an unknown built-in set.
  */
 export async function ruleSetFromFlags(
   flags: RuleFlags,
-  options: { readStdin?: () => Promise<string>; stdinTaken?: boolean } = {},
+  options: {
+    readStdin?: () => Promise<string>;
+    stdinTaken?: boolean;
+    objects?: readonly KubeObject[];
+  } = {},
 ): Promise<RuleSet> {
   if (options.stdinTaken && flags.rules.includes("-")) {
     throw new InputError("--rules - and -f - both read standard input; it can be read only once");
   }
-  // Loaded when a command judges objects: `version` and `--help` stay fast.
   const paths = flags.rules.filter((p) => !p.startsWith(BUILTIN_PREFIX));
   const sets = flags.rules.filter((p) => p.startsWith(BUILTIN_PREFIX));
   for (const name of sets) {
@@ -67,16 +73,37 @@ export async function ruleSetFromFlags(
       );
     }
   }
-  const [{ loadRuleFiles }, { createRuleSet }, { BUILTIN_RULES }] = await Promise.all([
-    import("../rules/rule_file.ts"),
-    import("../rules/rule_set.ts"),
+  // Loaded when a command judges objects: `version` and `--help` stay fast.
+  const [{ createRuleSetWith }, { BUILTIN_RULES }] = await Promise.all([
+    import("../rules/rule_layers.ts"),
     import("../rules/builtin/rules.gen.ts"),
   ]);
+  const builtin = flags.builtinRules ? BUILTIN_RULES : [];
   const strict = sets.length > 0
     ? (await import("../rules/builtin/strict.gen.ts")).STRICT_RULES
     : undefined;
-  const rules = paths.length > 0
-    ? await loadRuleFiles(paths, { readStdin: options.readStdin })
-    : [];
-  return createRuleSet({ rules, builtin: flags.builtinRules ? BUILTIN_RULES : [], strict });
+  if (paths.length > 0 || options.objects === undefined) {
+    const [{ loadRuleFiles }, { celRuleCompiler }] = await Promise.all([
+      import("../rules/rule_file.ts"),
+      import("../rules/rule_set.ts"),
+    ]);
+    const rules = paths.length > 0
+      ? await loadRuleFiles(paths, { readStdin: options.readStdin })
+      : [];
+    return createRuleSetWith({ rules, builtin, strict }, celRuleCompiler);
+  }
+  // The objects are known and no file rule was given: most objects (built-in kinds) need no CEL.
+  let compiler: RuleCompiler | undefined;
+  const set = createRuleSetWith({ builtin, strict }, () => {
+    if (!compiler) throw new Error("internal: an object not given to ruleSetFromFlags");
+    return compiler;
+  });
+  const text = (v: unknown) => typeof v === "string" ? v : "";
+  const needsCel = options.objects.some((o) => {
+    const [apiVersion, kind] = [text(o.apiVersion), text(o.kind)];
+    return set.ruleFor(apiVersion, kind).layer === "builtin" ||
+      set.strictFor(apiVersion, kind) !== undefined;
+  });
+  if (needsCel) compiler = (await import("../rules/rule_set.ts")).celRuleCompiler();
+  return set;
 }

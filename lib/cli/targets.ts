@@ -27,6 +27,8 @@ export interface TargetFlags {
   kinds?: string;
   /** `-A`: select across all namespaces. */
   allNamespaces?: boolean;
+  /** `--all`: every object of the kinds. */
+  all?: boolean;
 }
 
 /** Reads stdin for `-f -`. */
@@ -54,11 +56,48 @@ export async function resolveTargets(
   conn: Connection,
   options: ResolveOptions = {},
 ): Promise<ObjectIdentifier[]> {
-  if (flags.files.length === 0 && flags.args.length === 0 && !flags.selector) {
-    throw new InputError("nothing to wait for: give -f FILE|DIR|-, KIND/NAME arguments, or -l");
+  // kubectl's TYPE NAME... form: the first argument without a slash names the type (or types,
+  // comma-separated, for -l and --all) of the names after it.
+  let args = flags.args;
+  let kinds = flags.kinds;
+  if (args.length > 0 && !args[0].includes("/")) {
+    const [type, ...names] = args;
+    const mixed = names.find((n) => n.includes("/"));
+    if (mixed !== undefined) {
+      throw new InputError(
+        `argument "${mixed}": give TYPE NAME... or KIND/NAME..., not both (${type} was taken as a TYPE)`,
+      );
+    }
+    if (kinds !== undefined) {
+      throw new InputError(`give the kinds once: TYPE ${type} or --kinds ${kinds}, not both`);
+    }
+    if (names.length === 0 && !flags.selector && !flags.all) {
+      throw new InputError(
+        `"${type}" is a TYPE: name the objects (${type} web api), or select them with -l or --all`,
+      );
+    }
+    if (names.length > 0 && type.includes(",")) {
+      throw new InputError(`names need one TYPE, not "${type}": use KIND/NAME for several kinds`);
+    }
+    if (names.length > 0 && (flags.selector || flags.all)) {
+      throw new InputError(`give names or ${flags.all ? "--all" : "-l"}, not both`);
+    }
+    args = names.map((n) => `${type}/${n}`);
+    if (names.length === 0) kinds = type;
   }
-  if (flags.selector && !flags.kinds) {
-    throw new InputError("-l needs --kinds, e.g. --kinds deploy,sts");
+  if (flags.files.length === 0 && args.length === 0 && !flags.selector && !flags.all) {
+    throw new InputError(
+      "nothing to wait for: give -f FILE|DIR|-, KIND/NAME or TYPE NAME arguments, -l or --all",
+    );
+  }
+  if (flags.selector && !kinds) {
+    throw new InputError("-l needs --kinds (or a TYPE), e.g. --kinds deploy,sts");
+  }
+  if (flags.all && !kinds) {
+    throw new InputError("--all needs --kinds (or a TYPE), e.g. kstatus wait deploy --all");
+  }
+  if (flags.all && flags.selector) {
+    throw new InputError("give -l or --all, not both (--all selects every object)");
   }
   const nsProblem = pathSegmentProblem(conn.namespace);
   if (nsProblem) throw new InputError(`namespace ${JSON.stringify(conn.namespace)} ${nsProblem}`);
@@ -98,7 +137,7 @@ export async function resolveTargets(
     }
   }
 
-  for (const arg of flags.args) {
+  for (const arg of args) {
     const slash = arg.indexOf("/");
     if (slash <= 0 || slash === arg.length - 1 || arg.indexOf("/", slash + 1) >= 0) {
       throw new InputError(`argument "${arg}": expected KIND/NAME, e.g. deploy/web`);
@@ -114,13 +153,13 @@ export async function resolveTargets(
     });
   }
 
-  if (flags.selector) {
-    for (const kindText of flags.kinds!.split(",").map((k) => k.trim()).filter(Boolean)) {
+  if (flags.selector || flags.all) {
+    for (const kindText of kinds!.split(",").map((k) => k.trim()).filter(Boolean)) {
       const gk = await conn.resolveKind(kindText, options.signal);
       const mapping = await conn.api.mapper.mapping(gk, { signal: options.signal });
       const namespace = mapping.namespaced && !flags.allNamespaces ? conn.namespace : "";
       const { items } = await conn.api.list(mapping, namespace, {
-        labelSelector: flags.selector,
+        ...(flags.selector ? { labelSelector: flags.selector } : {}),
         signal: options.signal,
       });
       if (items.length === 0) options.emptyKinds?.push(kindText);

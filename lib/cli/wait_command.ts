@@ -17,6 +17,7 @@ import type { ObjectIdentifier, ResourceStatus } from "../types.ts";
 import { formatDuration } from "../printers/format.ts";
 import type { Connection, ConnectionFlags, Connector, ReaderChoice } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
+import { missingNamespace, namespacesOfNotFound, notFoundNote } from "./first_look.ts";
 import { createReporter, type Outcome, type ReportMode } from "./reporter.ts";
 import { type RuleFlags, ruleSetFromFlags, wantsStrict } from "./rule_flags.ts";
 import { strictWarnings } from "./strict_preflight.ts";
@@ -57,6 +58,10 @@ export interface WaitCommandOptions extends TargetFlags, ConnectionFlags, Partia
   failOn?: readonly FailOnReason[];
   /** Look once and report (`kstatus status`). */
   once: boolean;
+  /** `-q`: the summary only. */
+  quiet?: boolean;
+  /** `-v`: each request on stderr. */
+  verbose?: boolean;
   /**
    * Diagnostics for the resources not at their goal when the wait ends badly (and for `status`,
    * those not Current); `false` or absent: none.
@@ -82,6 +87,10 @@ export interface WaitDeps {
   columns?: number;
   /** Terminal height, if known. */
   rows?: number;
+  /** The terminal's size now (0 or undefined: unknown); read again at each redraw. */
+  terminalSize?: () => { columns?: number; rows?: number };
+  /** Calls `listener` when the terminal is resized (SIGWINCH); returns how to stop. */
+  onResize?: (listener: () => void) => () => void;
   /** Opens the cluster connection. */
   connect: Connector;
   /** Reads stdin for `-f -`. */
@@ -147,7 +156,7 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
     }
     try {
       conn = await untilAborted(
-        deps.connect(options, deps.env),
+        deps.connect({ ...options, logRequest: options.verbose ? deps.err : undefined }, deps.env),
         controller.signal,
         (c) => c.close(),
       );
@@ -201,7 +210,13 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
     if (ids.length === 0) {
       // Nothing to look at is a fine answer for `status` and for `--for deleted`; for any other
       // wait it is almost always a mistyped selector or an empty manifest, which CI must not pass.
-      if (options.once || options.goals.every((g) => g.type === "deleted")) {
+      // A selector over a namespace that does not exist can never match: say that instead.
+      const deletedOnly = options.goals.every((g) => g.type === "deleted");
+      if ((options.selector || options.all) && !options.allNamespaces && !deletedOnly) {
+        const missing = await missingNamespace(conn, [conn.namespace], controller.signal);
+        if (missing) throw missing;
+      }
+      if (options.once || deletedOnly) {
         deps.err("no resources found");
         return ExitCode.Ok;
       }
@@ -257,12 +272,17 @@ async function pollUntilDone(
   startedAt: number,
   timedOut: () => boolean,
 ): Promise<number> {
+  // A terminal that cannot move its cursor (TERM=dumb: Emacs shells, some CI logs) gets lines;
+  // -v writes a line per request to stderr, which would break a block redrawn in place.
+  const liveTable = deps.isTerminal && deps.env.TERM !== "dumb" && !options.verbose;
   const mode: ReportMode = options.explain && options.output !== "json"
     ? "explain"
+    : options.quiet && options.output !== "json"
+    ? "quiet"
     : options.output === "auto"
-    ? (deps.isTerminal ? "live" : "events")
+    ? (liveTable ? "live" : "events")
     : options.output === "table"
-    ? (deps.isTerminal ? "live" : "table")
+    ? (liveTable ? "live" : "table")
     : options.output;
   const color = deps.isTerminal && !deps.env.NO_COLOR && deps.env.TERM !== "dumb";
   const reporter = createReporter({
@@ -271,6 +291,12 @@ async function pollUntilDone(
     color,
     width: deps.columns,
     height: deps.rows,
+    terminalSize: deps.terminalSize && (() => {
+      const { columns, rows } = deps.terminalSize!();
+      return { width: columns || undefined, height: rows || undefined };
+    }),
+    onResize: deps.onResize,
+    quiet: options.quiet,
     now: () => clock.now(),
     startedAt,
     goal: options.once ? "current" : goalsText(options.goals),
@@ -291,6 +317,8 @@ async function pollUntilDone(
     transform: judge,
   });
   const seen = new Set<string>();
+  let firstLookDone = false;
+  let badInput: CliExit | undefined;
   // Skipped by a manifest's annotation: listed at once, never read.
   const polled: ObjectIdentifier[] = [];
   for (const id of ids) {
@@ -329,6 +357,25 @@ async function pollUntilDone(
       break;
     }
     seen.add(identifierKey(event.resource.identifier));
+    if (!firstLookDone && seen.size >= ids.length) {
+      firstLookDone = true;
+      const statuses = collector.latestObservation().resourceStatuses;
+      // Not for a wait for deletion (a missing namespace is the goal reached) or creation (the
+      // namespace may be on its way too).
+      if (options.once || !options.goals.some((g) => g.type === "deleted" || g.type === "create")) {
+        const missing = await missingNamespace(
+          conn,
+          namespacesOfNotFound(statuses),
+          controller.signal,
+        ).catch(() => undefined);
+        if (missing) {
+          badInput = missing;
+          break;
+        }
+        const note = options.once ? undefined : notFoundNote(statuses);
+        if (note) reporter.notice(note);
+      }
+    }
     if (options.once) {
       if (seen.size >= ids.length) {
         outcome = { kind: "once" };
@@ -350,6 +397,15 @@ async function pollUntilDone(
     }
   }
   await live?.stop();
+  if (badInput) {
+    reporter.finish(
+      { kind: "error", error: new Error(badInput.message.replace(/^error: /, "")) },
+      collector,
+      badInput.code,
+    );
+    badInput.summaryPrinted = true;
+    throw badInput;
+  }
   if (!outcome) {
     outcome = timedOut() ? { kind: "timeout" } : {
       kind: "interrupted",
@@ -579,11 +635,11 @@ function classify(e: unknown, server: string): CliExit {
 /** Names the inputs that matched nothing, for the error line. */
 function what(options: WaitCommandOptions, namespace: string): string {
   const parts: string[] = [];
-  if (options.selector) {
+  if (options.selector || options.all) {
     parts.push(
-      `-l ${options.selector} matched no ${options.kinds} in ${
-        options.allNamespaces ? "any namespace" : `namespace ${namespace}`
-      }`,
+      `${options.selector ? `-l ${options.selector} matched` : "--all found"} no ${
+        options.kinds ?? options.args[0]
+      } in ${options.allNamespaces ? "any namespace" : `namespace ${namespace}`}`,
     );
   }
   if (options.files.length > 0) parts.push(`${options.files.join(", ")} held no objects`);

@@ -83,6 +83,27 @@ export interface ClientOptions {
   maxResponseBytes?: number;
   /** Largest single watch event; default 16 MiB. */
   maxWatchEventBytes?: number;
+  /** Act as another user (`--as`, `--as-group`): the Impersonate-User and -Group headers. */
+  impersonate?: { user?: string; groups?: readonly string[] };
+  /**
+   * Told of every request as its response arrives (`-v`): method, URL (never a header, so no
+   * credential), status or error, time taken.
+   */
+  onRequest?: (request: RequestLog) => void;
+}
+
+/** One request as {@linkcode ClientOptions.onRequest} is told of it. */
+export interface RequestLog {
+  /** HTTP method. */
+  method: string;
+  /** The URL, query included. */
+  url: string;
+  /** The response's status, when one came. */
+  status?: number;
+  /** Why no response came. */
+  error?: string;
+  /** Milliseconds from sending to the response's headers (or the failure). */
+  ms: number;
 }
 
 /** A Kubernetes API client for one server and identity. */
@@ -328,11 +349,13 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
       signal.throwIfAborted();
       const creds = await credentials.get(signal);
       const transport = await transportFor(creds);
-      const headers: Record<string, string> = {
+      const headers: Record<string, string | readonly string[]> = {
         accept: spec.accept ?? "application/json",
         "user-agent": userAgent,
       };
       if (creds.authorization) headers.authorization = creds.authorization;
+      if (opts.impersonate?.user) headers["impersonate-user"] = opts.impersonate.user;
+      if (opts.impersonate?.groups?.length) headers["impersonate-group"] = opts.impersonate.groups;
       let body: string | undefined;
       if (spec.body !== undefined) {
         body = JSON.stringify(spec.body);
@@ -359,13 +382,31 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
           : `no response within ${seconds(connectTimeoutMs)}`,
       );
       try {
-        res = await transport.request({
+        const target = url(spec.path, spec.query);
+        const sent = performance.now();
+        try {
+          res = await transport.request({
+            method: spec.method,
+            url: target,
+            headers,
+            body,
+            signal: AbortSignal.any([signal, tryAbort.signal]),
+            long: stream,
+          });
+        } catch (e) {
+          opts.onRequest?.({
+            method: spec.method,
+            url: String(target),
+            error: e instanceof Error ? e.message : String(e),
+            ms: performance.now() - sent,
+          });
+          throw e;
+        }
+        opts.onRequest?.({
           method: spec.method,
-          url: url(spec.path, spec.query),
-          headers,
-          body,
-          signal: AbortSignal.any([signal, tryAbort.signal]),
-          long: stream,
+          url: String(target),
+          status: res.status,
+          ms: performance.now() - sent,
         });
         const ok = res.status >= 200 && res.status < 300;
         if (ok && stream) {

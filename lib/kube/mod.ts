@@ -37,7 +37,7 @@ export {
   type LoadConfigOptions,
   loadInClusterConfig,
 } from "./config.ts";
-export { type ClientOptions, createClient, type KubeClient } from "./client.ts";
+export { type ClientOptions, createClient, type KubeClient, type RequestLog } from "./client.ts";
 export type {
   CallOptions,
   DeleteOptions,

@@ -32,8 +32,8 @@ export interface TransportRequest {
   method: string;
   /** Full URL. */
   url: URL;
-  /** Request headers (lower-case names). */
-  headers: Record<string, string>;
+  /** Request headers (lower-case names); a list sends the header once per value. */
+  headers: Record<string, string | readonly string[]>;
   /** Request body. */
   body?: string;
   /** Aborting cancels the request and its response body. */
@@ -235,4 +235,13 @@ export function splitProxyUrl(
   url.username = "";
   url.password = "";
   return { url, username, password };
+}
+
+/** Headers as name-value pairs for `fetch`, a header with several values sent once per value. */
+export function headerPairs(
+  headers: Record<string, string | readonly string[]>,
+): Array<[string, string]> {
+  return Object.entries(headers).flatMap(([name, value]): Array<[string, string]> =>
+    typeof value === "string" ? [[name, value]] : value.map((v) => [name, v])
+  );
 }

@@ -14,6 +14,7 @@
 import { createNodeTransport } from "./transport_node.ts";
 import {
   fetchTransportResponse,
+  headerPairs,
   type Transport,
   type TransportOptions,
   type TransportResponse,
@@ -51,7 +52,7 @@ export function createBunTransport(opts: TransportOptions): Transport {
       if (req.long && nodeCan) return (long ??= createNodeTransport(opts)).request(req);
       const init: BunFetchInit = {
         method: req.method,
-        headers: req.headers,
+        headers: headerPairs(req.headers),
         body: req.body,
         signal: req.signal,
         redirect: "manual",

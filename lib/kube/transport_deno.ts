@@ -10,6 +10,7 @@
 
 import {
   fetchTransportResponse,
+  headerPairs,
   splitProxyUrl,
   type Transport,
   type TransportOptions,
@@ -53,7 +54,7 @@ export function createDenoTransport(opts: TransportOptions): Transport {
     request(req): Promise<TransportResponse> {
       const init = {
         method: req.method,
-        headers: req.headers,
+        headers: headerPairs(req.headers),
         body: req.body,
         signal: req.signal,
         client,

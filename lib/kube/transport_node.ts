@@ -45,7 +45,10 @@ export function createNodeTransport(opts: TransportOptions): Transport {
   function send(req: TransportRequest, socket?: tls.TLSSocket): Promise<TransportResponse> {
     return new Promise((resolve, reject) => {
       const plain = req.url.protocol === "http:";
-      const options: https.RequestOptions = { method: req.method, headers: req.headers };
+      const options: https.RequestOptions = {
+        method: req.method,
+        headers: req.headers as Record<string, string | string[]>,
+      };
       // With a tunnelled socket there must be no agent at all: an agent would open its own.
       if (socket) options.createConnection = () => socket;
       else options.agent = plain ? plainAgent : agent;

@@ -9,8 +9,6 @@
 import { current, failed, inProgress } from "../conditions.ts";
 import { InputError } from "../errors.ts";
 import { isObject } from "../fields.ts";
-import { groupOf, versionOf } from "../groupkind.ts";
-import { globMatcher } from "./glob.ts";
 import type { ComputeResult, KubeObject } from "../types.ts";
 import {
   CelCompileError,
@@ -21,6 +19,8 @@ import {
 } from "./cel.ts";
 import type { ExpressionKey, RuleDefinition } from "./rule_file.ts";
 
+export { type RuleMatcher, ruleMatcher } from "./glob.ts";
+
 /** A rule ready to judge objects. */
 export interface CompiledRule {
   /** How outputs name it: `file:rules.yaml#3`, `builtin:cert-manager.io/Certificate`. */
@@ -29,38 +29,6 @@ export interface CompiledRule {
   readonly definition: RuleDefinition;
   /** The verdict for an object this rule matches; never throws. */
   evaluate(obj: KubeObject): ComputeResult;
-}
-
-/** Which objects a rule matches, and how specifically. */
-export interface RuleMatcher {
-  /** Higher wins: an exact kind over `*`, an exact group over a pattern, then the version. */
-  readonly specificity: number;
-  /** True when the rule applies to an object of this group, version and kind. */
-  test(group: string, version: string, kind: string): boolean;
-}
-
-/**
- * The matcher of a rule's `apiVersion` and `kind` patterns.
- *
- * @example
- * ```ts
- * import { ruleMatcher } from "@kstatus/kstatus";
- * const m = ruleMatcher({ apiVersion: "*.crossplane.io/*", kind: "*" });
- * console.log(m.test("s3.aws.crossplane.io", "v1beta1", "Bucket")); // true
- * ```
- */
-export function ruleMatcher(rule: { apiVersion: string; kind: string }): RuleMatcher {
-  const groupPattern = groupOf(rule.apiVersion);
-  const versionPattern = versionOf(rule.apiVersion);
-  const group = globMatcher(groupPattern);
-  const version = globMatcher(versionPattern);
-  const kindAny = rule.kind === "*";
-  const specificity = (kindAny ? 0 : 4) + (groupPattern.includes("*") ? 0 : 2) +
-    (versionPattern.includes("*") ? 0 : 1);
-  return {
-    specificity,
-    test: (g, v, k) => (kindAny || k === rule.kind) && group(g) && version(v),
-  };
 }
 
 /**

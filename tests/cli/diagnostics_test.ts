@@ -79,7 +79,7 @@ Deno.test("wait timeout, table output: the table, the summary, then the block", 
   const r = await runCli(["wait", "deploy/web", "--timeout", "1500ms", "-o", "table", ...c.flags]);
   assert.equal(r.code, 2, explain(r));
   const at = r.lines.findIndex((l) => l.startsWith("timed out after"));
-  assert.match(r.lines[0], /^NAMESPACE\s+RESOURCE/);
+  assert.match(r.lines[0], /^RESOURCE\s+STATUS/);
   assert.deepEqual(r.lines.slice(at + 1), BLOCK, explain(r));
 });
 

@@ -23,7 +23,7 @@ Deno.test("--help on every command: exit 0, usage and examples on stdout", opts,
             (cmd.length === 0
               ? " [command]"
               : cmd[0] === "wait" || cmd[0] === "status"
-              ? " [KIND/NAME...]"
+              ? " [TARGET...]"
               : ""),
         );
         const examples = r.lines.indexOf("Examples:");

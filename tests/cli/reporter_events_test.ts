@@ -62,7 +62,12 @@ Deno.test("--events, events output: a line per event and per note, escaped", () 
 
 Deno.test("--events, json output: event and note lines, text exact", () => {
   const lines = run("json").map((l) => JSON.parse(l));
-  assert.deepEqual(lines[1], { type: "event", timestamp: "2026-01-01T10:00:05Z", event: backOff });
+  assert.deepEqual(lines[1], {
+    schemaVersion: 1,
+    type: "event",
+    timestamp: "2026-01-01T10:00:05Z",
+    event: backOff,
+  });
   assert.equal(lines[2].type, "note");
 });
 

@@ -67,7 +67,7 @@ Deno.test("table mode: interrupted, the final table and summary are printed", op
   cli.kill("SIGINT");
   const r = await cli.result;
   assert.equal(r.code, 130, explain(r));
-  assert.match(r.lines[0], /^NAMESPACE\s+RESOURCE\s+STATUS\s+AGE\s+MESSAGE$/);
+  assert.match(r.lines[0], /^RESOURCE\s+STATUS\s+AGE\s+MESSAGE$/);
   assert.match(r.stdout, /└─ Pod\/web-7d9f-b\s+InProgress/);
   // The summary, then the diagnostics of what was not ready.
   const summary = r.lines.findIndex((l) =>

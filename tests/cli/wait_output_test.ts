@@ -103,6 +103,7 @@ Deno.test("json: status lines with children, then the summary object", opts, asy
   assert.equal(statusLines[0].message, "Available: 1/2");
   // The first line shows the tree as it was: ReplicaSet, then its pods.
   assert.deepEqual(statusLines[0].children, [{
+    ref: "replicaset.apps/default/web-7d9f",
     group: "apps",
     kind: "ReplicaSet",
     namespace: "default",
@@ -112,6 +113,7 @@ Deno.test("json: status lines with children, then the summary object", opts, asy
     rule: "contract:apps/ReplicaSet",
     children: [
       {
+        ref: "pod/default/web-7d9f-a",
         group: "",
         kind: "Pod",
         namespace: "default",
@@ -122,6 +124,7 @@ Deno.test("json: status lines with children, then the summary object", opts, asy
         children: [],
       },
       {
+        ref: "pod/default/web-7d9f-b",
         group: "",
         kind: "Pod",
         namespace: "default",
@@ -145,6 +148,7 @@ Deno.test("json: status lines with children, then the summary object", opts, asy
   assert.equal(typeof summary.elapsedMs, "number");
   assert.match(summary.message, /^all 1 resource Current after/);
   assert.deepEqual(summary.resources, [{
+    ref: "deployment.apps/default/web",
     group: "apps",
     kind: "Deployment",
     namespace: "default",
@@ -160,6 +164,7 @@ Deno.test("json: status lines with children, then the summary object", opts, asy
     "message",
     "resources",
     "result",
+    "schemaVersion",
     "stats",
     "timestamp",
     "type",
@@ -182,11 +187,11 @@ Deno.test("table: printed once at the end with the children tree", opts, async (
   const r = await cli.result;
   assert.equal(r.code, 0, explain(r));
   assert.deepEqual(r.lines.slice(0, -1).map(blankAge), [
-    "NAMESPACE  RESOURCE                STATUS   AGE  MESSAGE",
-    "default    Deployment/web          Current  ...  Deployment is available. Replicas: 2",
-    "default    └─ ReplicaSet/web-7d9f  Current  ...  ReplicaSet is available. Replicas: 2",
-    "default       ├─ Pod/web-7d9f-a    Current  ...  Pod is Ready",
-    "default       └─ Pod/web-7d9f-b    Current  ...  Pod is Ready",
+    "RESOURCE                STATUS   AGE  MESSAGE",
+    "Deployment/web          Current  ...  Deployment is available. Replicas: 2",
+    "└─ ReplicaSet/web-7d9f  Current  ...  ReplicaSet is available. Replicas: 2",
+    "   ├─ Pod/web-7d9f-a    Current  ...  Pod is Ready",
+    "   └─ Pod/web-7d9f-b    Current  ...  Pod is Ready",
   ], explain(r));
   assert.match(r.lines.at(-1)!, /^all 1 resource Current after/);
 });

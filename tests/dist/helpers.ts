@@ -97,7 +97,7 @@ export const READY_POD_JSON: string = JSON.stringify({
 });
 
 /** What `compute -f -` prints for {@linkcode READY_POD_JSON} (exit 0). */
-export const READY_POD_LINE = "Pod/default/web-0  Current  Pod is Ready";
+export const READY_POD_LINE = "pod/default/web-0  Current  Pod is Ready";
 
 /** The ready Pod and a Deployment with 1 of 3 replicas available, as multi-document YAML. */
 export const MIXED_YAML: string = `${READY_POD_JSON}
@@ -111,8 +111,8 @@ status: {observedGeneration: 2, replicas: 3, updatedReplicas: 3, readyReplicas: 
 
 /** What `compute -f -` prints for {@linkcode MIXED_YAML} (exit 2: not all Current). */
 export const MIXED_LINES: string[] = [
-  "Pod/default/web-0    Current     Pod is Ready",
-  "Deployment/shop/api  InProgress  Available: 1/3",
+  "pod/default/web-0         Current     Pod is Ready",
+  "deployment.apps/shop/api  InProgress  Available: 1/3",
 ];
 
 /** Whether we run in CI, where a smoke test that cannot run is a failure, not a skip. */

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import {
   checkExecutableFormat,
   CHECKSUMS,
+  KREW_MANIFEST,
   NODE_BUNDLE,
   readHead,
   RELEASE_TARGETS,
@@ -21,7 +22,14 @@ Deno.test("SHA256SUMS lists every release file and sha256sum -c accepts it", asy
     assert.ok(m, `not sha256sum format: ${line}`);
     return m[2];
   });
-  assert.deepEqual(listed.sort(), [...RELEASE_TARGETS.map((t) => t.file), NODE_BUNDLE].sort());
+  assert.deepEqual(
+    listed.sort(),
+    [
+      ...RELEASE_TARGETS.map((t) => t.file),
+      ...RELEASE_TARGETS.map((t) => t.archive),
+      NODE_BUNDLE,
+    ].sort(),
+  );
   const out = await mustRun("sha256sum", ["--check", "--strict", CHECKSUMS], { cwd: DIST });
   assert.equal(out.trimEnd().split("\n").filter((l) => l.endsWith(": OK")).length, listed.length);
 });
@@ -50,4 +58,15 @@ Deno.test("the linux-x64 executable reports the version and computes from stdin"
     lines: MIXED_LINES,
     stderr: "",
   });
+});
+
+Deno.test("each archive holds its executable alone; the krew manifest names them", async () => {
+  const manifest = await Deno.readTextFile(await releaseFile(KREW_MANIFEST));
+  for (const t of RELEASE_TARGETS) {
+    const names = await mustRun("tar", ["-tzf", await releaseFile(t.archive)]);
+    assert.equal(names, t.os === "windows" ? "kstatus.exe\n" : "kstatus\n", t.archive);
+    if (t.libc === "musl") continue;
+    const sum = (await mustRun("sha256sum", [t.archive], { cwd: DIST })).split(" ")[0];
+    assert.ok(manifest.includes(`/${t.archive}\n      sha256: ${sum}\n`), t.archive);
+  }
 });

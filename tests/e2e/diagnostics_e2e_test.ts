@@ -84,7 +84,7 @@ Deno.test("e2e diagnostics: a crash-looping Deployment's timeout, in events, tab
 
     const table = await waitFor(ns, "web", "2s", ["-o", "table"]);
     assert.equal(table.code, 2, explain(table));
-    assert.match(table.stdout, /^NAMESPACE\s+RESOURCE/);
+    assert.match(table.stdout, /^RESOURCE\s+STATUS/);
     assert.match(table.stdout, /timed out after .*\n {2}deployment\.apps\/.*\n {4}rule: /);
     assert.match(table.stdout, /event: Warning BackOff on Pod\/web-/);
     assert.ok(table.stdout.includes(`/app | ${CRASH_LINES[1]}`), explain(table));

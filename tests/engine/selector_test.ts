@@ -138,3 +138,19 @@ test("labelsOf: string labels only", () => {
   assert.deepEqual(labelsOf({ metadata: { labels: null } }), {});
   assert.deepEqual(labelsOf({ metadata: { labels: { a: "1", b: 2, c: "" } } }), { a: "1", c: "" });
 });
+
+Deno.test("parseSelector: errors say where (0-based offset) and a trailing comma is one", () => {
+  for (
+    const [text, offset] of [["app=web,", 8], ["a=b, x y", 5], ["a in (b c)", 0], [
+      " , a",
+      1,
+    ]] as const
+  ) {
+    assert.throws(() => parseSelector(text), (e: unknown) => {
+      assert.ok(e instanceof SelectorError);
+      assert.equal(e.offset, offset, text);
+      return true;
+    });
+  }
+  assert.equal(parseSelector("  ").matches({}), true);
+});

@@ -5,6 +5,7 @@
  */
 
 import { runCli } from "../../main.ts";
+import type { Connector } from "../../lib/cli/connection.ts";
 
 /** What a run printed and its exit code. */
 export interface Run {
@@ -16,8 +17,11 @@ export interface Run {
   err: string[];
 }
 
-/** Runs the CLI in-process; stdin is `stdin`, and reading it when not given fails the test. */
-export async function cli(args: string[], stdin?: string): Promise<Run> {
+/**
+ * Runs the CLI in-process; stdin is `stdin`, and reading it when not given fails the test;
+ * `connect` opens the cluster for `wait` and `status`.
+ */
+export async function cli(args: string[], stdin?: string, connect?: Connector): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCli(args, {
@@ -29,6 +33,7 @@ export async function cli(args: string[], stdin?: string): Promise<Run> {
         : Promise.resolve(stdin),
     env: {},
     isTerminal: false,
+    connect,
   });
   return { code, out, err };
 }

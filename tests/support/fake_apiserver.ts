@@ -67,6 +67,8 @@ export interface RequestRecord {
   query: Record<string, string>;
   /** `Accept` header. */
   accept: string;
+  /** `Impersonate-User` and `Impersonate-Group` headers as sent (groups in order). */
+  impersonate?: { user?: string; groups: string[] };
   /** Authenticated user name, `undefined` when authentication failed. */
   user?: string;
   /** How the user authenticated. */
@@ -778,6 +780,14 @@ export async function startFakeApiServer(
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "https://fake");
     const record = parse(req.method ?? "GET", url, String(req.headers.accept ?? ""));
+    const asUser = req.headers["impersonate-user"];
+    const asGroups = req.headersDistinct["impersonate-group"] ?? [];
+    if (asUser !== undefined || asGroups.length > 0) {
+      record.impersonate = {
+        user: asUser === undefined ? undefined : String(asUser),
+        groups: asGroups,
+      };
+    }
     requests.push(record);
     const socket = req.socket as TLSSocket;
     if (!certRequired && !socket.authorized && hasPeerCert(socket)) {
@@ -1097,6 +1107,20 @@ export async function startFakeApiServer(
     }
   }
 
+  /**
+   * A namespace exists, as in a real cluster, when it is one of the built-in ones or holds an
+   * object, even when no Namespace object was put: tests name namespaces without creating them.
+   */
+  function impliedNamespace(k: KindEntry, name: string): Obj | undefined {
+    if (k.group !== "" || k.kind !== "Namespace") return undefined;
+    const builtin = ["default", "kube-system", "kube-public", "kube-node-lease"].includes(name);
+    const used = [...store.values()].some((b) =>
+      [...b.values()].some((o) => (o.metadata as { namespace?: string })?.namespace === name)
+    );
+    if (!builtin && !used) return undefined;
+    return { apiVersion: "v1", kind: "Namespace", metadata: { name, resourceVersion: "1" } };
+  }
+
   function logKey(namespace: string, pod: string, container: string, previous: boolean): string {
     return `${namespace}/${pod}/${container}/${previous}`;
   }
@@ -1127,7 +1151,8 @@ export async function startFakeApiServer(
   }
 
   function serveGet(res: ServerResponse, r: RequestRecord, k: KindEntry): void {
-    const o = bucket(gkKey(k.group, k.kind)).get(objKey(r.namespace, r.name));
+    const o = bucket(gkKey(k.group, k.kind)).get(objKey(r.namespace, r.name)) ??
+      impliedNamespace(k, r.name);
     if (!o) return send(res, r, 404, notFound(r));
     send(res, r, 200, served(o, k));
   }
