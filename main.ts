@@ -13,7 +13,7 @@
  */
 
 import process from "node:process";
-import { connectToCluster } from "./lib/cli/kube_connection.ts";
+import { connectToCluster, listKubeconfigContexts } from "./lib/cli/kube_connection.ts";
 import { runCli } from "./lib/cli/program.ts";
 import { readStdin } from "./lib/manifests.ts";
 
@@ -63,6 +63,7 @@ if (import.meta.main) {
     columns: process.stdout.columns,
     rows: process.stdout.rows,
     connect: connectToCluster,
+    listContexts: listKubeconfigContexts,
     interrupt: interrupt.signal,
   });
   process.off("SIGINT", onInt);

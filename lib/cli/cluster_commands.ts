@@ -18,6 +18,7 @@ import {
   diagnosticsFromFlags,
 } from "./diagnostics_flags.ts";
 import { runWait, type WaitCommandOptions, type WaitDeps } from "./wait_command.ts";
+import { type ContextLister, isMultiContext, runMultiWait } from "./multi_context.ts";
 
 interface RawFlags extends RuleFlags, DiagnosticsFlags {
   filename: string[];
@@ -26,7 +27,8 @@ interface RawFlags extends RuleFlags, DiagnosticsFlags {
   kinds?: string;
   allNamespaces?: boolean;
   namespace?: string;
-  context?: string;
+  context: string[];
+  allContexts?: boolean;
   kubeconfig?: string;
   for: string[];
   requireObserved?: boolean;
@@ -57,7 +59,13 @@ function addCommonOptions(cmd: Command): Command {
     .option("--kinds <kinds>", "kinds the selector applies to, comma-separated (deploy,sts)")
     .option("-A, --all-namespaces", "with -l: select in every namespace")
     .option("-n, --namespace <namespace>", "namespace for objects that name none")
-    .option("--context <context>", "kubeconfig context to use")
+    .option(
+      "--context <context>",
+      "kubeconfig context to use (repeatable: the same wait in each cluster at once)",
+      collect,
+      [],
+    )
+    .option("--all-contexts", "run in every context of the kubeconfig at once")
     .option("--kubeconfig <path>", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
     .addOption(
       new Option(
@@ -118,7 +126,7 @@ function toOptions(
     kinds: raw.kinds,
     allNamespaces: raw.allNamespaces,
     namespace: raw.namespace,
-    context: raw.context,
+    context: raw.context[0],
     kubeconfig: raw.kubeconfig,
     goals,
     requireObserved: raw.requireObserved,
@@ -141,7 +149,16 @@ function toOptions(
 }
 
 /** What the cluster commands need besides flags. */
-export type ClusterCommandDeps = Omit<WaitDeps, "connect"> & { connect: Connector };
+export type ClusterCommandDeps = Omit<WaitDeps, "connect"> & {
+  connect: Connector;
+  listContexts?: ContextLister;
+};
+
+/** One context: the wait as it always was; several: {@linkcode runMultiWait}. */
+function run(options: WaitCommandOptions, raw: RawFlags, deps: ClusterCommandDeps) {
+  const choice = { contexts: raw.context, all: raw.allContexts === true };
+  return isMultiContext(choice) ? runMultiWait(options, choice, deps) : runWait(options, deps);
+}
 
 /** Adds `wait` and `status` to `program`. */
 export function installClusterCommands(
@@ -200,7 +217,7 @@ Per object, in manifests: annotation kstatus.dev/skip: "true" (listed as Skipped
 waited on) or kstatus.dev/for: GOAL (its own --for).`,
     )
     .action(async (args: string[], raw: RawFlags) => {
-      setCode(await runWait(toOptions(args, raw, false), deps));
+      setCode(await run(toOptions(args, raw, false), raw, deps));
     });
 
   addCommonOptions(
@@ -220,7 +237,7 @@ Examples:
   kstatus status deploy/web -n shop -o json`,
     )
     .action(async (args: string[], raw: RawFlags) => {
-      setCode(await runWait(toOptions(args, raw, true), deps));
+      setCode(await run(toOptions(args, raw, true), raw, deps));
     });
 
   addCommonOptions(
@@ -245,6 +262,6 @@ Examples:
   kstatus explain -l app=web --kinds deploy -o json`,
     )
     .action(async (args: string[], raw: RawFlags) => {
-      setCode(await runWait(toOptions(args, raw, true, true), deps));
+      setCode(await run(toOptions(args, raw, true, true), raw, deps));
     });
 }

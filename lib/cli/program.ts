@@ -13,6 +13,7 @@ import { runCompute } from "./compute_command.ts";
 import { installClusterCommands } from "./cluster_commands.ts";
 import type { Connector } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
+import type { ContextLister } from "./multi_context.ts";
 import { addRuleOptions, type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
 import { installRulesCommands } from "./rules_command.ts";
 
@@ -34,6 +35,8 @@ export interface CliIo {
   rows?: number;
   /** Opens cluster connections; without it the cluster commands are not available. */
   connect?: Connector;
+  /** Lists the kubeconfig's contexts, for `--all-contexts`. */
+  listContexts?: ContextLister;
   /** Aborted on SIGINT/SIGTERM, with the signal name as reason. */
   interrupt?: AbortSignal;
 }

@@ -18,6 +18,7 @@ import { formatDuration } from "../printers/format.ts";
 import type { Connection, ConnectionFlags, Connector, ReaderChoice } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { createReporter, type Outcome, type ReportMode } from "./reporter.ts";
+import type { Reporter, ReporterOptions } from "./reporter.ts";
 import { type RuleFlags, ruleSetFromFlags, wantsStrict } from "./rule_flags.ts";
 import { strictWarnings } from "./strict_preflight.ts";
 import { resolveTargets, type StdinReader, type TargetFlags } from "./targets.ts";
@@ -89,6 +90,8 @@ export interface WaitDeps {
   interrupt?: AbortSignal;
   /** Time source. */
   clock?: Clock;
+  /** Makes the reporter (default {@linkcode createReporter}); several contexts merge theirs. */
+  reporter?: (options: ReporterOptions) => Reporter;
 }
 
 /** Runs `wait` (or `status` with `once`) and returns the exit code. */
@@ -255,7 +258,7 @@ async function pollUntilDone(
     ? (deps.isTerminal ? "live" : "table")
     : options.output;
   const color = deps.isTerminal && !deps.env.NO_COLOR && deps.env.TERM !== "dumb";
-  const reporter = createReporter({
+  const reporter = (deps.reporter ?? createReporter)({
     mode,
     out: deps.out,
     color,
