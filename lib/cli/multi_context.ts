@@ -103,6 +103,8 @@ interface Lane {
   finishLines: string[];
   /** The message of an error that ended it before the wait (unreachable, bad input). */
   setupError?: string;
+  /** Why it was stopped before its wait began (`--fail-fast`). */
+  stoppedBefore?: string;
   /** Its stderr lines, unprefixed. */
   errLines: string[];
 }
@@ -142,6 +144,7 @@ async function runLanes(
   const settled = await Promise.allSettled(view.lanes.map(async (lane): Promise<LaneResult> => {
     const context = lane.context;
     let code: number;
+    let setupError: string | undefined;
     try {
       code = await runWait({ ...options, context }, {
         ...deps,
@@ -157,10 +160,12 @@ async function runLanes(
         throw e;
       }
       code = e.code;
-      view.setupError(lane, e.message);
+      setupError = e.message;
     }
     const stopped = stop.signal.reason === FAIL_FAST && !deps.interrupt?.aborted &&
       (code === ExitCode.Interrupted || code === ExitCode.Terminated);
+    // A context stopped while connecting was told it was interrupted: not worth a line.
+    if (setupError !== undefined && !stopped) view.setupError(lane, setupError);
     if (options.failFast && STOPS_OTHERS.includes(code) && !stop.signal.aborted) {
       stop.abort(FAIL_FAST);
     }
@@ -332,6 +337,7 @@ function createView(
 
 /** What a context's final block says: its reporter's lines, or why it never got that far. */
 function laneBlock(lane: Lane): string[] {
+  if (lane.stoppedBefore !== undefined) return [lane.stoppedBefore];
   if (lane.setupError !== undefined) return [`error: ${lane.setupError}`];
   if (lane.finishLines.length > 0) return lane.finishLines;
   return lane.errLines.length > 0 ? lane.errLines : ["nothing to report"];
@@ -345,7 +351,7 @@ function markStopped(lane: Lane, results: LaneResult[], json: boolean): void {
   const culprits = results.filter((r) => !r.stopped && STOPS_OTHERS.includes(r.code));
   const because = `stopped by --fail-fast (${culprits.map((r) => r.context).join(", ")} failed)`;
   if (!lane.options || !lane.outcome || !lane.collector || lane.finishedAt === undefined) {
-    lane.setupError = because;
+    lane.stoppedBefore = because;
     return;
   }
   const statuses = lane.collector.latestObservation().resourceStatuses;
@@ -429,7 +435,7 @@ function jsonSummary(
       context,
       result: stopped ? "stopped" : exitCode >= ExitCode.Interrupted ? "interrupted" : "error",
       exitCode,
-      message: lane.setupError ?? lane.errLines.join("; "),
+      message: lane.stoppedBefore ?? lane.setupError ?? lane.errLines.join("; "),
     };
   });
   const deciding = perContext.find((c, i) => !results[i].stopped && c.exitCode === code);
