@@ -24,6 +24,7 @@ export type {
   ConnectionFlags,
   ConnectionStats,
   Connector,
+  ContextLister,
   ReaderChoice,
   RequestStats,
 } from "./lib/cli/connection.ts";

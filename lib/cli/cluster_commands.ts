@@ -8,7 +8,7 @@ import { FAIL_ON_REASONS, type FailOnReason, parseFailOn } from "../../readers/f
 import { type Command, Option } from "../deps/commander.ts";
 import { InputError } from "../errors.ts";
 import { GOAL_USAGE, parseGoals } from "../goals/goal.ts";
-import type { Connector, ReaderChoice } from "./connection.ts";
+import type { Connector, ContextLister, ReaderChoice } from "./connection.ts";
 import { parseDuration } from "./duration.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { addRuleOptions, type RuleFlags } from "./rule_flags.ts";
@@ -18,7 +18,7 @@ import {
   diagnosticsFromFlags,
 } from "./diagnostics_flags.ts";
 import { runWait, type WaitCommandOptions, type WaitDeps } from "./wait_command.ts";
-import { type ContextLister, isMultiContext, runMultiWait } from "./multi_context.ts";
+import { isMultiContext, runMultiWait } from "./multi_context.ts";
 
 interface RawFlags extends RuleFlags, DiagnosticsFlags {
   filename: string[];
@@ -195,6 +195,7 @@ export function installClusterCommands(
       `
 Exit codes: 0 goal reached, 1 a resource Failed, 2 timed out, 3 bad input or
 configuration, 4 the cluster could not be reached or refused us, 130/143 interrupted.
+With several contexts: the worst context's (130/143 > 4 > 3 > 1 > 2 > 0).
 
 When the wait fails, times out or is interrupted, each resource not ready is explained:
 the rule that decided, the children that explain it, Warning events and the last log
@@ -212,6 +213,7 @@ Examples:
   kstatus wait pod/web-0 --for jsonpath='{.status.phase}'=Running
   kstatus wait widget/w --for cel='status.ready == true' --require-observed
   kstatus wait -l app=web --kinds deploy --for create
+  kstatus wait -f app.yaml --context eu --context us   # each cluster at once
 
 Per object, in manifests: annotation kstatus.dev/skip: "true" (listed as Skipped, never
 waited on) or kstatus.dev/for: GOAL (its own --for).`,

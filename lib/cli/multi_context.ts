@@ -19,7 +19,7 @@ import { formatDuration } from "../printers/format.ts";
 import { rfc3339 } from "../printers/json.ts";
 import { createLiveRegion, renderTable } from "../printers/table.ts";
 import { escapeControl } from "../text/escape.ts";
-import type { ConnectionFlags } from "./connection.ts";
+import type { ContextLister } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import {
   createReporter,
@@ -31,12 +31,6 @@ import {
   warningLine,
 } from "./reporter.ts";
 import { runWait, type WaitCommandOptions, type WaitDeps } from "./wait_command.ts";
-
-/** Lists the contexts of the kubeconfig the flags point at (`--all-contexts`). */
-export type ContextLister = (
-  flags: ConnectionFlags,
-  env: Record<string, string | undefined>,
-) => Promise<string[]>;
 
 /** Which contexts a run covers: `--context` given several times, or `--all-contexts`. */
 export interface ContextChoice {

@@ -11,9 +11,8 @@ import { InputError, KstatusError } from "../errors.ts";
 import { runtimeDescription, VERSION } from "../version.ts";
 import { runCompute } from "./compute_command.ts";
 import { installClusterCommands } from "./cluster_commands.ts";
-import type { Connector } from "./connection.ts";
+import type { Connector, ContextLister } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
-import type { ContextLister } from "./multi_context.ts";
 import { addRuleOptions, type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
 import { installRulesCommands } from "./rules_command.ts";
 
