@@ -57,6 +57,9 @@ async function run(
   return { code, out, err, text: [...out, ...err].join("\n") };
 }
 
+/** `--context a --context b ...`. */
+const contexts = (...names: string[]) => names.flatMap((n) => ["--context", n]);
+
 const ready = () => createMemoryCluster([deployment("web", { ready: 2 }) as KubeObject]);
 const slow = () => createMemoryCluster([deployment("web", { ready: 1 }) as KubeObject]);
 
@@ -66,10 +69,7 @@ Deno.test("multi: the same wait in two clusters, lines prefixed by context, one 
   const r = await run({ a: ready(), b }, [
     "wait",
     "deploy/web",
-    "--context",
-    "a",
-    "--context",
-    "b",
+    ...contexts("a", "b"),
   ]);
   clearTimeout(timer);
   assert.equal(r.code, 0, r.text);
@@ -102,12 +102,7 @@ Deno.test("multi: an unreachable cluster is exit 4 and does not stop the others"
   const r = await run({ a, b: ready() }, [
     "wait",
     "deploy/web",
-    "--context",
-    "a",
-    "--context",
-    "b",
-    "--context",
-    "dead",
+    ...contexts("a", "b", "dead"),
   ]);
   clearTimeout(timer);
   assert.equal(r.code, 4, r.text);
@@ -127,7 +122,7 @@ Deno.test("multi: --fail-fast stops the other clusters on the first failure", as
   const started = performance.now();
   const r = await run(
     { a: slow(), b: createMemoryCluster([job("migrate", "failed") as KubeObject]) },
-    ["wait", "deploy/web", "job/migrate", "--context", "a", "--context", "b", "--fail-fast"],
+    ["wait", "deploy/web", "job/migrate", ...contexts("a", "b"), "--fail-fast"],
   );
   assert.ok(performance.now() - started < 20_000);
   // b's job is not in a, nor a's deployment in b: each sees what it has. b fails at once.
@@ -144,10 +139,7 @@ Deno.test("multi: without --fail-fast an unreachable cluster waits for the other
   const r = await run({ a: slow() }, [
     "wait",
     "deploy/web",
-    "--context",
-    "a",
-    "--context",
-    "dead",
+    ...contexts("a", "dead"),
     "--timeout",
     "300ms",
   ]);
@@ -161,10 +153,7 @@ Deno.test("multi: --fail-fast with an unreachable cluster stops the others", asy
   const r = await run({ a: slow() }, [
     "wait",
     "deploy/web",
-    "--context",
-    "a",
-    "--context",
-    "dead",
+    ...contexts("a", "dead"),
     "--fail-fast",
   ]);
   assert.equal(r.code, 4, r.text);
@@ -175,12 +164,7 @@ Deno.test("multi: -o json lines carry the context, one summary lists every conte
   const r = await run({ a: ready(), b: slow() }, [
     "wait",
     "deploy/web",
-    "--context",
-    "a",
-    "--context",
-    "b",
-    "--context",
-    "dead",
+    ...contexts("a", "b", "dead"),
     "--timeout",
     "300ms",
     "-o",
@@ -216,10 +200,7 @@ Deno.test("multi: -o table groups the tables by context", async () => {
   const r = await run({ a: ready(), b: slow() }, [
     "wait",
     "deploy/web",
-    "--context",
-    "a",
-    "--context",
-    "b",
+    ...contexts("a", "b"),
     "--timeout",
     "200ms",
     "-o",
@@ -249,8 +230,7 @@ Deno.test("multi: --all-contexts with --context, or with no contexts, is bad inp
     "wait",
     "deploy/web",
     "--all-contexts",
-    "--context",
-    "a",
+    ...contexts("a"),
   ]);
   assert.equal(both.code, 3);
   assert.deepEqual(both.err, ["error: --all-contexts and --context exclude each other"]);
@@ -265,17 +245,14 @@ Deno.test("multi: manifests from stdin are read once and waited on in each conte
     "wait",
     "-f",
     "-",
-    "--context",
-    "a",
-    "--context",
-    "b",
+    ...contexts("a", "b"),
   ], { stdin: manifest });
   assert.equal(r.code, 0, r.text);
   assert.match(r.out.at(-1)!, /2 at goal \(a, b\); exit 0$/);
 });
 
 Deno.test("multi: one context, or the same one twice, is the single-context output", async () => {
-  const r = await run({ a: ready() }, ["wait", "deploy/web", "--context", "a", "--context", "a"]);
+  const r = await run({ a: ready() }, ["wait", "deploy/web", ...contexts("a"), "--context", "a"]);
   assert.equal(r.code, 0, r.text);
   assert.match(r.out[0], /^deployment\.apps\/default\/web is Current/);
   assert.match(r.out.at(-1)!, /^all 1 resource Current after/);
@@ -287,10 +264,7 @@ Deno.test("multi: a signal interrupts every context (130), none is called stoppe
   const r = await run({ a: slow(), b: slow() }, [
     "wait",
     "deploy/web",
-    "--context",
-    "a",
-    "--context",
-    "b",
+    ...contexts("a", "b"),
     "--fail-fast",
   ], { interrupt: interrupt.signal });
   clearTimeout(timer);

@@ -98,12 +98,7 @@ Deno.test("e2e contexts: --context a --context b --context dead: exit 4 for dead
     const r = await kstatus([
       "wait",
       "deploy/web",
-      "--context",
-      "a",
-      "--context",
-      "b",
-      "--context",
-      "dead",
+      ...["a", "b", "dead"].flatMap((c) => ["--context", c]),
       "--interval",
       "500ms",
       "--timeout",
