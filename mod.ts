@@ -151,6 +151,7 @@ export {
   createWatchClusterReader,
   type InformerSleep,
   type InformerStats,
+  type RequestBudget,
   type WatchClusterReader,
   watchClusterReaderFactory,
   type WatchKubeApi,

@@ -34,6 +34,7 @@ interface RawFlags extends RuleFlags, DiagnosticsFlags {
   requireObserved?: boolean;
   failTerminal?: boolean;
   timeout?: string;
+  requestTimeout: string;
   interval: string;
   reader?: ReaderChoice;
   output: WaitCommandOptions["output"];
@@ -76,6 +77,12 @@ function addCommonOptions(cmd: Command): Command {
     )
     .option("--interval <duration>", "time between polls", "2s")
     .option(
+      "--request-timeout <duration>",
+      "give up on one server request after this long, as kubectl (0: the built-in deadlines, " +
+        "30s to connect and answer, 30s of silence in a response)",
+      "0",
+    )
+    .option(
       "--fail-on <reasons>",
       "pod problems that count as Failed at once, for the pod and its owners (comma-separated, " +
         `or all): ${FAIL_ON_REASONS.join(",")}`,
@@ -94,8 +101,10 @@ function toOptions(
 ): WaitCommandOptions {
   let intervalMs: number;
   let timeoutMs = 0;
+  let requestTimeoutMs: number;
   try {
     intervalMs = parseDuration(raw.interval, "--interval");
+    requestTimeoutMs = parseDuration(raw.requestTimeout, "--request-timeout");
     if (!once) timeoutMs = parseDuration(raw.timeout ?? "5m", "--timeout");
   } catch (e) {
     throw new CliExit(ExitCode.BadInput, `error: ${(e as Error).message}`);
@@ -131,6 +140,7 @@ function toOptions(
     goals,
     requireObserved: raw.requireObserved,
     failTerminal: raw.failTerminal ?? true,
+    requestTimeoutMs,
     timeoutMs,
     intervalMs,
     // wait: the watch reader sees changes at once and costs nothing per steady cycle (see the

@@ -9,6 +9,7 @@ import { formatIdentifier, identifierOf } from "../groupkind.ts";
 import { loadManifests } from "../manifests.ts";
 import type { ComputeResult, Condition, Status } from "../types.ts";
 import { ExitCode } from "./exit_codes.ts";
+import { escapeControl } from "../text/escape.ts";
 
 /** Options of {@linkcode runCompute}. */
 export interface ComputeCommandOptions {
@@ -64,7 +65,7 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
       result = { ...NO_RESULT, rule };
     }
     return {
-      id: formatIdentifier(id),
+      id: escapeControl(formatIdentifier(id)),
       status: result.status,
       message: error ?? result.message,
       conditions: result.conditions,
@@ -89,7 +90,9 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
     const statusWidth = Math.max(0, ...rows.map((r) => r.status.length));
     for (const row of rows) {
       options.write(
-        `${row.id.padEnd(idWidth)}  ${row.status.padEnd(statusWidth)}  ${row.message}`.trimEnd(),
+        `${row.id.padEnd(idWidth)}  ${row.status.padEnd(statusWidth)}  ${
+          escapeControl(row.message)
+        }`.trimEnd(),
       );
     }
   }

@@ -21,6 +21,8 @@ export interface ConnectionFlags {
   context?: string;
   /** `-n`, overrides the context's namespace. */
   namespace?: string;
+  /** `--request-timeout` in ms: bound on one request; 0 (default) leaves the built-in deadlines. */
+  requestTimeoutMs?: number;
 }
 
 /** A connected cluster. */

@@ -21,7 +21,10 @@ export async function connectToCluster(
     namespace: flags.namespace,
     env,
   });
-  const client = createClient(config, { userAgent: "kstatus" });
+  const client = createClient(config, {
+    userAgent: "kstatus",
+    requestTimeoutMs: flags.requestTimeoutMs,
+  });
   return connectionFromApi(client, {
     namespace: config.namespace,
     server: config.server,

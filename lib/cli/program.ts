@@ -15,6 +15,7 @@ import type { Connector, ContextLister } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { addRuleOptions, type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
 import { installRulesCommands } from "./rules_command.ts";
+import { escapeControlKeepLines } from "../text/escape.ts";
 
 /** Where the CLI reads and writes; tests replace these. */
 export interface CliIo {
@@ -169,16 +170,17 @@ function handleError(e: unknown, io: CliIo): number {
     ) return 0;
     return ExitCode.BadInput;
   }
+  // Messages may quote the cluster or a manifest: no control character reaches the terminal.
   if (e instanceof CliExit) {
-    if (e.message) io.err(e.message);
+    if (e.message) io.err(escapeControlKeepLines(e.message));
     return e.code;
   }
   if (e instanceof InputError) {
-    io.err(`error: ${e.message}`);
+    io.err(`error: ${escapeControlKeepLines(e.message)}`);
     return ExitCode.BadInput;
   }
   if (e instanceof KstatusError) {
-    io.err(`error: ${e.message}`);
+    io.err(`error: ${escapeControlKeepLines(e.message)}`);
     return ExitCode.BadInput;
   }
   throw e;

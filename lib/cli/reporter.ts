@@ -136,9 +136,11 @@ export function summaryLine(
     case "interrupted":
       return `interrupted (${outcome.signal}) after ${elapsed}: ${pending.length} of ${total} not ${target}`;
     case "error":
-      return `stopped after ${elapsed}: ${outcome.error.message}`;
+      return `stopped after ${elapsed}: ${escapeControl(outcome.error.message)}`;
     case "refused":
-      return `stopped after ${elapsed}: the cluster refused: ${outcome.error.message}`;
+      return `stopped after ${elapsed}: the cluster refused: ${
+        escapeControl(outcome.error.message)
+      }`;
   }
 }
 

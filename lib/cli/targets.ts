@@ -11,6 +11,7 @@ import { identifiersFromObjects } from "../identifiers.ts";
 import { loadManifests, type ManifestObject } from "../manifests.ts";
 import type { ObjectIdentifier } from "../types.ts";
 import type { Connection } from "./connection.ts";
+import { pathSegmentProblem } from "../kube/path_segment.ts";
 
 /** Where the targets come from. */
 export interface TargetFlags {
@@ -59,6 +60,8 @@ export async function resolveTargets(
   if (flags.selector && !flags.kinds) {
     throw new InputError("-l needs --kinds, e.g. --kinds deploy,sts");
   }
+  const nsProblem = pathSegmentProblem(conn.namespace);
+  if (nsProblem) throw new InputError(`namespace ${JSON.stringify(conn.namespace)} ${nsProblem}`);
   const out = new Map<string, ObjectIdentifier>();
   const add = (id: ObjectIdentifier) => out.set(identifierKey(id), id);
 
@@ -67,6 +70,18 @@ export async function resolveTargets(
       recursive: flags.recursive,
       readStdin: options.readStdin,
     });
+    for (const m of manifests) {
+      const meta = (m.object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+      for (const what of ["name", "namespace"] as const) {
+        const value = meta[what];
+        const problem = typeof value === "string" ? pathSegmentProblem(value) : undefined;
+        if (problem) {
+          throw new InputError(
+            `${m.file}:${m.line}: metadata.${what} ${JSON.stringify(value)} ${problem}`,
+          );
+        }
+      }
+    }
     const idOptions = {
       defaultNamespace: conn.namespace,
       mapper: conn.api.mapper,
@@ -88,6 +103,8 @@ export async function resolveTargets(
     if (slash <= 0 || slash === arg.length - 1 || arg.indexOf("/", slash + 1) >= 0) {
       throw new InputError(`argument "${arg}": expected KIND/NAME, e.g. deploy/web`);
     }
+    const problem = pathSegmentProblem(arg.slice(slash + 1));
+    if (problem) throw new InputError(`argument "${arg}": the name ${problem}`);
     const gk = await conn.resolveKind(arg.slice(0, slash), options.signal);
     const mapping = await conn.api.mapper.mapping(gk, { signal: options.signal });
     add({

@@ -34,6 +34,7 @@ import { type GoalSpec, goalsText, goalTarget } from "../goals/goal.ts";
 import { createGoalJudge, type KnownChoice } from "../goals/judge.ts";
 import type { ManifestObject } from "../manifests.ts";
 import { sleep } from "../sleep.ts";
+import { escapeControl } from "../text/escape.ts";
 
 /** Everything `wait` and `status` take from the command line. */
 export interface WaitCommandOptions extends TargetFlags, ConnectionFlags, Partial<RuleFlags> {
@@ -188,6 +189,15 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
         );
       }
     } catch (e) {
+      // Out of time while requests were out: the server did not answer (exit 4, named).
+      if (timedOut && conn.stats().requests > 0) {
+        throw new CliExit(
+          ExitCode.Cluster,
+          `error: timed out after ${
+            formatDuration(options.timeoutMs)
+          }: the API server at ${conn.server} did not answer in time`,
+        );
+      }
       if (controller.signal.aborted) throw stoppedEarly();
       throw classify(e, conn.server);
     }
@@ -352,7 +362,8 @@ async function pollUntilDone(
   const statuses = collector.latestObservation().resourceStatuses;
   // A wait that ran out of time while the cluster could not be reached says so (exit 4): the
   // resources may well be ready, nobody could tell.
-  const unreachable = outcome.kind === "timeout"
+  // `status` (once) likewise: every fault that stopped us reading is exit 4, in both commands.
+  const unreachable = outcome.kind === "timeout" || outcome.kind === "once"
     ? statuses.map(findUnreachable).find((e) => e !== undefined)
     : undefined;
   const code = unreachable && !statuses.some((s) => s.status === "Failed")
@@ -373,11 +384,14 @@ async function pollUntilDone(
   reporter.finish(outcome, collector, code, diagnostics);
   // Exit code 4 gets one clear line on stderr whatever the output mode, as at setup.
   if (outcome.kind === "refused") {
-    deps.err(`error: the cluster at ${conn.server} refused us: ${outcome.error.message}`);
+    deps.err(
+      `error: the cluster at ${conn.server} refused us: ${escapeControl(outcome.error.message)}`,
+    );
   } else if (outcome.kind === "error") {
-    deps.err(`error: ${outcome.error.message}`);
+    deps.err(`error: ${escapeControl(outcome.error.message)}`);
   } else if (code === ExitCode.Cluster && unreachable) {
-    deps.err(`error: timed out: ${unreachable.message}`);
+    const prefix = outcome.kind === "timeout" ? "timed out: " : "";
+    deps.err(`error: ${prefix}${escapeControl(serverNamed(unreachable, conn.server))}`);
   }
   return code;
 }
@@ -513,9 +527,14 @@ function findRefusal(status: ResourceStatus): Error | undefined {
   return undefined;
 }
 
-/** The latest "cannot reach the API server" error of the resource or any child. */
+/**
+ * The latest fault that stopped us reading the resource or any child: the API server could
+ * not be reached, or answered with a server error (5xx, 429) even after retries.
+ */
 function findUnreachable(status: ResourceStatus): Error | undefined {
-  if (status.error && isUnreachable(status.error)) return status.error;
+  if (status.error && (isUnreachable(status.error) || isServerFault(status.error))) {
+    return status.error;
+  }
   for (const child of status.generatedResources) {
     const found = findUnreachable(child);
     if (found) return found;
@@ -523,11 +542,24 @@ function findUnreachable(status: ResourceStatus): Error | undefined {
   return undefined;
 }
 
+function isServerFault(e: Error): boolean {
+  if (e.name === "BadResponseError") return true;
+  const code = (e as { code?: unknown }).code;
+  return typeof code === "number" && (code >= 500 || code === 429);
+}
+
+/** `message`, with the server named when it does not say which one it is about. */
+function serverNamed(e: Error, server: string): string {
+  return e.message.includes(server) ? e.message : `the API server at ${server}: ${e.message}`;
+}
+
 /** Maps setup errors to exit codes: bad input 3, cluster unreachable or refusing 4. */
 function classify(e: unknown, server: string): CliExit {
   if (e instanceof CliExit) return e;
   const message = e instanceof Error ? e.message : String(e);
-  if (isUnreachable(e)) return new CliExit(ExitCode.Cluster, `error: ${message}`);
+  if (isUnreachable(e) || (e instanceof Error && e.name === "BadResponseError")) {
+    return new CliExit(ExitCode.Cluster, `error: ${message}`);
+  }
   if (isRefusal(e)) {
     return new CliExit(
       ExitCode.Cluster,
@@ -540,7 +572,7 @@ function classify(e: unknown, server: string): CliExit {
   if (e instanceof InputError) return new CliExit(ExitCode.BadInput, `error: ${message}`);
   // An answer from the API server (it has an HTTP code) is a cluster problem...
   if (e instanceof Error && typeof (e as { code?: unknown }).code === "number") {
-    return new CliExit(ExitCode.Cluster, `error: ${message}`);
+    return new CliExit(ExitCode.Cluster, `error: ${server ? serverNamed(e, server) : message}`);
   }
   // ...our own errors before that point (kubeconfig, arguments) are bad input.
   if (e instanceof KstatusError) return new CliExit(ExitCode.BadInput, `error: ${message}`);

@@ -1,9 +1,11 @@
 /**
  * One (GroupKind, namespace) kept in memory: a LIST, then a WATCH kept open
- * from the list's resourceVersion, resumed after a dropped connection or a
- * server-closed stream, relisted after `410 Gone`, retried with bounded,
- * jittered exponential backoff. The watch-backed cluster reader runs one per
- * pair it needs (`watch.ts`).
+ * from the list's resourceVersion, resumed after a dropped connection, a
+ * server-closed stream or a stream silent for longer than the idle deadline,
+ * relisted after `410 Gone`, retried with bounded, jittered exponential
+ * backoff, and never sending more requests than its budget allows whatever
+ * the server answers. The watch-backed cluster reader runs one per pair it
+ * needs (`watch.ts`).
  *
  * @module
  */
@@ -59,6 +61,18 @@ export interface BackoffOptions {
   random?: () => number;
 }
 
+/**
+ * A token bucket over an informer's requests (LIST and WATCH): at most `burst`
+ * at once, then one per `refillMs`. No answer of the server (410 after 410,
+ * streams that end at once) can make a pair send more.
+ */
+export interface RequestBudget {
+  /** Requests that may be sent back to back; default 6. */
+  burst?: number;
+  /** One more request allowed per this many ms; default 2000. */
+  refillMs?: number;
+}
+
 /** How an informer waits: an abortable sleep that rejects when the signal aborts. */
 export type InformerSleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -74,6 +88,18 @@ export interface InformerOptions {
   watchTimeoutSeconds?: number;
   /** Sleep between retries; default real time. */
   sleep?: InformerSleep;
+  /** Request budget of the pair. */
+  budget?: RequestBudget;
+  /**
+   * A watch that delivered nothing (no event, no bookmark) for this long is
+   * closed and resumed from the last resourceVersion: a half-open connection
+   * or a proxy holding the stream is noticed. Default 30 s (the API server
+   * sends a bookmark about every minute, so a healthy quiet pair costs one
+   * WATCH per idle period at most). `0` turns it off.
+   */
+  idleTimeoutMs?: number;
+  /** Clock of the budget, ms; default `Date.now` (tests advance it from `sleep`). */
+  now?: () => number;
 }
 
 /** Counters of what an informer sent, for tests and benchmarks. */
@@ -88,6 +114,8 @@ export interface InformerStats {
   bookmarks: number;
   /** Change events (ADDED, MODIFIED, DELETED) received. */
   events: number;
+  /** Watches closed by the idle deadline. */
+  stalls: number;
 }
 
 /** What the reader sees of one (GroupKind, namespace). */
@@ -137,7 +165,9 @@ export function startInformer(
   const { signal, onChange } = options;
   const sleep = options.sleep ?? systemClock.sleep;
   const backoff = createBackoff(options.backoff);
-  const stats: InformerStats = { lists: 0, watches: 0, relists: 0, bookmarks: 0, events: 0 };
+  const budget = createBudget(options.budget, options.now ?? Date.now);
+  const idleMs = options.idleTimeoutMs ?? 30_000;
+  const stats = emptyStats();
   let state: InformerState = { kind: "pending" };
   let byName = new Map<string, KubeObject>();
   let byOwner = new Map<string, Map<string, KubeObject>>();
@@ -230,30 +260,60 @@ export function startInformer(
     }
   };
 
-  type WatchOutcome = "aborted" | "gone" | "ended" | "idle" | "retry" | "relist";
+  /** Waits until the budget allows one more request; false when aborted meanwhile. */
+  const spend = async (): Promise<boolean> => {
+    for (let wait = budget.take(); wait > 0; wait = budget.take()) {
+      try {
+        await sleep(wait, signal);
+      } catch {
+        return false;
+      }
+    }
+    return !signal.aborted;
+  };
+
+  // Set when a watch delivered an event or a bookmark: the pair is making progress.
+  let delivered = false;
+
+  type WatchOutcome = "aborted" | "gone" | "ended" | "idle" | "retry" | "relist" | "stalled";
 
   const watchOnce = async (mapping: ResourceMapping): Promise<WatchOutcome> => {
     let progressed = false;
     stats.watches++;
+    // The idle deadline: one timer per watch, re-armed lazily from the time of the last event.
+    const stream$ = new AbortController();
+    const watchSignal = idleMs > 0 ? AbortSignal.any([signal, stream$.signal]) : signal;
+    let lastSeen = Date.now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = (ms: number) => {
+      timer = setTimeout(() => {
+        const rest = lastSeen + idleMs - Date.now();
+        if (rest > 0) return arm(rest);
+        stream$.abort(new DOMException("the watch was idle", "TimeoutError"));
+      }, ms);
+    };
+    if (idleMs > 0) arm(idleMs);
     try {
       const stream = api.watch(mapping, listNamespace(mapping, namespace), {
         resourceVersion: rv || undefined,
         allowWatchBookmarks: true,
         timeoutSeconds: options.watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300),
-        signal,
+        signal: watchSignal,
       });
       for await (const event of stream) {
+        lastSeen = Date.now();
+        if (event.type === "ERROR") {
+          // Clients that yield ERROR events rather than throwing them.
+          return (event.object as { code?: unknown }).code === 410 ? "gone" : "relist";
+        }
         progressed = true;
+        delivered = true;
         backoff.reset();
         const version = versionOf(event.object);
         if (event.type === "BOOKMARK") {
           stats.bookmarks++;
           if (version) rv = version;
           continue;
-        }
-        if (event.type === "ERROR") {
-          // Clients that yield ERROR events rather than throwing them.
-          return (event.object as { code?: unknown }).code === 410 ? "gone" : "relist";
         }
         if (event.type !== "ADDED" && event.type !== "MODIFIED" && event.type !== "DELETED") {
           continue;
@@ -266,17 +326,26 @@ export function startInformer(
       return progressed ? "ended" : "idle";
     } catch (e) {
       if (isCancellation(e, signal)) return "aborted";
+      if (stream$.signal.aborted) {
+        stats.stalls++;
+        return "stalled";
+      }
       if (isGone(e)) return "gone";
       // A dropped or refused connection, or a server in trouble: resume where we were.
       if (isTransient(e)) return "retry";
       // Anything else (Forbidden, NotFound...): relist, which records the error if it persists.
       return "relist";
+    } finally {
+      clearTimeout(timer);
+      stream$.abort();
     }
   };
 
   const run = async () => {
     let needList = true;
     let mapping: ResourceMapping | undefined;
+    // A 410 right after a fresh LIST means the relist did not help: the next one waits.
+    let goneSinceProgress = 0;
     while (!signal.aborted) {
       if (needList) {
         try {
@@ -290,7 +359,7 @@ export function startInformer(
           if (!await pause()) return;
           continue;
         }
-        if (signal.aborted) return;
+        if (!await spend()) return;
         stats.lists++;
         let result: { items: KubeObject[]; resourceVersion?: string };
         try {
@@ -304,16 +373,22 @@ export function startInformer(
         replace(mapping, withKind(mapping, result.items));
         rv = result.resourceVersion ?? "";
         needList = false;
-        backoff.reset();
+        // The backoff is reset by a watch that delivers, not by the LIST: a server that lists
+        // fine but fails every watch (410 after 410) must still see growing pauses.
       }
+      if (!await spend()) return;
+      delivered = false;
       const outcome = await watchOnce(mapping!);
+      if (delivered) goneSinceProgress = 0;
       if (outcome === "aborted") return;
       if (outcome === "gone") {
         stats.relists++;
         needList = true;
+        if (goneSinceProgress++ > 0 && !await pause()) return;
         continue;
       }
-      if (outcome === "ended") continue;
+      // A stalled stream is resumed at once: events it held back are replayed from `rv`.
+      if (outcome === "ended" || outcome === "stalled") continue;
       if (outcome === "relist") needList = true;
       if (!await pause()) return;
     }
@@ -341,6 +416,37 @@ export function startInformer(
     controlledBy: (uid) => [...byOwner.get(uid)?.values() ?? []],
     resourceVersion: () => rv,
     stats: () => ({ ...stats }),
+  };
+}
+
+/** Counters at zero. */
+export function emptyStats(): InformerStats {
+  return { lists: 0, watches: 0, relists: 0, bookmarks: 0, events: 0, stalls: 0 };
+}
+
+/**
+ * A token bucket: `take()` spends a token and returns 0, or returns the ms
+ * until one is there (and spends nothing).
+ */
+export function createBudget(
+  options: RequestBudget = {},
+  now: () => number = Date.now,
+): { take(): number } {
+  const burst = Math.max(1, options.burst ?? 6);
+  const refill = Math.max(1, options.refillMs ?? 2_000);
+  let tokens = burst;
+  let at = now();
+  return {
+    take() {
+      const t = now();
+      tokens = Math.min(burst, tokens + (t - at) / refill);
+      at = t;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return 0;
+      }
+      return Math.ceil((1 - tokens) * refill);
+    },
   };
 }
 

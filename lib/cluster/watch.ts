@@ -16,9 +16,11 @@ import { cachePairs } from "./caching.ts";
 import { notFoundMessage, ResourceNotFoundError } from "./errors.ts";
 import {
   type BackoffOptions,
+  emptyStats,
   type Informer,
   type InformerSleep,
   type InformerStats,
+  type RequestBudget,
   startInformer,
   type WatchKubeApi,
 } from "./informer.ts";
@@ -33,6 +35,7 @@ export type {
   BackoffOptions,
   InformerSleep,
   InformerStats,
+  RequestBudget,
   WatchKubeApi,
   WatchRequestOptions,
   WatchStreamEvent,
@@ -46,6 +49,12 @@ export interface WatchReaderOptions {
   watchTimeoutSeconds?: number;
   /** Sleep between retries; default real time. */
   sleep?: InformerSleep;
+  /** Request budget of each pair; default 6 at once, then one per 2 s. */
+  budget?: RequestBudget;
+  /** A watch silent for this long is resumed from its resourceVersion; default 30 s, 0: never. */
+  idleTimeoutMs?: number;
+  /** Clock of the budgets; default `Date.now`. */
+  now?: () => number;
 }
 
 /** A watch-backed ClusterReader: `nextChange` and `close` are always there. */
@@ -114,6 +123,9 @@ export function createWatchClusterReader(
         backoff: options.backoff,
         watchTimeoutSeconds: options.watchTimeoutSeconds,
         sleep: options.sleep,
+        budget: options.budget,
+        idleTimeoutMs: options.idleTimeoutMs,
+        now: options.now,
         onChange(names) {
           report(
             names === "all"
@@ -222,7 +234,7 @@ export function createWatchClusterReader(
     },
     closed,
     stats() {
-      const total: InformerStats = { lists: 0, watches: 0, relists: 0, bookmarks: 0, events: 0 };
+      const total = emptyStats();
       for (const informer of informers.values()) {
         const s = informer.stats();
         for (const k of Object.keys(total) as Array<keyof InformerStats>) total[k] += s[k];
@@ -250,7 +262,10 @@ export function watchClusterReaderFactory(
 /** `promise`, or the signal's reason as soon as it aborts; no listener left behind. */
 function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    promise.catch(() => {}); // nobody waits for it any more: its failure is not news
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });

@@ -165,6 +165,8 @@ export async function collectDiagnostics(
     });
   }
 
+  let guard: ReturnType<typeof setTimeout> | undefined;
+  let later: (() => void) | undefined;
   try {
     const done = new Set<number>();
     const wrapped = tasks.map((t, i) => () => t.run().then(() => void done.add(i)));
@@ -172,9 +174,9 @@ export async function collectDiagnostics(
       runBounded(wrapped, options.concurrency ?? 4, signal),
       new Promise<void>((resolve) => {
         // Requests end on the signal; this only guards against one that does not.
-        const later = () => setTimeout(resolve, 50);
+        later = () => guard = setTimeout(resolve, 50);
         if (signal.aborted) later();
-        signal.addEventListener("abort", later, { once: true });
+        else signal.addEventListener("abort", later, { once: true });
       }),
     ]);
     open = false;
@@ -185,6 +187,9 @@ export async function collectDiagnostics(
       if (!done.has(i)) { for (const o of t.owners) note(o, `${t.what}: ${why}`); }
     });
   } finally {
+    // Whichever won the race, nothing of it outlives the call.
+    clearTimeout(guard);
+    if (later) signal.removeEventListener("abort", later);
     release();
   }
   for (const r of results) {

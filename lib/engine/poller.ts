@@ -213,6 +213,12 @@ export class PollerEngine {
             // A reader that throws is a reader bug; report it on the resource, keep going.
             status = statusFromError(id, e, signal);
           }
+          // Identity is what was asked, never what the answer says: a cluster-scoped kind whose
+          // CRD came after the start still carries the manifest's namespace in `id`, and an
+          // update under another identity would be a phantom resource that never completes.
+          if (identifierKey(status.identifier) !== identifierKey(id)) {
+            status = { ...status, identifier: id };
+          }
           const key = identifierKey(id);
           const previous = last.get(key);
           if (previous && resourceStatusEqual(previous, status)) continue;

@@ -8,12 +8,15 @@
  */
 
 import type { KubeObject } from "../types.ts";
-import { KstatusError } from "../errors.ts";
+import { InputError, KstatusError } from "../errors.ts";
+import { pathSegmentProblem } from "./path_segment.ts";
+import { clientCertProblem } from "./client_cert.ts";
 import { createCredentialSource, type CredentialSource, type RequestCredentials } from "./auth.ts";
 import type { ClientConfig } from "./config.ts";
 import type { DiscoveryGet } from "./discovery.ts";
 import {
   apiErrorFromStatus,
+  BadResponseError,
   ConfigError,
   ConnectionError,
   type ErrorContext,
@@ -34,7 +37,7 @@ import {
   type RuntimeName,
   toTransportError,
   type Transport,
-  type TransportError,
+  TransportError,
   type TransportOptions,
   type TransportResponse,
 } from "./transport.ts";
@@ -49,7 +52,9 @@ import type {
   WatchEvent,
   WatchOptions,
 } from "./types.ts";
-import { lines } from "./watch.ts";
+import { formatBytes, lines, readCapped, SizeLimitError } from "./watch.ts";
+import { redactUrl } from "./config.ts";
+import { bounded, redact } from "../text/redact.ts";
 
 /** Options of {@linkcode createClient}. */
 export interface ClientOptions {
@@ -65,6 +70,19 @@ export interface ClientOptions {
   stdinIsTerminal?: boolean;
   /** Clock for exec credential expiry; default `Date.now`. */
   now?: () => number;
+  /**
+   * Bound on one request, connection to last byte (`--request-timeout`; a watch: up to its
+   * response headers). `0` (the default, as kubectl) leaves the two deadlines below in charge.
+   */
+  requestTimeoutMs?: number;
+  /** Without a request timeout: connect, TLS and response headers within this; default 30 s. */
+  connectTimeoutMs?: number;
+  /** Without a request timeout: a response body silent for this long fails; default 30 s. */
+  bodyIdleTimeoutMs?: number;
+  /** Largest response body read whole (not a watch); default 256 MiB. */
+  maxResponseBytes?: number;
+  /** Largest single watch event; default 16 MiB. */
+  maxWatchEventBytes?: number;
 }
 
 /** A Kubernetes API client for one server and identity. */
@@ -170,7 +188,7 @@ const PODS: ResourceMapping = {
 };
 /** Log requests are counted as `get pods/log`. */
 const POD_LOG: ResourceMapping = { ...PODS, resource: "pods/log" };
-const REDACTED = "[redacted]";
+const MiB = 1024 * 1024;
 
 /**
  * Creates a client for `config`.
@@ -192,6 +210,12 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
   const sleep = opts.sleep ?? defaultSleep;
   const userAgent = opts.userAgent ?? "kstatus";
   const runtime = opts.runtime ?? detectRuntime();
+  const requestTimeoutMs = opts.requestTimeoutMs ?? 0;
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 30_000;
+  const bodyIdleTimeoutMs = opts.bodyIdleTimeoutMs ?? 30_000;
+  const maxResponseBytes = opts.maxResponseBytes ?? 256 * MiB;
+  const maxWatchEventBytes = opts.maxWatchEventBytes ?? 16 * MiB;
+  const shownProxy = config.proxyUrl ? redactUrl(config.proxyUrl) : undefined;
   const lifetime = new AbortController();
   const requests = createRequestCounter();
   const credentials: CredentialSource = createCredentialSource(config, {
@@ -209,7 +233,7 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
   // One transport per client certificate: the kubeconfig's, and any an exec plugin returns.
   const transports = new Map<string, Transport>();
 
-  function transportFor(creds: RequestCredentials): Transport {
+  async function transportFor(creds: RequestCredentials): Promise<Transport> {
     const tls = creds.cert ? { ...baseTls, cert: creds.cert, key: creds.key } : baseTls;
     const key = creds.cert ? `${creds.cert}\n${creds.key}` : "";
     let t = transports.get(key);
@@ -217,29 +241,43 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
       try {
         t = createTransport(tls, runtime);
       } catch (e) {
-        throw new ConfigError(`cannot connect to ${config.server}: ${(e as Error).message}`, {
-          cause: e,
-        });
+        const problem = tls.cert
+          ? await clientCertProblem(
+            tls.cert,
+            (opts.now ?? Date.now)(),
+            selectTransport(tls, runtime),
+          )
+          : undefined;
+        throw new ConfigError(
+          problem
+            ? `the client certificate for ${config.server} ${problem}`
+            : `cannot connect to ${config.server}: ${(e as Error).message}`,
+          { cause: e },
+        );
       }
       transports.set(key, t);
     }
     return t;
   }
 
-  /** Replaces every secret in use by `[redacted]`. */
+  /** The one redaction pass: secrets in use, credential-shaped text, keys and URL userinfo. */
   function scrub(text: string): string {
-    let out = text;
     const secrets = [...credentials.secrets()];
     if (config.auth.type === "token") secrets.push(config.auth.token);
-    if (config.auth.type === "basic") secrets.push(config.auth.password);
-    for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join(REDACTED);
-    return out;
+    if (config.key) secrets.push(config.key);
+    const basic = config.auth.type === "basic" ? [config.auth] : [];
+    return redact(text, secrets, basic);
   }
 
+  /** A server's error body, redacted, its texts cut to a bounded length. */
   function scrubBody(body: unknown): unknown {
-    if (typeof body === "string") return scrub(body);
+    if (typeof body === "string") return bounded(scrub(body));
     try {
-      return JSON.parse(scrub(JSON.stringify(body)));
+      const clean = JSON.parse(scrub(JSON.stringify(body)));
+      if (isStatus(clean) && typeof clean.message === "string") {
+        clean.message = bounded(clean.message);
+      }
+      return clean;
     } catch {
       return undefined;
     }
@@ -252,9 +290,13 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
   }
 
   function connectionError(te: TransportError, ctx: ErrorContext): ConnectionError {
+    // Through a proxy, the connection we open is to the proxy: refused or unknown is the proxy's.
+    const proxyFault = shownProxy && !te.dropped &&
+      (te.failure === "refused" || te.failure === "dns");
     return new ConnectionError(config.server, te.failure, scrub(te.detail), {
       cause: te,
       dropped: te.dropped,
+      proxy: proxyFault ? shownProxy : undefined,
       resource: ctx.mapping
         ? {
           group: ctx.mapping.group,
@@ -285,7 +327,7 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
     for (let attempt = 1;; attempt++) {
       signal.throwIfAborted();
       const creds = await credentials.get(signal);
-      const transport = transportFor(creds);
+      const transport = await transportFor(creds);
       const headers: Record<string, string> = {
         accept: spec.accept ?? "application/json",
         "user-agent": userAgent,
@@ -299,21 +341,71 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
       requests.add(spec.verb, counted);
       let res: TransportResponse;
       let text = "";
+      // Deadlines of this try: its own signal, aborted by a timer with what was not met.
+      const tryAbort = new AbortController();
+      let missed = "";
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const arm = (ms: number, what: string) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          missed = what;
+          tryAbort.abort(new DOMException(what, "TimeoutError"));
+        }, ms);
+      };
+      arm(
+        requestTimeoutMs || connectTimeoutMs,
+        requestTimeoutMs
+          ? `no answer within the request timeout (${seconds(requestTimeoutMs)})`
+          : `no response within ${seconds(connectTimeoutMs)}`,
+      );
       try {
         res = await transport.request({
           method: spec.method,
           url: url(spec.path, spec.query),
           headers,
           body,
-          signal,
+          signal: AbortSignal.any([signal, tryAbort.signal]),
+          long: stream,
         });
         const ok = res.status >= 200 && res.status < 300;
-        if (ok && stream) return { res, text };
-        text = await res.text();
+        if (ok && stream) {
+          clearTimeout(timer);
+          return { res, text };
+        }
+        const idle = `the response stalled for ${seconds(bodyIdleTimeoutMs)}`;
+        if (!requestTimeoutMs) arm(bodyIdleTimeoutMs, idle);
+        text = await readCapped(res.body, maxResponseBytes, () => {
+          if (!requestTimeoutMs) arm(bodyIdleTimeoutMs, idle);
+        });
+        clearTimeout(timer);
         if (ok) return { res, text };
       } catch (e) {
+        clearTimeout(timer);
         if (signal.aborted) throw signal.reason;
+        if (e instanceof SizeLimitError) {
+          throw new BadResponseError(
+            config.server,
+            `sent a ${spec.verb} response larger than ${
+              formatBytes(maxResponseBytes)
+            } (the limit of one response)`,
+            { cause: e },
+          );
+        }
+        // A missed deadline is not retried: the time it allows is the caller's budget.
+        if (missed) throw connectionError(new TransportError("timeout", missed), spec.ctx);
         const te = toTransportError(e);
+        // Our client certificate expired or unusable shows as a reset or a TLS failure: say so.
+        const cert = creds.cert ?? config.cert;
+        if (cert && !te.dropped && (te.failure === "tls" || te.failure === "reset")) {
+          const problem = await clientCertProblem(cert, (opts.now ?? Date.now)(), transport.name);
+          if (problem) {
+            throw new ConfigError(
+              `the client certificate for ${config.server} ${problem}` +
+                (te.detail ? ` (the connection failed: ${scrub(te.detail)})` : ""),
+              { cause: te },
+            );
+          }
+        }
         // A refused connection never reached the server, so even a write may be retried.
         const retryable = te.failure === "refused" ||
           (!spec.write && (te.failure === "reset" || te.failure === "timeout"));
@@ -353,9 +445,7 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
     try {
       return JSON.parse(text);
     } catch (e) {
-      throw new KstatusError(`the API server at ${config.server} sent ${what} that is not JSON`, {
-        cause: e,
-      });
+      throw new BadResponseError(config.server, `sent ${what} that is not JSON`, { cause: e });
     }
   }
 
@@ -383,6 +473,13 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
   }
 
   function path(m: ResourceMapping, namespace: string, name?: string): string {
+    // Refused before any request: `..` or `/` in a name would address another path.
+    for (const [what, value] of [["namespace", namespace], ["name", name ?? ""]] as const) {
+      const problem = value ? pathSegmentProblem(value) : undefined;
+      if (problem) {
+        throw new InputError(`${m.resource} ${what} ${JSON.stringify(value)} ${problem}`);
+      }
+    }
     const base = m.group ? `/apis/${m.group}/${m.version}` : `/api/${m.version}`;
     const ns = m.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : "";
     return `${base}${ns}/${m.resource}${name ? `/${encodeURIComponent(name)}` : ""}`;
@@ -437,7 +534,7 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
       res = sent.res;
       const apiVersion = apiVersionOf(m);
       try {
-        for await (const line of lines(res.body)) {
+        for await (const line of lines(res.body, maxWatchEventBytes)) {
           let event: { type?: unknown; object?: unknown };
           try {
             event = JSON.parse(line);
@@ -466,6 +563,15 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
       } catch (e) {
         if (ac.signal.aborted) throw ac.signal.reason;
         if (lifetime.signal.aborted) throw lifetime.signal.reason;
+        if (e instanceof SizeLimitError) {
+          throw new BadResponseError(
+            config.server,
+            `sent a watch event larger than ${
+              formatBytes(maxWatchEventBytes)
+            } (the limit of one event)`,
+            { cause: e },
+          );
+        }
         if (e instanceof Error && e.name === "TransportError") {
           throw connectionError(e as TransportError, ctx);
         }
@@ -526,6 +632,17 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
               break;
             }
             throw e;
+          }
+          // A list is an object with an items array (empty lists may omit it, as Go's `omitempty`
+          // would): anything else is a broken answer, not an empty list.
+          if (
+            !page || typeof page !== "object" || Array.isArray(page) ||
+            (page.items !== undefined && page.items !== null && !Array.isArray(page.items))
+          ) {
+            throw new BadResponseError(
+              config.server,
+              `sent a list of ${m.resource} that is not a list`,
+            );
           }
           const meta = (page.metadata ?? {}) as { resourceVersion?: string; continue?: string };
           for (const item of (Array.isArray(page.items) ? page.items : []) as KubeObject[]) {
@@ -617,4 +734,9 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
       transports.clear();
     },
   };
+}
+
+/** `30s`, `1.5s`: a deadline in messages. */
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10}s`;
 }

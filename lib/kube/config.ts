@@ -11,6 +11,7 @@ import { readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import { ConfigError } from "./errors.ts";
+import { proxyFromEnvironment } from "./proxy_env.ts";
 import {
   describeFsError,
   type KubeconfigCluster,
@@ -91,8 +92,10 @@ export interface ClientConfig {
   insecureSkipVerify: boolean;
   /** Name the server certificate is verified against (and SNI). */
   serverName?: string;
-  /** Proxy URL. */
+  /** Proxy URL: the kubeconfig's `proxy-url`, else `HTTPS_PROXY`/`NO_PROXY` as kubectl reads them. */
   proxyUrl?: string;
+  /** The proxy came from the environment, not the kubeconfig (not passed to exec plugins). */
+  proxyFromEnv?: boolean;
   /** Request authentication. */
   auth: AuthConfig;
 }
@@ -246,36 +249,57 @@ async function configFromKubeconfig(
       );
     }
   }
-  const tlsAndServer = await clusterSettings(clusterName, cluster);
+  const { userinfo, ...tlsAndServer } = await clusterSettings(clusterName, cluster);
   const { cert, key, auth } = await userSettings(
     ctx.value.user ?? "",
     user,
     cluster.value,
     opts.env,
   );
-  return {
-    ...tlsAndServer,
-    namespace: opts.namespace || ctx.value.namespace || "default",
-    contextName,
-    source: `kubeconfig ${filesText(merged)}`,
-    cert,
-    key,
-    auth: auth ?? { type: "none" },
-  };
+  return withEnvProxy(
+    {
+      ...tlsAndServer,
+      namespace: opts.namespace || ctx.value.namespace || "default",
+      contextName,
+      source: `kubeconfig ${filesText(merged)}`,
+      cert,
+      key,
+      // Credentials in the server URL are Basic auth when the user has none (as Go's client
+      // does); they are never sent in the URL nor printed.
+      auth: auth ?? userinfo ?? { type: "none" },
+    },
+    opts.env ?? process.env,
+    cluster.file,
+  );
 }
 
 /** Server URL, CA, TLS options and proxy of a cluster entry. */
 async function clusterSettings(
   name: string,
   { value: c, file }: Sourced<KubeconfigCluster>,
-): Promise<Pick<ClientConfig, "server" | "ca" | "insecureSkipVerify" | "serverName" | "proxyUrl">> {
+): Promise<
+  Pick<ClientConfig, "server" | "ca" | "insecureSkipVerify" | "serverName" | "proxyUrl"> & {
+    userinfo?: AuthConfig;
+  }
+> {
   if (!c.server || typeof c.server !== "string") {
     throw new ConfigError(`cluster "${name}" has no server`, { file });
   }
   let server = c.server.trim();
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(server)) server = `https://${server}`;
+  let userinfo: AuthConfig | undefined;
   try {
-    new URL(server);
+    const u = new URL(server);
+    if (u.username || u.password) {
+      userinfo = {
+        type: "basic",
+        username: decodeURIComponent(u.username),
+        password: decodeURIComponent(u.password),
+      };
+      u.username = "";
+      u.password = "";
+      server = u.href;
+    }
   } catch {
     throw new ConfigError(`cluster "${name}" has an invalid server URL`, { file });
   }
@@ -318,7 +342,24 @@ async function clusterSettings(
     insecureSkipVerify: insecure,
     serverName: c["tls-server-name"] || undefined,
     proxyUrl,
+    userinfo,
   };
+}
+
+/** `config` with the proxy `HTTPS_PROXY`/`NO_PROXY` name for its server, unless it has one. */
+function withEnvProxy(
+  config: ClientConfig,
+  env: Record<string, string | undefined>,
+  file?: string,
+): ClientConfig {
+  if (config.proxyUrl) return config;
+  let proxyUrl: string | undefined;
+  try {
+    proxyUrl = proxyFromEnvironment(config.server, env);
+  } catch (e) {
+    throw new ConfigError((e as Error).message, { file, cause: e });
+  }
+  return proxyUrl ? { ...config, proxyUrl, proxyFromEnv: true } : config;
 }
 
 /** Client certificate and request authentication of a user entry. */
@@ -528,7 +569,7 @@ export async function loadInClusterConfig(
     }
   }
   const hostPart = host.includes(":") ? `[${host}]` : host;
-  return {
+  return withEnvProxy({
     server: `https://${hostPart}:${port}`,
     namespace: namespace || "default",
     contextName: "",
@@ -536,7 +577,7 @@ export async function loadInClusterConfig(
     ca,
     insecureSkipVerify: false,
     auth: { type: "tokenFile", path: tokenPath },
-  };
+  }, env);
 }
 
 /**

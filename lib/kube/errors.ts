@@ -392,18 +392,55 @@ export class ConnectionError extends KstatusError {
     server: string,
     failure: ConnectionFailure,
     detail: string,
-    options?: { cause?: unknown; dropped?: boolean; resource?: ObjectIdentifier },
+    options?: {
+      cause?: unknown;
+      dropped?: boolean;
+      resource?: ObjectIdentifier;
+      /** The proxy (credentials removed) when it, not the server, could not be reached. */
+      proxy?: string;
+    },
   ) {
     const why = detail ? `${FAILURE_TEXT[failure]}: ${detail}` : FAILURE_TEXT[failure];
     super(
       options?.dropped
         ? `connection to the API server at ${server} dropped: ${why}`
+        : options?.proxy
+        ? `cannot reach the proxy ${options.proxy} (for the API server at ${server}): ${why}`
         : `cannot reach the API server at ${server}: ${why}`,
       options,
     );
     this.server = server;
     this.failure = failure;
     this.detail = detail;
+  }
+}
+
+/**
+ * The API server answered, but not with something we can read: not JSON, a list that is
+ * not a list, a body or watch event over the size limit. A fault of the server (exit 4).
+ *
+ * @example
+ * ```ts
+ * import { BadResponseError } from "@kstatus/kstatus/kube";
+ * const e = new BadResponseError("https://10.0.0.1:6443", "sent a list response that is not JSON");
+ * console.log(e.message); // the API server at https://10.0.0.1:6443 sent a list response that is not JSON
+ * ```
+ */
+export class BadResponseError extends KstatusError {
+  /** Stable name (minifiers rename classes; callers match on `name`). */
+  override name = "BadResponseError";
+  /** The server URL. */
+  server: string;
+  /**
+   * Creates the error.
+   *
+   * @param server the server URL
+   * @param what what the server did, starting with a verb (`sent ...`)
+   * @param options `cause`
+   */
+  constructor(server: string, what: string, options?: { cause?: unknown }) {
+    super(`the API server at ${server} ${what}`, options);
+    this.server = server;
   }
 }
 

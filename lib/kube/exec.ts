@@ -29,12 +29,24 @@ export interface ExecCredential {
 /** Options of {@linkcode runExecPlugin}. */
 export interface RunExecOptions {
   /** The cluster, for `provideClusterInfo`. */
-  cluster: Pick<ClientConfig, "server" | "ca" | "insecureSkipVerify" | "serverName" | "proxyUrl">;
+  cluster: Pick<
+    ClientConfig,
+    "server" | "ca" | "insecureSkipVerify" | "serverName" | "proxyUrl" | "proxyFromEnv"
+  >;
   /** Whether our stdin is a terminal; default `process.stdin.isTTY`. */
   stdinIsTerminal?: boolean;
-  /** Aborting kills the plugin. */
+  /** Aborting kills the plugin (and its process group). */
   signal?: AbortSignal;
+  /** The plugin is killed (with its process group) after this long; default 30 s. */
+  timeoutMs?: number;
+  /** Most stdout read from the plugin; default 1 MiB. */
+  maxOutputBytes?: number;
 }
+
+/** Default of {@linkcode RunExecOptions.timeoutMs}. */
+export const EXEC_TIMEOUT_MS = 30_000;
+/** Default of {@linkcode RunExecOptions.maxOutputBytes}. */
+export const EXEC_MAX_OUTPUT = 1024 * 1024;
 
 function base64(text: string): string {
   return Buffer.from(text, "utf8").toString("base64");
@@ -52,7 +64,7 @@ export function execInfo(
     if (cluster.serverName) c["tls-server-name"] = cluster.serverName;
     if (cluster.insecureSkipVerify) c["insecure-skip-tls-verify"] = true;
     if (cluster.ca) c["certificate-authority-data"] = base64(cluster.ca);
-    if (cluster.proxyUrl) c["proxy-url"] = cluster.proxyUrl;
+    if (cluster.proxyUrl && !cluster.proxyFromEnv) c["proxy-url"] = cluster.proxyUrl;
     if (exec.clusterConfig !== undefined) c.config = exec.clusterConfig;
     spec.cluster = c;
   }
@@ -88,26 +100,74 @@ export async function runExecPlugin(
   for (const { name, value } of exec.env) env[name] = value;
   env.KUBERNETES_EXEC_INFO = JSON.stringify(execInfo(exec, interactive, opts.cluster));
 
+  const timeoutMs = opts.timeoutMs ?? EXEC_TIMEOUT_MS;
+  const maxOutput = opts.maxOutputBytes ?? EXEC_MAX_OUTPUT;
   const stdout = await new Promise<string>((resolve, reject) => {
     opts.signal?.throwIfAborted();
     const chunks: Buffer[] = [];
+    let size = 0;
     let settled = false;
+    // Its own process group (unless it talks to the terminal, which needs ours), so that a
+    // shell script's children die with it: a child left holding stdout kept us alive.
+    const grouped = !interactive && process.platform !== "win32";
     const child = spawn(exec.command, exec.args, {
       env,
+      detached: grouped,
       // The plugin's stderr goes to ours, as with kubectl: it is where plugins talk to people.
       stdio: [interactive ? "inherit" : "ignore", "pipe", "inherit"],
     });
-    const onAbort = () => child.kill();
+    const kill = () => {
+      try {
+        if (grouped && child.pid) process.kill(-child.pid, "SIGKILL");
+        else child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+      child.stdout?.destroy();
+    };
+    // After a kill, the error is given once the plugin has exited (at once after SIGKILL), so
+    // nothing of it outlives the call; 500 ms at most, for a process that cannot be reaped.
+    let failure: { error: unknown } | undefined;
+    let reapTimer: ReturnType<typeof setTimeout> | undefined;
+    const killWith = (error: unknown) => {
+      if (settled || failure) return;
+      failure = { error };
+      kill();
+      if (child.exitCode !== null || child.signalCode !== null) return done(error);
+      reapTimer = setTimeout(() => done(error), 500);
+    };
+    const timer = setTimeout(
+      () =>
+        killWith(new ExecPluginError(exec.command, `did not finish within ${timeoutMs / 1000}s`)),
+      timeoutMs,
+    );
+    const onAbort = () => killWith(opts.signal!.reason);
     opts.signal?.addEventListener("abort", onAbort, { once: true });
-    const done = (err?: unknown, out?: string) => {
+    // Our exit, whatever its cause, takes the plugin's group along.
+    process.on("exit", kill);
+    function done(err?: unknown, out?: string) {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
+      clearTimeout(reapTimer);
+      process.off("exit", kill);
       opts.signal?.removeEventListener("abort", onAbort);
       if (err) reject(err);
       else resolve(out!);
-    };
-    child.stdout!.on("data", (c: Buffer) => chunks.push(c));
+    }
+    child.stdout!.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > maxOutput) {
+        return killWith(
+          new ExecPluginError(exec.command, `printed more than ${maxOutput} bytes (the limit)`),
+        );
+      }
+      if (failure) return;
+      chunks.push(c);
+    });
+    child.stdout!.on("error", () => {});
     child.on("error", (e: NodeJS.ErrnoException) => {
+      if (failure) return done(failure.error);
       if (opts.signal?.aborted) return done(opts.signal.reason);
       const hint = exec.installHint ? `; ${exec.installHint.trim()}` : "";
       done(
@@ -118,9 +178,12 @@ export async function runExecPlugin(
         ),
       );
     });
-    child.on("close", (code, sig) => {
+    // "exit", not "close": a child the plugin left behind may hold stdout open for ever.
+    child.on("exit", (code, sig) => {
+      if (failure) return done(failure.error);
       if (opts.signal?.aborted) return done(opts.signal.reason);
       if (code !== 0) {
+        kill();
         return done(
           new ExecPluginError(
             exec.command,
@@ -128,7 +191,20 @@ export async function runExecPlugin(
           ),
         );
       }
-      done(undefined, Buffer.concat(chunks).toString("utf8"));
+      // What is still buffered in the pipe arrives before its end; a leftover child holding
+      // the pipe gets a moment, then is killed with the group.
+      const grace = setTimeout(() => {
+        kill();
+        done(undefined, Buffer.concat(chunks).toString("utf8"));
+      }, 200);
+      child.stdout!.once("close", () => {
+        clearTimeout(grace);
+        done(undefined, Buffer.concat(chunks).toString("utf8"));
+      });
+      if (child.stdout!.closed) {
+        clearTimeout(grace);
+        done(undefined, Buffer.concat(chunks).toString("utf8"));
+      }
     });
   });
   return parseExecCredential(exec, stdout);

@@ -69,6 +69,7 @@ export {
   apiErrorFromStatus,
   type ApiStatus,
   BadRequestError,
+  BadResponseError,
   ConfigError,
   ConflictError,
   ConnectionError,
@@ -95,3 +96,4 @@ export type {
   TransportResponse,
 } from "./transport.ts";
 export { createTransport, detectRuntime, selectTransport } from "./transport_select.ts";
+export { proxyFromEnvironment } from "./proxy_env.ts";

@@ -13,7 +13,7 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Cap of one backoff; default 5000 ms. */
   maxDelayMs?: number;
-  /** Cap of a server's `Retry-After`; default 60000 ms. */
+  /** Cap of a server's `Retry-After`; default 10000 ms (a command must end near its deadline). */
   maxRetryAfterMs?: number;
   /** Random number in [0, 1) for jitter; default `Math.random`. */
   random?: () => number;
@@ -34,7 +34,7 @@ export function resolveRetryOptions(opts: RetryOptions = {}): ResolvedRetryOptio
     maxAttempts: Math.max(1, opts.maxAttempts ?? 5),
     baseDelayMs: opts.baseDelayMs ?? 200,
     maxDelayMs: opts.maxDelayMs ?? 5000,
-    maxRetryAfterMs: opts.maxRetryAfterMs ?? 60_000,
+    maxRetryAfterMs: opts.maxRetryAfterMs ?? 10_000,
     random: opts.random ?? Math.random,
   };
 }

@@ -38,6 +38,11 @@ export interface TransportRequest {
   body?: string;
   /** Aborting cancels the request and its response body. */
   signal: AbortSignal;
+  /**
+   * The response is held open for minutes (a WATCH). Bun's `fetch` runs at most 256 requests
+   * at once and queues the rest, so the Bun transport sends these over `node:https` instead.
+   */
+  long?: boolean;
 }
 
 /** A response whose body is read as it arrives. */

@@ -3,9 +3,15 @@
  * certificate and key, `rejectUnauthorized`, `serverName`) and its `proxy`
  * option (HTTP and HTTPS proxies).
  *
+ * Bun's `fetch` has at most 256 requests in flight (`BUN_CONFIG_MAX_HTTP_REQUESTS`, read at
+ * start-up only) and queues the others: with more than 256 watches the extra ones never start.
+ * Long requests (watches) therefore go through Bun's `node:https`, which has no such cap,
+ * unless an `https://` proxy is set, which only `fetch` can use.
+ *
  * @module
  */
 
+import { createNodeTransport } from "./transport_node.ts";
 import {
   fetchTransportResponse,
   type Transport,
@@ -37,9 +43,12 @@ export function createBunTransport(opts: TransportOptions): Transport {
     tls.key = opts.key;
   }
   if (opts.serverName) tls.serverName = opts.serverName;
+  const nodeCan = !opts.proxyUrl || opts.proxyUrl.startsWith("http:");
+  let long: Transport | undefined;
   return {
     name: "bun",
     request(req): Promise<TransportResponse> {
+      if (req.long && nodeCan) return (long ??= createNodeTransport(opts)).request(req);
       const init: BunFetchInit = {
         method: req.method,
         headers: req.headers,
@@ -52,7 +61,8 @@ export function createBunTransport(opts: TransportOptions): Transport {
       return fetchTransportResponse(req.url, init, req.signal);
     },
     close() {
-      // Bun pools connections itself; there is no client object to release.
+      // Bun pools fetch's connections itself; the node:https agent of watches is ours.
+      long?.close();
     },
   };
 }

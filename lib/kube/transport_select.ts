@@ -7,6 +7,8 @@
  * @module
  */
 
+import process from "node:process";
+import { runtimeSeesProxy } from "./proxy_env.ts";
 import type { RuntimeName, Transport, TransportOptions } from "./transport.ts";
 import { createDenoTransport, denoSupports } from "./transport_deno.ts";
 import { createBunTransport } from "./transport_bun.ts";
@@ -42,7 +44,20 @@ export function selectTransport(
   opts: TransportOptions,
   runtime: RuntimeName = detectRuntime(),
 ): RuntimeName {
+  if (runtime === "node") return runtime;
+  // Deno's and Bun's fetch apply HTTPS_PROXY from the process environment on their own, with
+  // their own NO_PROXY rules and loopback proxied; the proxy decision is ours (config.ts): an
+  // explicit proxy overrides theirs, and "direct" is only possible through node:https.
+  if (!opts.proxyUrl && processSeesProxy()) return "node";
   return runtime === "deno" && !denoSupports(opts) ? "node" : runtime;
+}
+
+function processSeesProxy(): boolean {
+  try {
+    return runtimeSeesProxy(process.env);
+  } catch {
+    return false; // no permission to read the environment
+  }
 }
 
 /**
@@ -60,9 +75,9 @@ export function createTransport(
   opts: TransportOptions,
   runtime: RuntimeName = detectRuntime(),
 ): Transport {
-  switch (runtime) {
+  switch (selectTransport(opts, runtime)) {
     case "deno":
-      return denoSupports(opts) ? createDenoTransport(opts) : createNodeTransport(opts);
+      return createDenoTransport(opts);
     case "bun":
       return createBunTransport(opts);
     default:

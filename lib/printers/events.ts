@@ -6,6 +6,7 @@
 
 import type { ResourceStatus } from "../types.ts";
 import { displayMessage, displayStatus, resourceRef } from "./format.ts";
+import { escapeControl } from "../text/escape.ts";
 
 /**
  * One line for a status change: `deployment.apps/ns/web is InProgress: Ready: 1/3`.
@@ -22,7 +23,7 @@ import { displayMessage, displayStatus, resourceRef } from "./format.ts";
  * ```
  */
 export function formatEventLine(status: ResourceStatus): string {
-  const message = displayMessage(status);
+  const message = escapeControl(displayMessage(status));
   return `${resourceRef(status.identifier)} is ${displayStatus(status)}${
     message ? `: ${message}` : ""
   }`;

@@ -7,11 +7,14 @@
 
 import { lookup } from "../fields.ts";
 import type { ObjectIdentifier, ResourceStatus, Status } from "../types.ts";
+import { escapeControl } from "../text/escape.ts";
 
 /** `deployment.apps/namespace/name` (lower-case kind.group; no namespace part when cluster-scoped). */
 export function resourceRef(id: ObjectIdentifier): string {
   const gk = id.group ? `${id.kind.toLowerCase()}.${id.group}` : id.kind.toLowerCase();
-  return id.namespace ? `${gk}/${id.namespace}/${id.name}` : `${gk}/${id.name}`;
+  // Names come from manifests and the cluster: no control character reaches the terminal.
+  const ref = id.namespace ? `${gk}/${id.namespace}/${id.name}` : `${gk}/${id.name}`;
+  return escapeControl(ref);
 }
 
 /** A duration for people: `850ms`, `12.3s`, `4m05s`, `1h02m`. */

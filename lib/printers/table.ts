@@ -7,6 +7,7 @@
 
 import type { ResourceStatus } from "../types.ts";
 import { colorStatus, displayMessage, displayStatus, formatAge, truncate } from "./format.ts";
+import { escapeControl } from "../text/escape.ts";
 
 /** Options of {@linkcode renderTable}. */
 export interface TableOptions {
@@ -30,11 +31,12 @@ function rows(statuses: readonly ResourceStatus[], nowMs: number): Row[] {
   const out: Row[] = [];
   const visit = (s: ResourceStatus, prefix: string, childPrefix: string) => {
     out.push({
-      namespace: s.identifier.namespace,
-      resource: `${prefix}${s.identifier.kind}/${s.identifier.name}`,
+      // Text from the cluster and manifests: control characters escaped (JSON stays exact).
+      namespace: escapeControl(s.identifier.namespace),
+      resource: `${prefix}${escapeControl(`${s.identifier.kind}/${s.identifier.name}`)}`,
       status: displayStatus(s),
       age: formatAge(s, nowMs),
-      message: displayMessage(s),
+      message: escapeControl(displayMessage(s)),
     });
     s.generatedResources.forEach((child, i) => {
       const last = i === s.generatedResources.length - 1;

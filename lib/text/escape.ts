@@ -27,6 +27,30 @@ const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
  * ```
  */
 export function escapeControl(text: string): string {
+  return escapeWith(CONTROL, text);
+}
+
+// The same without the newline: for messages of several lines we wrote ourselves.
+// deno-lint-ignore no-control-regex
+const CONTROL_BUT_NEWLINE = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/**
+ * {@linkcode escapeControl} for a message of several lines (an error on
+ * stderr): newlines are kept, every other control character is escaped.
+ *
+ * @example
+ * ```ts
+ * import { escapeControlKeepLines } from "./escape.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(escapeControlKeepLines("a\x1b]0;x\x07\nb"), "a\\e]0;x\\x07\nb");
+ * ```
+ */
+export function escapeControlKeepLines(text: string): string {
+  return escapeWith(CONTROL_BUT_NEWLINE, text);
+}
+
+function escapeWith(CONTROL: RegExp, text: string): string {
   CONTROL.lastIndex = 0;
   if (!CONTROL.test(text)) return text;
   return text.replace(CONTROL, (c) => {

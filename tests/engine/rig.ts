@@ -60,6 +60,7 @@ export function readerFactory(
   return watchClusterReaderFactory(api, {
     backoff: WATCH_BACKOFF,
     sleep: (ms, signal) => clock.sleep(ms, signal),
+    now: () => clock.now(),
   });
 }
 

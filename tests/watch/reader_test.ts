@@ -49,6 +49,8 @@ function makeReader(
     { identifiers: ids, mapper: api.mapper, childKinds },
     {
       backoff,
+      // Budgets have their own test; here every pause recorded is a backoff.
+      budget: { burst: 1_000 },
       sleep(ms, signal) {
         // Records the asked pause, waits 1 ms only.
         sleeps.push(ms);
@@ -271,7 +273,11 @@ Deno.test("watch reader: 410 (thrown, or as an ERROR event) relists and reports 
     await api.nthStream(3);
     assert.equal(api.calls.filter((c) => c.startsWith("list")).length, 3);
     assert.equal(reader.stats().relists, 2);
-    assert.deepEqual(sleeps, [], "a relist after 410 does not wait");
+    assert.deepEqual(
+      sleeps,
+      [50],
+      "the first relist after 410 is at once, a second in a row waits",
+    );
   } finally {
     await shut(reader, api);
   }

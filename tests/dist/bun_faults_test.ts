@@ -1,0 +1,124 @@
+/**
+ * Faults where Bun's transport differs from Deno's, through the Bun binary:
+ * deadlines on a silent server, proxies from the environment (which Bun's
+ * fetch reads on its own), and 450 watches at once (150 namespaces of Deployments:
+ * Deployments, ReplicaSets and Pods each). Bun's `fetch` runs at most 256
+ * requests at once; the watches beyond that never started and the wait timed
+ * out although every Deployment was ready. Builds its own binary (one second).
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startFakeApiServer } from "../support/fake_apiserver.ts";
+import { deployment } from "../watch/helpers.ts";
+import { mustRun, REPO, run } from "./helpers.ts";
+
+let built: Promise<string> | undefined;
+/** The binary, built once per run of this file into a temporary directory. */
+function binary(): Promise<string> {
+  return built ??= (async () => {
+    const dir = await Deno.makeTempDir({ prefix: "kstatus-bun-faults-" });
+    const path = join(dir, "kstatus");
+    globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+    await mustRun("deno", ["task", "build", "--outfile", path], { cwd: REPO });
+    return path;
+  })();
+}
+
+Deno.test("bun binary: HTTPS_PROXY in the environment (which Bun's fetch reads itself) does not proxy a loopback server", async () => {
+  const api = await startFakeApiServer();
+  try {
+    api.put(deployment("web", 2, 2, "ns"));
+    const r = await run(
+      await binary(),
+      ["status", "deploy/web", "-n", "ns", "--kubeconfig", await api.kubeconfig()],
+      { env: { HTTPS_PROXY: "http://127.0.0.1:9", NO_COLOR: "1" } },
+    );
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  } finally {
+    await api.close();
+  }
+});
+
+Deno.test("bun binary: 450 watches open and the wait ends when all 150 Deployments are ready", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kstatus-bun-watches-" });
+  const api = await startFakeApiServer();
+  try {
+    const kstatus = await binary();
+    const n = 150;
+    let manifest = "";
+    for (let i = 0; i < n; i++) {
+      api.put(deployment("web", 0, 2, `ns-${i}`));
+      manifest +=
+        `---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: ns-${i}}\n`;
+    }
+    const file = join(dir, "many.yaml");
+    await Deno.writeTextFile(file, manifest);
+    const child = new Deno.Command(kstatus, {
+      args: [
+        "wait",
+        "-f",
+        file,
+        "--timeout",
+        "60s",
+        "-o",
+        "events",
+        "--kubeconfig",
+        await api.kubeconfig(),
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const output = child.output();
+    await api.waitForWatches(3 * n, { verb: "watch" }, 30_000);
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) api.put(deployment("web", 2, 2, `ns-${i}`));
+    const { code, stdout, stderr } = await output;
+    const elapsed = performance.now() - t0;
+    const out = new TextDecoder().decode(stdout);
+    assert.equal(code, 0, `${out.slice(-500)}\n${new TextDecoder().decode(stderr)}`);
+    assert.match(out, /all 150 resources Current/);
+    assert.ok(elapsed < 15_000, `ended ${elapsed} ms after the change`);
+  } finally {
+    await api.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("bun binary: a server that accepts and never answers is exit 4 naming it, at --request-timeout", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    try {
+      for await (const c of listener) held.push(c);
+    } catch {
+      // closed
+    }
+  })();
+  const api = await startFakeApiServer();
+  try {
+    const server = `https://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`;
+    const t0 = performance.now();
+    const r = await run(await binary(), [
+      "status",
+      "deploy/web",
+      "-n",
+      "ns",
+      "--request-timeout",
+      "1s",
+      "--kubeconfig",
+      await api.kubeconfig({ server }),
+    ]);
+    assert.equal(r.code, 4, r.stdout + r.stderr);
+    assert.ok(performance.now() - t0 < 4_000, `took ${performance.now() - t0} ms`);
+    assert.match(
+      r.stderr,
+      new RegExp(`cannot reach the API server at ${server}: .*request timeout \\(1s\\)`),
+    );
+  } finally {
+    await api.close();
+    for (const c of held) c.close();
+    listener.close();
+    await accepting;
+  }
+});
