@@ -23,7 +23,7 @@ interface Run {
 async function run(
   clusters: Record<string, MemoryCluster>,
   args: string[],
-  extra: { stdin?: string; interrupt?: AbortSignal; listed?: string[] } = {},
+  extra: { stdin?: string; interrupt?: AbortSignal; listed?: string[]; terminal?: boolean } = {},
 ): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
@@ -31,8 +31,10 @@ async function run(
   const code = await runCli([...args, "--interval", "20ms"], {
     out: (l) => out.push(l),
     err: (l) => err.push(l),
-    env: {},
-    isTerminal: false,
+    env: { NO_COLOR: "1" },
+    isTerminal: extra.terminal ?? false,
+    columns: 120,
+    rows: 40,
     interrupt: extra.interrupt,
     readStdin: () => {
       stdinReads++;
@@ -272,6 +274,30 @@ Deno.test("multi: a signal interrupts every context (130), none is called stoppe
   assert.match(r.text, /^\[a\] interrupted \(SIGINT\)/m);
   assert.match(r.text, /^\[b\] interrupted \(SIGINT\)/m);
   assert.match(r.out.at(-1)!, /2 interrupted \(a, b\); exit 130$/);
+});
+
+Deno.test("multi: on a terminal one live board shows every context, stderr waits for the end", async () => {
+  const a = slow();
+  const timer = setTimeout(() => a.put(deployment("web", { ready: 2 }) as KubeObject), 150);
+  const r = await run({ a }, ["wait", "deploy/web", ...contexts("a", "dead")], { terminal: true });
+  clearTimeout(timer);
+  assert.equal(r.code, 4, r.text);
+  // Plain text of what was drawn (cursor moves and line erasures removed).
+  // deno-lint-ignore no-control-regex
+  const drawn = r.out.map((l) => l.replace(/\x1b\[[0-9;]*[A-Za-z]|\r/g, ""));
+  // While waiting: a's header and table, dead's error in its place.
+  assert.ok(drawn.some((l) => /^CONTEXT a  0\/1 Current  \(/.test(l)), drawn.join("\n"));
+  assert.ok(drawn.some((l) => l.startsWith("CONTEXT dead  error: cannot reach")), drawn.join("\n"));
+  // The last block: each context's table and summary, grouped, then the run's line.
+  const last = drawn.lastIndexOf("CONTEXT a");
+  assert.ok(last >= 0, drawn.join("\n"));
+  assert.match(drawn[last + 1], /^NAMESPACE\s+RESOURCE/);
+  assert.match(drawn.slice(last).join("\n"), /^all 1 resource Current after/m);
+  assert.match(drawn.slice(last).join("\n"), /^CONTEXT dead\nerror: cannot reach/m);
+  assert.match(drawn.at(-1)!, /1 at goal \(a\), 1 unreachable or refusing \(dead\); exit 4$/);
+  assert.deepEqual(r.err, [
+    "[dead] error: cannot reach the API server at https://dead.invalid: connection refused",
+  ]);
 });
 
 Deno.test("worstExitCode: interrupted > 4 > 3 > 1 > 2 > 0", () => {
