@@ -315,7 +315,9 @@ function createView(
         for (const lane of lanes) for (const line of laneBlock(lane)) deps.out(prefix(lane) + line);
         deps.out(overall);
       } else {
-        const block = lanes.flatMap((lane) => [`CONTEXT ${lane.context}`, ...laneBlock(lane), ""]);
+        const block = lanes.flatMap((
+          lane,
+        ) => [`CONTEXT ${escapeControl(lane.context)}`, ...laneBlock(lane), ""]);
         if (board) board.last([...block, overall]);
         else for (const line of [...block, overall]) deps.out(line);
       }
@@ -343,7 +345,9 @@ function laneBlock(lane: Lane): string[] {
  */
 function markStopped(lane: Lane, results: LaneResult[], json: boolean): void {
   const culprits = results.filter((r) => !r.stopped && STOPS_OTHERS.includes(r.code));
-  const because = `stopped by --fail-fast (${culprits.map((r) => r.context).join(", ")} failed)`;
+  const because = `stopped by --fail-fast (${
+    culprits.map((r) => escapeControl(r.context)).join(", ")
+  } failed)`;
   if (!lane.options || !lane.outcome || !lane.collector || lane.finishedAt === undefined) {
     lane.stoppedBefore = because;
     return;
@@ -372,7 +376,7 @@ function overallLine(results: LaneResult[], code: number, elapsedMs: number, onc
   const groups = new Map<string, string[]>();
   for (const r of results) {
     const label = r.stopped ? "stopped" : codeLabel(r.code, once);
-    groups.set(label, [...groups.get(label) ?? [], r.context]);
+    groups.set(label, [...groups.get(label) ?? [], escapeControl(r.context)]);
   }
   const parts = [...groups].map(([label, names]) =>
     `${names.length} ${label} (${names.join(", ")})`
@@ -470,16 +474,18 @@ function createBoard(lanes: Lane[], deps: MultiWaitDeps, clock: Clock): Board {
   const block = () => [
     ...lanes.flatMap((lane) => {
       if (lane.setupError !== undefined) {
-        return [`CONTEXT ${lane.context}  error: ${lane.setupError}`];
+        return [`CONTEXT ${escapeControl(lane.context)}  error: ${lane.setupError}`];
       }
-      if (!lane.collector || !lane.options) return [`CONTEXT ${lane.context}  connecting…`];
+      if (!lane.collector || !lane.options) {
+        return [`CONTEXT ${escapeControl(lane.context)}  connecting…`];
+      }
       const statuses = lane.collector.latestObservation().resourceStatuses;
       const done = statuses.length - notReady(statuses).length;
       const failed = statuses.filter((s) => s.status === "Failed").length;
       const target = lane.options.target.replace(/ \(.*\)$/, "");
       const elapsed = formatDuration((lane.finishedAt ?? clock.now()) - lane.options.startedAt);
       return [
-        `CONTEXT ${lane.context}  ${done}/${statuses.length} ${target}${
+        `CONTEXT ${escapeControl(lane.context)}  ${done}/${statuses.length} ${target}${
           failed ? `, ${failed} Failed` : ""
         }  (${elapsed})`,
         ...renderTable(statuses, { color, width: deps.columns, nowMs: clock.now() }),
