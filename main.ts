@@ -13,7 +13,7 @@
  */
 
 import process from "node:process";
-import type { Connector } from "./lib/cli/connection.ts";
+import type { Connector, ContextLister } from "./lib/cli/connection.ts";
 import { runCli } from "./lib/cli/program.ts";
 
 export { runCli } from "./lib/cli/program.ts";
@@ -23,6 +23,7 @@ export type {
   ConnectionFlags,
   ConnectionStats,
   Connector,
+  ContextLister,
   ReaderChoice,
   RequestStats,
 } from "./lib/cli/connection.ts";
@@ -32,6 +33,8 @@ export { parseDuration } from "./lib/cli/duration.ts";
 // `--help` and `compute` start without them (scripts/bench_startup.ts).
 const connectToCluster: Connector = async (flags, env) =>
   (await import("./lib/cli/kube_connection.ts")).connectToCluster(flags, env);
+const listKubeconfigContexts: ContextLister = async (flags, env) =>
+  (await import("./lib/cli/kube_connection.ts")).listKubeconfigContexts(flags, env);
 const readStdin = async () => (await import("./lib/manifests.ts")).readStdin();
 
 /** Writes a line, ignoring a closed pipe (`kstatus ... | head`). */
@@ -75,6 +78,7 @@ if (import.meta.main) {
       return () => process.off("SIGWINCH", listener);
     },
     connect: connectToCluster,
+    listContexts: listKubeconfigContexts,
     interrupt: interrupt.signal,
   });
   process.off("SIGINT", onInt);

@@ -9,7 +9,7 @@ import { type Command, Option } from "../deps/commander.ts";
 import { parseSelector, SelectorError } from "../selector.ts";
 import { InputError } from "../errors.ts";
 import { GOAL_USAGE, parseGoals } from "../goals/goal.ts";
-import type { Connector, ReaderChoice } from "./connection.ts";
+import type { Connector, ContextLister, ReaderChoice } from "./connection.ts";
 import { parseDuration } from "./duration.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { addRuleOptions, type RuleFlags } from "./rule_flags.ts";
@@ -37,7 +37,8 @@ interface RawFlags extends RuleFlags, DiagnosticsFlags {
   kinds?: string;
   allNamespaces?: boolean;
   namespace?: string;
-  context?: string;
+  context: string[];
+  allContexts?: boolean;
   kubeconfig?: string;
   for: string[];
   requireObserved?: boolean;
@@ -90,7 +91,14 @@ function addCommonOptions(cmd: Command): Command {
       ),
     )
     .optionsGroup("Cluster:")
-    .addOption(envOption("--context <context>", "kubeconfig context to use", "KSTATUS_CONTEXT"))
+    .addOption(
+      envOption(
+        "--context <context>",
+        "kubeconfig context to use (repeatable: the same wait in each cluster at once)",
+        "KSTATUS_CONTEXT",
+      ).argParser(collect).default([], "the kubeconfig's current context"),
+    )
+    .option("--all-contexts", "run in every context of the kubeconfig at once")
     .option("--kubeconfig <path>", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
     .option("--as <user>", "act as this user (impersonation)")
     .option(
@@ -181,7 +189,7 @@ function toOptions(
     allNamespaces: raw.allNamespaces,
     all: raw.all,
     namespace: raw.namespace,
-    context: raw.context,
+    context: raw.context[0],
     as: raw.as,
     asGroups: raw.asGroup,
     quiet: raw.quiet ?? false,
@@ -239,7 +247,21 @@ function checkSelectorFlags(raw: RawFlags): void {
 }
 
 /** What the cluster commands need besides flags. */
-export type ClusterCommandDeps = Omit<WaitDeps, "connect"> & { connect: Connector };
+export type ClusterCommandDeps = Omit<WaitDeps, "connect"> & {
+  connect: Connector;
+  listContexts?: ContextLister;
+};
+
+/** One context: the wait as it always was; several: `runMultiWait` (multi_context.ts). */
+async function run(options: WaitCommandOptions, raw: RawFlags, deps: ClusterCommandDeps) {
+  const choice = { contexts: raw.context, all: raw.allContexts === true };
+  // Loaded only when more than one context is named, as the rest of `wait` loads lazily.
+  if (choice.all || choice.contexts.length > 1) {
+    const multi = await import("./multi_context.ts");
+    if (multi.isMultiContext(choice)) return multi.runMultiWait(options, choice, deps);
+  }
+  return runWait(options, deps);
+}
 
 /** Adds `wait` and `status` to `program`. */
 export function installClusterCommands(
@@ -286,6 +308,7 @@ export function installClusterCommands(
       `
 Exit codes: 0 goal reached, 1 a resource Failed, 2 timed out, 3 bad input or
 configuration, 4 the cluster could not be reached or refused us, 130/143 interrupted.
+With several contexts: the worst context's (130/143 > 4 > 3 > 1 > 2 > 0).
 
 When the wait fails, times out or is interrupted, each resource not ready is explained:
 the rule that decided, the children that explain it, Warning events and the last log
@@ -305,12 +328,13 @@ Examples:
   kstatus wait pod/web-0 --for jsonpath='{.status.phase}'=Running
   kstatus wait widget/w --for cel='status.ready == true' --require-observed
   kstatus wait -l app=web --kinds deploy --for create
+  kstatus wait -f app.yaml --context eu --context us   # each cluster at once
 
 Per object, in manifests: annotation kstatus.dev/skip: "true" (listed as Skipped, never
 waited on) or kstatus.dev/for: GOAL (its own --for).`,
     )
     .action(async (args: string[], raw: RawFlags) => {
-      setCode(await runWait(toOptions(args, raw, false), deps));
+      setCode(await run(toOptions(args, raw, false), raw, deps));
     });
 
   addDiagnosticsOptions(
@@ -331,7 +355,7 @@ Examples:
   kstatus status deploy/web -n shop -o json`,
     )
     .action(async (args: string[], raw: RawFlags) => {
-      setCode(await runWait(toOptions(args, raw, true), deps));
+      setCode(await run(toOptions(args, raw, true), raw, deps));
     });
 
   addDiagnosticsOptions(
@@ -358,6 +382,6 @@ Examples:
   kstatus explain -l app=web --kinds deploy -o json`,
     )
     .action(async (args: string[], raw: RawFlags) => {
-      setCode(await runWait(toOptions(args, raw, true, true), deps));
+      setCode(await run(toOptions(args, raw, true, true), raw, deps));
     });
 }

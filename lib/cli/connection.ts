@@ -71,6 +71,12 @@ export type Connector = (
   env: Record<string, string | undefined>,
 ) => Promise<Connection>;
 
+/** Lists the contexts of the kubeconfig the flags point at (`--all-contexts`). */
+export type ContextLister = (
+  flags: ConnectionFlags,
+  env: Record<string, string | undefined>,
+) => Promise<string[]>;
+
 /**
  * A Connection over any `KubeApi` (the real client, or an in-memory
  * cluster in tests); `watch` falls back to `caching` until a watch-backed

@@ -7,6 +7,7 @@
 
 import { watchClusterReaderFactory } from "../cluster/watch.ts";
 import { createClient, loadClientConfig } from "../kube/mod.ts";
+import { kubeconfigContexts } from "../kube/config.ts";
 import { type Connection, type ConnectionFlags, connectionFromApi } from "./connection.ts";
 
 /** Opens a connection to the cluster the flags and environment point at. */
@@ -45,4 +46,12 @@ export async function connectToCluster(
         .filter((r) => r.verbs.includes("list") && !r.resource.includes("/"))
         .map((r) => r.singular),
   });
+}
+
+/** The contexts of the kubeconfig the flags and environment point at (`--all-contexts`). */
+export function listKubeconfigContexts(
+  flags: ConnectionFlags,
+  env: Record<string, string | undefined>,
+): Promise<string[]> {
+  return kubeconfigContexts({ kubeconfig: flags.kubeconfig, env });
 }

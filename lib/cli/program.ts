@@ -10,7 +10,7 @@ import { Command, CommanderError, Option } from "../deps/commander.ts";
 import { InputError, KstatusError } from "../errors.ts";
 import { runtimeDescription, VERSION } from "../version.ts";
 import { installClusterCommands } from "./cluster_commands.ts";
-import type { Connector } from "./connection.ts";
+import type { Connector, ContextLister } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { jsonErrorLine, jsonSummaryLine } from "../printers/json.ts";
 import { addRuleOptions, type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
@@ -41,6 +41,8 @@ export interface CliIo {
   onResize?: (listener: () => void) => () => void;
   /** Opens cluster connections; without it the cluster commands are not available. */
   connect?: Connector;
+  /** Lists the kubeconfig's contexts, for `--all-contexts`. */
+  listContexts?: ContextLister;
   /** Aborted on SIGINT/SIGTERM, with the signal name as reason. */
   interrupt?: AbortSignal;
 }

@@ -19,6 +19,7 @@ import type { Connection, ConnectionFlags, Connector, ReaderChoice } from "./con
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { missingNamespace, namespacesOfNotFound, notFoundNote } from "./first_look.ts";
 import { createReporter, type Outcome, type ReportMode } from "./reporter.ts";
+import type { Reporter, ReporterOptions } from "./reporter.ts";
 import { type RuleFlags, ruleSetFromFlags, wantsStrict } from "./rule_flags.ts";
 import { strictWarnings } from "./strict_preflight.ts";
 import { resolveTargets, type StdinReader, type TargetFlags } from "./targets.ts";
@@ -99,6 +100,8 @@ export interface WaitDeps {
   interrupt?: AbortSignal;
   /** Time source. */
   clock?: Clock;
+  /** Makes the reporter (default {@linkcode createReporter}); several contexts merge theirs. */
+  reporter?: (options: ReporterOptions) => Reporter;
 }
 
 /** Runs `wait` (or `status` with `once`) and returns the exit code. */
@@ -285,7 +288,7 @@ async function pollUntilDone(
     ? (liveTable ? "live" : "table")
     : options.output;
   const color = deps.isTerminal && !deps.env.NO_COLOR && deps.env.TERM !== "dumb";
-  const reporter = createReporter({
+  const reporter = (deps.reporter ?? createReporter)({
     mode,
     out: deps.out,
     color,

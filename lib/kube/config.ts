@@ -141,35 +141,67 @@ export const IN_CLUSTER_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
  */
 export async function loadClientConfig(opts: LoadConfigOptions = {}): Promise<ClientConfig> {
   const env = opts.env ?? process.env;
-  let files: string[];
-  let skipMissing = false;
-  if (opts.kubeconfig) {
-    files = [resolve(opts.kubeconfig)];
-  } else if (env.KUBECONFIG) {
-    const sepChar = delimiter;
-    files = [...new Set(env.KUBECONFIG.split(sepChar).filter(Boolean).map((f) => resolve(f)))];
-    skipMissing = true;
-  } else {
-    const home = env.HOME || env.USERPROFILE;
-    files = home ? [join(home, ".kube", "config")] : [];
-    skipMissing = true;
-  }
+  const { files, skipMissing } = kubeconfigFiles(opts, env);
   const merged = await readKubeconfigs(files, { skipMissing });
   if (merged.files.length === 0 && !opts.kubeconfig) {
     if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT) {
       return await loadInClusterConfig({ ...opts, env });
     }
-    const where = env.KUBECONFIG
-      ? `KUBECONFIG=${env.KUBECONFIG} names no existing file`
-      : files.length
-      ? `${files[0]} does not exist`
-      : "HOME is not set";
+    const where = missingKubeconfig(files, env);
     throw new ConfigError(
       `no kubeconfig found (${where}) and not running in a cluster ` +
         "(KUBERNETES_SERVICE_HOST is not set)",
     );
   }
   return await configFromKubeconfig(merged, opts);
+}
+
+/** The kubeconfig files kubectl would read: `--kubeconfig`, else `KUBECONFIG`, else `~/.kube/config`. */
+function kubeconfigFiles(
+  opts: LoadConfigOptions,
+  env: Record<string, string | undefined>,
+): { files: string[]; skipMissing: boolean } {
+  if (opts.kubeconfig) return { files: [resolve(opts.kubeconfig)], skipMissing: false };
+  if (env.KUBECONFIG) {
+    const files = env.KUBECONFIG.split(delimiter).filter(Boolean).map((f) => resolve(f));
+    return { files: [...new Set(files)], skipMissing: true };
+  }
+  const home = env.HOME || env.USERPROFILE;
+  return { files: home ? [join(home, ".kube", "config")] : [], skipMissing: true };
+}
+
+/** Why no kubeconfig was found, in a few words. */
+function missingKubeconfig(files: string[], env: Record<string, string | undefined>): string {
+  return env.KUBECONFIG
+    ? `KUBECONFIG=${env.KUBECONFIG} names no existing file`
+    : files.length
+    ? `${files[0]} does not exist`
+    : "HOME is not set";
+}
+
+/**
+ * The names of the contexts in the kubeconfig files {@linkcode loadClientConfig} would read, in
+ * the order the files define them (for `--all-contexts`).
+ *
+ * @throws {ConfigError} when no kubeconfig file exists or one cannot be read or parsed.
+ *
+ * @example
+ * ```ts ignore
+ * import { kubeconfigContexts } from "./config.ts";
+ * for (const name of await kubeconfigContexts({ kubeconfig: "./kubeconfig" })) console.log(name);
+ * ```
+ */
+export async function kubeconfigContexts(
+  opts: Pick<LoadConfigOptions, "kubeconfig" | "env"> = {},
+): Promise<string[]> {
+  const env = opts.env ?? process.env;
+  const { files, skipMissing } = kubeconfigFiles(opts, env);
+  const merged = await readKubeconfigs(files, { skipMissing });
+  if (merged.files.length === 0) {
+    const where = missingKubeconfig(files, env);
+    throw new ConfigError(`no kubeconfig found (${where}): --all-contexts needs one`);
+  }
+  return [...merged.contexts.keys()];
 }
 
 function filesText(merged: MergedKubeconfig): string {
