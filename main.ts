@@ -15,7 +15,7 @@
 import process from "node:process";
 import { connectToCluster } from "./lib/cli/kube_connection.ts";
 import { runCli } from "./lib/cli/program.ts";
-import { readStdin } from "./lib/manifests.ts";
+import { processStdin } from "./lib/manifest_input.ts";
 
 export { runCli } from "./lib/cli/program.ts";
 export type { CliIo } from "./lib/cli/program.ts";
@@ -56,7 +56,7 @@ if (import.meta.main) {
     err: writer(process.stderr),
     readStdin: () => {
       stdinRead = true;
-      return readStdin();
+      return processStdin();
     },
     env: process.env,
     isTerminal: Boolean(process.stdout.isTTY),

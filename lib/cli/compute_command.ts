@@ -6,9 +6,11 @@
 
 import type { RuleSet } from "../rules/rule_set.ts";
 import { formatIdentifier, identifierOf } from "../groupkind.ts";
-import { loadManifests } from "../manifests.ts";
+import type { StdinSource } from "../manifest_input.ts";
+import type { ManifestObject } from "../manifest_objects.ts";
+import { streamManifests } from "../manifests.ts";
 import type { ComputeResult, Condition, Status } from "../types.ts";
-import { ExitCode } from "./exit_codes.ts";
+import { CliExit, ExitCode } from "./exit_codes.ts";
 
 /** Options of {@linkcode runCompute}. */
 export interface ComputeCommandOptions {
@@ -25,80 +27,144 @@ export interface ComputeCommandOptions {
   /** Where notes for people go (stderr). */
   warn?: (line: string) => void;
   /** Reads stdin (tests replace it). */
-  readStdin?: () => Promise<string>;
+  readStdin?: StdinSource;
   /** Time to judge pods' scheduling window against. */
   now?: Date;
+  /** Aborted on SIGINT/SIGTERM, with the signal name as reason. */
+  interrupt?: AbortSignal;
 }
 
 interface Row {
   id: string;
   status: Status;
   message: string;
-  conditions: Condition[];
-  error?: string;
-  json: Record<string, unknown>;
 }
 
 const NO_RESULT: ComputeResult = { status: "Unknown", message: "", conditions: [] };
 
 /**
- * Computes and prints the status of every object; returns the exit code:
- * 0 all Current, 1 any Failed, 2 otherwise. Bad input throws `InputError`.
+ * Text rows are held back until this many have come, to align the columns; later rows are
+ * printed as they come (a longer name widens the columns from there on), so memory stays flat.
+ */
+const ALIGN_WINDOW = 10_000;
+
+/**
+ * Computes and prints the status of every object, as the objects are read; returns the exit
+ * code: 0 all Current, 1 any Failed, 2 otherwise. Bad input throws `InputError` (what was read
+ * before it is printed); a signal ends it with 130 or 143, even while stdin stays open.
  */
 export async function runCompute(options: ComputeCommandOptions): Promise<number> {
-  const objects = await loadManifests(options.files, {
+  const held: Row[] = [];
+  let widths: [number, number] | undefined;
+  const printText = (row: Row) => {
+    widths = [Math.max(widths![0], row.id.length), Math.max(widths![1], row.status.length)];
+    options.write(
+      `${row.id.padEnd(widths[0])}  ${row.status.padEnd(widths[1])}  ${row.message}`.trimEnd(),
+    );
+  };
+  const flush = () => {
+    widths ??= [0, 0];
+    for (const row of held) {
+      widths = [Math.max(widths[0], row.id.length), Math.max(widths[1], row.status.length)];
+    }
+    held.splice(0).forEach(printText);
+  };
+  let count = 0;
+  let failed = false;
+  let allCurrent = true;
+  const stop = new AbortController();
+  const objects = streamManifests(options.files, {
     recursive: options.recursive,
     readStdin: options.readStdin,
+    signal: stop.signal,
   });
-  // Zero objects are vacuously Current (exit 0), but say so: an empty pipe is often a mistake.
-  if (objects.length === 0) options.warn?.(`no objects found in ${options.files.join(", ")}`);
-  const rows: Row[] = objects.map(({ object, file, line }) => {
-    const id = identifierOf(object);
-    let result: ComputeResult;
-    let error: string | undefined;
-    try {
-      result = options.ruleSet.compute(object, options.now);
-    } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
-      const rule = options.ruleSet.ruleFor(String(object.apiVersion), String(object.kind)).id;
-      result = { ...NO_RESULT, rule };
-    }
-    return {
-      id: formatIdentifier(id),
-      status: result.status,
-      message: error ?? result.message,
-      conditions: result.conditions,
-      error,
-      json: {
-        ...id,
-        status: result.status,
-        // As in the other JSON outputs, the message says why when there is an error.
-        message: error ?? result.message,
-        conditions: result.conditions,
-        rule: result.rule,
-        ...(error ? { error } : {}),
-        file,
-        line,
-      },
-    };
-  });
-  if (options.output === "json") {
-    for (const row of rows) options.write(JSON.stringify(row.json));
-  } else {
-    const idWidth = Math.max(0, ...rows.map((r) => r.id.length));
-    const statusWidth = Math.max(0, ...rows.map((r) => r.status.length));
-    for (const row of rows) {
-      options.write(
-        `${row.id.padEnd(idWidth)}  ${row.status.padEnd(statusWidth)}  ${row.message}`.trimEnd(),
-      );
-    }
+  // Rows still held when the input turns out bad are dropped: a short input with a mistake
+  // prints only the error, as before.
+  for await (const manifest of untilInterrupted(objects, options.interrupt, stop)) {
+    const { row, json } = judge(manifest, options);
+    count++;
+    failed ||= row.status === "Failed";
+    allCurrent &&= row.status === "Current";
+    if (options.output === "json") options.write(JSON.stringify(json));
+    else if (widths) printText(row);
+    else if (held.push(row) >= ALIGN_WINDOW) flush();
   }
-  return exitCodeFor(rows.map((r) => r.status));
+  flush();
+  // Zero objects are vacuously Current (exit 0), but say so: an empty pipe is often a mistake.
+  if (count === 0) options.warn?.(`no objects found in ${options.files.join(", ")}`);
+  return exitCodeFor(failed, allCurrent);
 }
 
-/** 0 when every status is Current, 1 when any is Failed, else 2. */
-export function exitCodeFor(statuses: readonly Status[]): number {
-  if (statuses.includes("Failed")) return ExitCode.Failed;
-  if (statuses.every((s) => s === "Current")) return ExitCode.Ok;
-  return ExitCode.NotReady;
+function judge(
+  { object, file, line }: ManifestObject,
+  options: ComputeCommandOptions,
+): { row: Row; json: Record<string, unknown> } {
+  const id = identifierOf(object);
+  let result: ComputeResult;
+  let error: string | undefined;
+  try {
+    result = options.ruleSet.compute(object, options.now);
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+    const rule = options.ruleSet.ruleFor(String(object.apiVersion), String(object.kind)).id;
+    result = { ...NO_RESULT, rule };
+  }
+  // As in the other JSON outputs, the message says why when there is an error.
+  const message = error ?? result.message;
+  const conditions: Condition[] = result.conditions;
+  return {
+    row: { id: formatIdentifier(id), status: result.status, message },
+    json: {
+      ...id,
+      status: result.status,
+      message,
+      conditions,
+      rule: result.rule,
+      ...(error ? { error } : {}),
+      file,
+      line,
+    },
+  };
+}
+
+/**
+ * The objects, until a signal: then reading stops (a pending read of an open stdin is left
+ * behind, to be closed by the caller) and the command ends with 130/143.
+ */
+async function* untilInterrupted<T>(
+  source: AsyncGenerator<T>,
+  interrupt: AbortSignal | undefined,
+  stop: AbortController,
+): AsyncGenerator<T> {
+  if (!interrupt) return yield* source;
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(interrupt.reason);
+    interrupt.addEventListener("abort", onAbort, { once: true });
+  });
+  aborted.catch(() => {});
+  try {
+    while (true) {
+      if (interrupt.aborted) throw interrupt.reason;
+      const next = await Promise.race([source.next(), aborted]);
+      if (next.done) return;
+      yield next.value;
+    }
+  } catch (e) {
+    if (!interrupt.aborted) throw e;
+    stop.abort(interrupt.reason);
+    const signal = interrupt.reason === "SIGTERM" ? "SIGTERM" : "SIGINT";
+    throw new CliExit(
+      signal === "SIGTERM" ? ExitCode.Terminated : ExitCode.Interrupted,
+      `interrupted (${signal})`,
+    );
+  } finally {
+    interrupt.removeEventListener("abort", onAbort);
+  }
+}
+
+/** 1 when any status is Failed, else 0 when every one is Current, else 2. */
+function exitCodeFor(failed: boolean, allCurrent: boolean): number {
+  if (failed) return ExitCode.Failed;
+  return allCurrent ? ExitCode.Ok : ExitCode.NotReady;
 }

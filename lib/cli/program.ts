@@ -12,6 +12,7 @@ import { runtimeDescription, VERSION } from "../version.ts";
 import { runCompute } from "./compute_command.ts";
 import { installClusterCommands } from "./cluster_commands.ts";
 import type { Connector } from "./connection.ts";
+import type { StdinSource } from "../manifest_input.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { addRuleOptions, type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
 import { installRulesCommands } from "./rules_command.ts";
@@ -22,8 +23,8 @@ export interface CliIo {
   out: (line: string) => void;
   /** Writes one line to stderr. */
   err: (line: string) => void;
-  /** Reads all of stdin. */
-  readStdin?: () => Promise<string>;
+  /** Reads stdin: all of it, or as byte chunks. */
+  readStdin?: StdinSource;
   /** Environment variables. */
   env: Record<string, string | undefined>;
   /** True when stdout is a terminal. */
@@ -142,6 +143,7 @@ Examples:
           write: io.out,
           warn: io.err,
           readStdin: io.readStdin,
+          interrupt: io.interrupt,
         }),
       );
     });

@@ -6,6 +6,7 @@
  */
 
 import type { Command } from "../deps/commander.ts";
+import type { StdinSource } from "../manifest_input.ts";
 import { InputError } from "../errors.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
 
@@ -44,7 +45,7 @@ export function addRuleOptions(cmd: Command): Command {
  */
 export async function ruleSetFromFlags(
   flags: RuleFlags,
-  options: { readStdin?: () => Promise<string>; stdinTaken?: boolean } = {},
+  options: { readStdin?: StdinSource; stdinTaken?: boolean } = {},
 ): Promise<RuleSet> {
   if (options.stdinTaken && flags.rules.includes("-")) {
     throw new InputError("--rules - and -f - both read standard input; it can be read only once");

@@ -8,7 +8,7 @@
 import { InputError } from "../errors.ts";
 import { identifierKey } from "../groupkind.ts";
 import { identifiersFromObjects } from "../identifiers.ts";
-import { loadManifests } from "../manifests.ts";
+import { loadManifests, type StdinSource } from "../manifests.ts";
 import type { ObjectIdentifier } from "../types.ts";
 import type { Connection } from "./connection.ts";
 
@@ -29,7 +29,7 @@ export interface TargetFlags {
 }
 
 /** Reads stdin for `-f -`. */
-export type StdinReader = () => Promise<string>;
+export type StdinReader = StdinSource;
 
 /**
  * Resolves every target to identifiers, in the order given, without duplicates.
