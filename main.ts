@@ -29,13 +29,49 @@ export type {
 } from "./lib/cli/connection.ts";
 export { parseDuration } from "./lib/cli/duration.ts";
 
-/** Writes a line, ignoring a closed pipe (`kstatus ... | head`). */
+/**
+ * Writes a line, ignoring a closed pipe (`kstatus ... | head`). Lines written in one turn of the
+ * event loop go out in one write (a system call per line was a tenth of `compute`'s time).
+ */
 function writer(stream: NodeJS.WriteStream): (line: string) => void {
   stream.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code !== "EPIPE") throw e;
   });
+  let pending = "";
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (!pending) return;
+    const text = pending;
+    pending = "";
+    stream.write(text);
+  };
   return (line) => {
-    stream.write(line + "\n");
+    pending += line + "\n";
+    if (pending.length >= 1 << 16) flush();
+    else if (!scheduled) {
+      scheduled = true;
+      setTimeout(flush, 0);
+    }
+  };
+}
+
+/**
+ * Resolves when `stream` has room again (Bun buffers writes to a pipe in memory), or at once
+ * when it is closed or failed, so a reader that went away never leaves us waiting.
+ */
+function drainer(stream: NodeJS.WriteStream): () => Promise<void> {
+  return () => {
+    if (!stream.writableNeedDrain || stream.destroyed || stream.writableEnded) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        for (const event of ["drain", "error", "close"]) stream.off(event, done);
+        resolve();
+      };
+      for (const event of ["drain", "error", "close"]) stream.on(event, done);
+    });
   };
 }
 
@@ -54,6 +90,7 @@ if (import.meta.main) {
   const code = await runCli(process.argv.slice(2), {
     out: writer(process.stdout),
     err: writer(process.stderr),
+    drain: drainer(process.stdout),
     readStdin: () => {
       stdinRead = true;
       return processStdin();

@@ -215,9 +215,7 @@ function fastDocument(
   } catch {
     return undefined;
   }
-  const lines = text.split("\n", 4096);
-  const first = lines.findIndex((l) => !/^\s*(#.*)?$/.test(l) && !/^---\s*(#.*)?$/.test(l));
-  const line = first < 0 ? 1 : first + 1;
+  const line = contentLine(text);
   const items = (value as { items?: unknown } | null)?.items;
   if (!Array.isArray(items) || items.length === 0) {
     return {
@@ -250,4 +248,17 @@ function listItemLines(text: string): number[] {
     if (at === indent) out.push(i + 1);
   }
   return out;
+}
+
+/** The line (1-based) of the first line that is not blank, a comment or a bare `---`. */
+function contentLine(text: string): number {
+  let line = 1;
+  for (let start = 0; start < text.length; line++) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const l = text.slice(start, end);
+    if (!/^\s*(#.*)?$/.test(l) && !/^---\s*(#.*)?$/.test(l)) return line;
+    start = end + 1;
+  }
+  return 1;
 }

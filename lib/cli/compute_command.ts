@@ -32,6 +32,8 @@ export interface ComputeCommandOptions {
   now?: Date;
   /** Aborted on SIGINT/SIGTERM, with the signal name as reason. */
   interrupt?: AbortSignal;
+  /** Resolves when stdout takes more lines (a slow reader must not make us buffer all). */
+  drain?: () => Promise<void>;
 }
 
 interface Row {
@@ -88,6 +90,7 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
     if (options.output === "json") options.write(JSON.stringify(json));
     else if (widths) printText(row);
     else if (held.push(row) >= ALIGN_WINDOW) flush();
+    if (count % 256 === 0) await options.drain?.();
   }
   flush();
   // Zero objects are vacuously Current (exit 0), but say so: an empty pipe is often a mistake.
@@ -137,16 +140,9 @@ async function* untilInterrupted<T>(
   stop: AbortController,
 ): AsyncGenerator<T> {
   if (!interrupt) return yield* source;
-  let onAbort = () => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(interrupt.reason);
-    interrupt.addEventListener("abort", onAbort, { once: true });
-  });
-  aborted.catch(() => {});
   try {
     while (true) {
-      if (interrupt.aborted) throw interrupt.reason;
-      const next = await Promise.race([source.next(), aborted]);
+      const next = await abortable(source.next(), interrupt);
       if (next.done) return;
       yield next.value;
     }
@@ -158,9 +154,21 @@ async function* untilInterrupted<T>(
       signal === "SIGTERM" ? ExitCode.Terminated : ExitCode.Interrupted,
       `interrupted (${signal})`,
     );
-  } finally {
-    interrupt.removeEventListener("abort", onAbort);
   }
+}
+
+/**
+ * Settles like `promise`, or rejects with the signal's reason when it aborts first. Not
+ * `Promise.race` with one long-lived promise: each race would leave a reaction on it, and one
+ * race per object grows memory without bound.
+ */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /** 1 when any status is Failed, else 0 when every one is Current, else 2. */

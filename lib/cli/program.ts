@@ -37,6 +37,8 @@ export interface CliIo {
   connect?: Connector;
   /** Aborted on SIGINT/SIGTERM, with the signal name as reason. */
   interrupt?: AbortSignal;
+  /** Resolves when stdout takes more lines; without it lines are written without waiting. */
+  drain?: () => Promise<void>;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -144,6 +146,7 @@ Examples:
           warn: io.err,
           readStdin: io.readStdin,
           interrupt: io.interrupt,
+          drain: io.drain,
         }),
       );
     });
