@@ -44,9 +44,33 @@ export async function identifiersFromObjects(
   objects: readonly KubeObject[],
   options: IdentifierOptions,
 ): Promise<ObjectIdentifier[]> {
+  return await identifiersFromStream(
+    (async function* () {
+      for (const object of objects) yield { object };
+    })(),
+    options,
+  );
+}
+
+/**
+ * The identifiers of a stream of objects (as {@linkcode identifiersFromObjects}), keeping only
+ * the identifiers and the scopes CustomResourceDefinitions declare, never the objects: a large
+ * manifest is read in flat memory. The mapper is asked once per kind.
+ *
+ * @throws {InputError} for an object without `metadata.name`, naming its file and line.
+ */
+export async function identifiersFromStream(
+  objects: AsyncIterable<{ object: KubeObject; file?: string; line?: number }>,
+  options: IdentifierOptions,
+): Promise<ObjectIdentifier[]> {
   const crdScopes = new Map<string, boolean>();
-  for (const obj of objects) {
+  const ids: ObjectIdentifier[] = [];
+  for await (const { object: obj, file, line } of objects) {
     const id = identifierOf(obj);
+    if (!id.name) {
+      throw new InputError(`${groupKindKey(id)} object has no metadata.name`, { file, line });
+    }
+    ids.push(id);
     if (id.group !== "apiextensions.k8s.io" || id.kind !== "CustomResourceDefinition") continue;
     const group = lookup(obj, ["spec", "group"]);
     const kind = lookup(obj, ["spec", "names", "kind"]);
@@ -55,28 +79,21 @@ export async function identifiersFromObjects(
     }
   }
   const scopes = new Map<string, boolean>();
-  const namespaced = async (id: ObjectIdentifier): Promise<boolean> => {
+  for (const id of ids) {
     const key = groupKindKey(id);
-    let known = scopes.get(key);
-    if (known === undefined) {
-      try {
-        known = (await options.mapper.mapping(id, { signal: options.signal })).namespaced;
-      } catch (e) {
-        if (isCancellation(e, options.signal) || !isNoMatch(e)) throw e;
-        known = crdScopes.get(key) ?? true;
-      }
-      scopes.set(key, known);
+    if (scopes.has(key)) continue;
+    let namespaced: boolean;
+    try {
+      namespaced = (await options.mapper.mapping(id, { signal: options.signal })).namespaced;
+    } catch (e) {
+      if (isCancellation(e, options.signal) || !isNoMatch(e)) throw e;
+      namespaced = crdScopes.get(key) ?? true;
     }
-    return known;
-  };
-
+    scopes.set(key, namespaced);
+  }
   const out = new Map<string, ObjectIdentifier>();
-  for (const obj of objects) {
-    const id = identifierOf(obj);
-    if (!id.name) {
-      throw new InputError(`${groupKindKey(id)} object has no metadata.name`, {});
-    }
-    if (await namespaced(id)) id.namespace ||= options.defaultNamespace;
+  for (const id of ids) {
+    if (scopes.get(groupKindKey(id))) id.namespace ||= options.defaultNamespace;
     else id.namespace = "";
     out.set(identifierKey(id), id);
   }

@@ -97,6 +97,7 @@ export async function* streamManifests(
   let paused = performance.now();
   // Parsing is synchronous work: let timers and signal handlers run every few milliseconds.
   const pace = async () => {
+    options.signal?.throwIfAborted();
     if (performance.now() - paused < 20) return;
     await new Promise((resolve) => setTimeout(resolve, 0));
     options.signal?.throwIfAborted();

@@ -7,8 +7,8 @@
 
 import { InputError } from "../errors.ts";
 import { identifierKey } from "../groupkind.ts";
-import { identifiersFromObjects } from "../identifiers.ts";
-import { loadManifests, type StdinSource } from "../manifests.ts";
+import { identifiersFromStream } from "../identifiers.ts";
+import { type StdinSource, streamManifests } from "../manifests.ts";
 import type { ObjectIdentifier } from "../types.ts";
 import type { Connection } from "./connection.ts";
 
@@ -51,11 +51,12 @@ export async function resolveTargets(
   const add = (id: ObjectIdentifier) => out.set(identifierKey(id), id);
 
   if (flags.files.length > 0) {
-    const manifests = await loadManifests(flags.files, {
+    const manifests = streamManifests(flags.files, {
       recursive: flags.recursive,
       readStdin: options.readStdin,
+      signal: options.signal,
     });
-    const ids = await identifiersFromObjects(manifests.map((m) => m.object), {
+    const ids = await identifiersFromStream(manifests, {
       defaultNamespace: conn.namespace,
       mapper: conn.api.mapper,
       signal: options.signal,
