@@ -10,7 +10,9 @@
  * the pods itself to learn when the last one turned Ready, and prints per
  * tool: API requests per poll cycle, milliseconds from the last pod Ready to
  * the "all Current" verdict, CPU seconds and peak memory. Figures are
- * printed, never asserted.
+ * printed, never asserted. With `--profile DIR`, kstatus runs from source under Deno with
+ * `--cpu-prof` (a profile per N and reader in DIR; `deno run -A scripts/profile_summary.ts FILE`
+ * lists where the time went).
  *
  * @module
  */
@@ -25,6 +27,8 @@ const { values } = parseArgs({
   options: {
     counts: { type: "string", default: "100,1000" },
     interval: { type: "string", default: "2s" },
+    // Runs kstatus from source under Deno with --cpu-prof, one profile directory per reader.
+    profile: { type: "string" },
   },
 });
 
@@ -168,7 +172,16 @@ async function benchOnce(n: number): Promise<void> {
     const interval = values.interval!;
     const binary = join(root, "dist/kstatus");
     const kstatusArgs = (reader: string) => [
-      binary,
+      ...(values.profile
+        ? [
+          Deno.execPath(),
+          "run",
+          "-A",
+          "--cpu-prof",
+          `--cpu-prof-dir=${join(values.profile, `${n}-${reader}`)}`,
+          join(root, "main.ts"),
+        ]
+        : [binary]),
       "wait",
       "-l",
       `bench=${ns}`,
