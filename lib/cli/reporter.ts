@@ -104,6 +104,9 @@ export function summaryLine(
   }
 }
 
+/** The shortest time between two frames of the live table. */
+const DRAW_EVERY_MS = 200;
+
 /** Creates the reporter for a mode. */
 export function createReporter(options: ReporterOptions): Reporter {
   // Stderr is not the reporter's: the command prints the one line that explains exit code 4.
@@ -187,16 +190,30 @@ export function createReporter(options: ReporterOptions): Reporter {
     case "live": {
       const region = createLiveRegion(out, { width: options.width, height: options.height });
       let last: ResourceStatusCollector | undefined;
-      const draw = (c: ResourceStatusCollector) => region.draw([header(c), ...table(c)]);
+      let drawnAt = -Infinity;
+      let pending: ReturnType<typeof setTimeout> | undefined;
+      const draw = (c: ResourceStatusCollector) => {
+        drawnAt = options.now();
+        region.draw([header(c), ...table(c)]);
+      };
       // Redraw every second so the elapsed time moves even when nothing changes.
       const timer = setInterval(() => last && draw(last), 1000);
       return {
         event(event, collector) {
           last = collector;
-          if (event.type === "ResourceUpdate") draw(collector);
+          if (event.type !== "ResourceUpdate" || pending) return;
+          // One frame for the events of one turn (a poll cycle's come together), and at most a
+          // few a second: a rollout of thousands sends events by the thousand, and each frame
+          // sorts and lays out every row.
+          const wait = Math.max(0, drawnAt + DRAW_EVERY_MS - options.now());
+          pending = setTimeout(() => {
+            pending = undefined;
+            draw(collector);
+          }, wait);
         },
         finish(outcome, collector) {
           clearInterval(timer);
+          clearTimeout(pending);
           region.draw([header(collector), ...table(collector)], { fit: false });
           out(summary(outcome, collector));
         },

@@ -8,15 +8,28 @@
 import type { KubeObject } from "../types.ts";
 import type { ClusterReader, ClusterReaderFactory, KubeApi, ResourceMapping } from "./types.ts";
 
+/** Too large to keep and read by no rule (CEL variables leave managedFields out too). */
+const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
 /**
  * Sets `apiVersion` and `kind` from `mapping` on items that lack them: the API
  * server leaves them out of the items of a LIST, and status rules go by kind.
+ * Drops what no rule reads and often outweighs the rest (`metadata.managedFields`, the
+ * last-applied annotation), so the readers that keep objects keep less.
  */
 export function withKind(mapping: ResourceMapping, items: KubeObject[]): KubeObject[] {
   const apiVersion = mapping.group ? `${mapping.group}/${mapping.version}` : mapping.version;
   for (const item of items) {
     if (typeof item.apiVersion !== "string") item.apiVersion = apiVersion;
     if (typeof item.kind !== "string") item.kind = mapping.kind;
+    const meta = item.metadata as Record<string, unknown> | undefined;
+    if (meta && typeof meta === "object") {
+      if ("managedFields" in meta) delete meta.managedFields;
+      const annotations = meta.annotations as Record<string, unknown> | undefined;
+      if (annotations && typeof annotations === "object" && LAST_APPLIED in annotations) {
+        delete annotations[LAST_APPLIED];
+      }
+    }
   }
   return items;
 }
