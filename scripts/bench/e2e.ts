@@ -3,13 +3,17 @@
  * (`deno task cluster:up` first): `deno task bench:e2e [--counts 100,1000]`.
  *
  * For each N, N Deployments (one replica each, pods becoming Ready after a
- * delay) are created in a fresh namespace, then three pollers run at once
- * over them: kstatus with the caching reader, kstatus with the watch reader
- * (both the Bun-built binary) and `kstatus-peer`, a small Go program of ours
- * using cli-utils' polling engine (scripts/bench/peer/). The script watches
- * the pods itself to learn when the last one turned Ready, and prints per
- * tool: API requests per poll cycle, milliseconds from the last pod Ready to
- * the "all Current" verdict, CPU seconds and peak memory. Figures are
+ * delay) are created in a fresh namespace, then four tools run at once over
+ * them: kstatus with the caching reader and with the watch reader (both the
+ * Bun-built binary), and `kstatus-peer` (scripts/bench/peer/, a small Go
+ * program of ours) running cli-utils' polling engine and its
+ * DefaultStatusWatcher (informers; what Helm 4's `--wait` uses). The script
+ * watches the pods itself to learn when the last one turned Ready, and prints
+ * per tool: API requests per poll cycle, milliseconds from the last pod Ready
+ * to the "all Current" verdict, CPU seconds and peak memory, then one line per
+ * ratio (`ratio N=1000 kstatus(watch)/cli-utils(watcher): cpu 0.20x memory
+ * 0.45x latency 57ms/4610ms`), and writes an SVG chart of the figures against
+ * N (docs/bench-e2e.svg, or `--chart FILE`). Figures are
  * printed, never asserted. With `--profile DIR`, kstatus runs from source under Deno with
  * `--cpu-prof` (a profile per N and reader in DIR; `deno run -A scripts/profile_summary.ts FILE`
  * lists where the time went).
@@ -21,6 +25,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { createClient, loadClientConfig } from "../../lib/kube/mod.ts";
 import type { KubeObject } from "../../mod.ts";
+import { type ChartPoint, renderChart } from "./chart.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const { values } = parseArgs({
@@ -29,6 +34,8 @@ const { values } = parseArgs({
     interval: { type: "string", default: "2s" },
     // Runs kstatus from source under Deno with --cpu-prof, one profile directory per reader.
     profile: { type: "string" },
+    // Where the SVG chart goes (default docs/bench-e2e.svg).
+    chart: { type: "string" },
   },
 });
 
@@ -126,6 +133,9 @@ function isReady(pod: KubeObject): boolean {
   return conditions.some((c) => c.type === "Ready" && c.status === "True");
 }
 
+/** Every N's runs, for the chart. */
+const results: Array<{ n: number; runs: ToolRun[]; lastReady: number }> = [];
+
 async function benchOnce(n: number): Promise<void> {
   const vars = clusterVars();
   const kubeconfig = vars.KUBECONFIG;
@@ -210,8 +220,9 @@ async function benchOnce(n: number): Promise<void> {
       return `${(lists / stats.cycles).toFixed(1)} (${lists} requests / ${stats.cycles} cycles)`;
     };
     const peerPerCycle = (lines: string[]) => {
-      const last = lines.map((l) => JSON.parse(l)).find((o) => o.perCycle);
+      const last = lines.map((l) => JSON.parse(l)).find((o) => o.requests !== undefined);
       if (!last) return "?";
+      if (!last.cycles) return `no cycles (${last.requests} requests in all)`;
       return `${median(last.perCycle)} median (${last.requests} requests / ${last.cycles} cycles)`;
     };
     const runs = await Promise.all([
@@ -228,7 +239,7 @@ async function benchOnce(n: number): Promise<void> {
         kstatusPerCycle,
       ),
       runTool(
-        "cli-utils (Go)",
+        "cli-utils (poller)",
         [
           join(vars.KSTATUS_CLUSTER_BIN, "kstatus-peer"),
           "--kubeconfig",
@@ -243,6 +254,27 @@ async function benchOnce(n: number): Promise<void> {
           "web-",
           "--interval",
           interval,
+          "--timeout",
+          "15m",
+        ],
+        (l) => l.includes('"allCurrent":true'),
+        peerPerCycle,
+      ),
+      runTool(
+        "cli-utils (watcher)",
+        [
+          join(vars.KSTATUS_CLUSTER_BIN, "kstatus-peer"),
+          "--watcher",
+          "--kubeconfig",
+          kubeconfig,
+          "--namespace",
+          ns,
+          "--kind",
+          "Deployment",
+          "--count",
+          String(n),
+          "--prefix",
+          "web-",
           "--timeout",
           "15m",
         ],
@@ -267,14 +299,24 @@ async function benchOnce(n: number): Promise<void> {
         }  ${String(r.peakMb).padStart(7)}  ${r.exitCode}`,
       );
     }
-    const peer = runs[2];
-    for (const r of runs.slice(0, 2)) {
+    const [caching, watch, poller, watcher] = runs;
+    const latency = (r: ToolRun) =>
+      r.verdictAt === undefined ? "none" : `${Math.round(r.verdictAt - lastReady)}ms`;
+    // One line per ratio, in a fixed form for scripts (issue 14).
+    for (
+      const [a, b, label] of [
+        [watch, watcher, "kstatus(watch)/cli-utils(watcher)"],
+        [caching, poller, "kstatus(caching)/cli-utils(poller)"],
+        [watch, caching, "kstatus(watch)/kstatus(caching)"],
+      ] as const
+    ) {
       console.log(
-        `ratio ${r.name} / Go: CPU ${(r.cpuSeconds / peer.cpuSeconds).toFixed(2)}x, memory ${
-          (r.peakMb / peer.peakMb).toFixed(2)
-        }x`,
+        `ratio N=${n} ${label}: cpu ${(a.cpuSeconds / b.cpuSeconds).toFixed(2)}x memory ${
+          (a.peakMb / b.peakMb).toFixed(2)
+        }x latency ${latency(a)}/${latency(b)}`,
       );
     }
+    results.push({ n, runs, lastReady });
   } finally {
     watchAbort.abort();
     await client.delete(nsMapping, "", ns).catch(() => {});
@@ -286,4 +328,21 @@ if (import.meta.main) {
   const vars = clusterVars();
   console.log(`kstatus vs cli-utils on the local control plane (${vars.KSTATUS_APISERVER_URL})`);
   for (const n of values.counts!.split(",").map(Number)) await benchOnce(n);
+  const points: ChartPoint[] = results.flatMap(({ n, runs, lastReady }) =>
+    runs.map((r) => ({
+      n,
+      tool: r.name,
+      cpu: r.cpuSeconds,
+      memory: r.peakMb,
+      latency: r.verdictAt === undefined ? undefined : Math.max(0, r.verdictAt - lastReady),
+    }))
+  );
+  if (points.length > 0) {
+    const chart = values.chart ?? join(root, "docs", "bench-e2e.svg");
+    await Deno.writeTextFile(
+      chart,
+      renderChart(points, `kstatus and cli-utils over N Deployments (${values.interval} interval)`),
+    );
+    console.log(`\nchart written to ${chart}`);
+  }
 }

@@ -6,6 +6,7 @@
 //
 //	kstatus-peer --kubeconfig FILE [--interval 2s] [--timeout 0] ID...
 //	kstatus-peer --kubeconfig FILE --namespace NS --kind Deployment --count 100 --prefix web-
+//	kstatus-peer --watcher ...               (cli-utils' DefaultStatusWatcher instead of the poller)
 //	echo 'Deployment.apps/default/web' | kstatus-peer --kubeconfig FILE
 //	kstatus-peer compute < objects.ndjson    (status.Compute per object; see compute.go)
 //	kstatus-peer augment < objects.ndjson    (status.Augment per object; see compute.go)
@@ -49,6 +50,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
 	"k8s.io/client-go/tools/clientcmd"
@@ -57,6 +59,7 @@ import (
 	"sigs.k8s.io/cli-utils/pkg/kstatus/polling/engine"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/polling/event"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
+	"sigs.k8s.io/cli-utils/pkg/kstatus/watcher"
 	"sigs.k8s.io/cli-utils/pkg/object"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
@@ -71,6 +74,7 @@ const (
 )
 
 type options struct {
+	watcher    bool
 	kubeconfig string
 	context    string
 	namespace  string
@@ -162,7 +166,17 @@ func run() int {
 
 	pollCtx, cancelPoll := context.WithCancel(ctx)
 	defer cancelPoll()
-	events := poller.Poll(pollCtx, ids, polling.PollOptions{PollInterval: opts.interval})
+	var events <-chan event.Event
+	if opts.watcher {
+		dyn, err := dynamic.NewForConfigAndClient(cfg, httpClient)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "kstatus-peer: dynamic client:", err)
+			return exitError
+		}
+		events = watcher.NewDefaultStatusWatcher(dyn, mapper).Watch(pollCtx, ids, watcher.Options{})
+	} else {
+		events = poller.Poll(pollCtx, ids, polling.PollOptions{PollInterval: opts.interval})
+	}
 
 	code := watch(events, ids, out, cancelPoll)
 	if code == exitClosed {
@@ -265,6 +279,8 @@ func parseFlags(args []string) (options, error) {
 	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this long (0: never)")
 	fs.Float64Var(&o.qps, "qps", 50, "client-side rate limit, requests per second")
 	fs.IntVar(&o.burst, "burst", 100, "client-side rate limit burst")
+	fs.BoolVar(&o.watcher, "watcher", false,
+		"use cli-utils' DefaultStatusWatcher (informers, what Helm 4's --wait uses) instead of the poller")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
