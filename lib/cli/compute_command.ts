@@ -8,7 +8,6 @@ import type { RuleSet } from "../rules/rule_set.ts";
 import { formatIdentifier, identifierOf } from "../groupkind.ts";
 import type { StdinSource } from "../manifest_input.ts";
 import type { ManifestObject } from "../manifest_objects.ts";
-import { streamManifests } from "../manifests.ts";
 import type { ComputeResult, Condition, Status } from "../types.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 
@@ -75,6 +74,8 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
   let failed = false;
   let allCurrent = true;
   const stop = new AbortController();
+  // Loaded when needed: the YAML readers stay out of the start-up of every other command.
+  const { streamManifests } = await import("../manifests.ts");
   const objects = streamManifests(options.files, {
     recursive: options.recursive,
     readStdin: options.readStdin,

@@ -8,7 +8,7 @@
 import { InputError } from "../errors.ts";
 import { identifierKey } from "../groupkind.ts";
 import { identifiersFromStream } from "../identifiers.ts";
-import { type StdinSource, streamManifests } from "../manifests.ts";
+import type { StdinSource } from "../manifest_input.ts";
 import type { ObjectIdentifier } from "../types.ts";
 import type { Connection } from "./connection.ts";
 
@@ -51,6 +51,8 @@ export async function resolveTargets(
   const add = (id: ObjectIdentifier) => out.set(identifierKey(id), id);
 
   if (flags.files.length > 0) {
+    // Loaded when needed: the YAML readers stay out of the start-up of every other command.
+    const { streamManifests } = await import("../manifests.ts");
     const manifests = streamManifests(flags.files, {
       recursive: flags.recursive,
       readStdin: options.readStdin,
