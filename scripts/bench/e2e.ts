@@ -155,17 +155,23 @@ async function benchOnce(n: number): Promise<void> {
     // Watch pods from now on, recording when each turns Ready.
     const readyAt = new Map<string, number>();
     const podWatch = (async () => {
-      try {
-        for await (
-          const ev of client.watch(podMapping, ns, { signal: watchAbort.signal })
-        ) {
-          const name = String((ev.object.metadata as { name?: string })?.name);
-          if (ev.type !== "BOOKMARK" && isReady(ev.object) && !readyAt.has(name)) {
-            readyAt.set(name, performance.now());
+      // A shared control plane may drop the watch (or restart): watch again, and say so, since
+      // a pod that turned Ready meanwhile is timed when it is seen again.
+      while (!watchAbort.signal.aborted) {
+        try {
+          for await (
+            const ev of client.watch(podMapping, ns, { signal: watchAbort.signal })
+          ) {
+            const name = String((ev.object.metadata as { name?: string })?.name);
+            if (ev.type !== "BOOKMARK" && isReady(ev.object) && !readyAt.has(name)) {
+              readyAt.set(name, performance.now());
+            }
           }
+        } catch (e) {
+          if (watchAbort.signal.aborted) return;
+          console.error(`pod watch dropped (${(e as Error).message}); watching again`);
+          await new Promise((r) => setTimeout(r, 500));
         }
-      } catch (e) {
-        if (!watchAbort.signal.aborted) throw e;
       }
     })();
     const created = performance.now();
