@@ -27,10 +27,11 @@ const PANEL = { width: 300, height: 220, left: 56, right: 12, top: 34, bottom: 4
 export function renderChart(points: readonly ChartPoint[], title: string): string {
   const tools = [...new Set(points.map((p) => p.tool))];
   const ns = [...new Set(points.map((p) => p.n))].sort((a, b) => a - b);
-  const panels: Array<[string, (p: ChartPoint) => number | undefined]> = [
-    ["CPU seconds", (p) => p.cpu],
-    ["peak memory (MB)", (p) => p.memory],
-    ["last pod Ready → verdict (ms)", (p) => p.latency],
+  // Latencies span milliseconds to minutes: that panel has a logarithmic axis.
+  const panels: Array<[string, (p: ChartPoint) => number | undefined, boolean]> = [
+    ["CPU seconds", (p) => p.cpu, false],
+    ["peak memory (MB)", (p) => p.memory, false],
+    ["last pod Ready → verdict (ms, log scale)", (p) => p.latency, true],
   ];
   const width = PANEL.width * panels.length;
   const height = PANEL.height + 30 + 18 * Math.ceil(tools.length / 2);
@@ -41,13 +42,16 @@ export function renderChart(points: readonly ChartPoint[], title: string): strin
     `<text x="${width / 2}" y="16" text-anchor="middle" font-size="13">${escape(title)}</text>`,
   ];
   const logX = ns.length > 1 && ns.at(-1)! / ns[0] > 10;
-  panels.forEach(([label, value], i) => {
+  panels.forEach(([label, value, logY], i) => {
     const x0 = i * PANEL.width + PANEL.left;
     const x1 = (i + 1) * PANEL.width - PANEL.right;
     const y0 = PANEL.height - PANEL.bottom + PANEL.top - 10;
     const y1 = PANEL.top;
     const values = points.map(value).filter((v): v is number => v !== undefined);
-    const max = niceMax(Math.max(1e-9, ...values));
+    const max = logY
+      ? 10 ** Math.ceil(Math.log10(Math.max(10, ...values)))
+      : niceMax(Math.max(1e-9, ...values));
+    const min = logY ? 10 ** Math.floor(Math.log10(Math.max(1, Math.min(...values)))) : 0;
     const fx = (n: number) => {
       if (ns.length === 1) return (x0 + x1) / 2;
       const t = logX
@@ -55,14 +59,18 @@ export function renderChart(points: readonly ChartPoint[], title: string): strin
         : (n - ns[0]) / (ns.at(-1)! - ns[0]);
       return x0 + t * (x1 - x0);
     };
-    const fy = (v: number) => y0 - (v / max) * (y0 - y1);
+    const fy = (v: number) =>
+      y0 -
+      (logY ? Math.log10(Math.max(v, min) / min) / Math.log10(max / min) : v / max) * (y0 - y1);
     parts.push(
       `<text x="${(x0 + x1) / 2}" y="${y1 - 8}" text-anchor="middle">${escape(label)}</text>`,
       `<line x1="${x0}" y1="${y0}" x2="${x1}" y2="${y0}" stroke="#444"/>`,
       `<line x1="${x0}" y1="${y0}" x2="${x0}" y2="${y1}" stroke="#444"/>`,
     );
-    for (let k = 0; k <= 4; k++) {
-      const v = (max * k) / 4;
+    const ticks = logY
+      ? Array.from({ length: Math.round(Math.log10(max / min)) + 1 }, (_, k) => min * 10 ** k)
+      : [0, 1, 2, 3, 4].map((k) => (max * k) / 4);
+    for (const v of ticks) {
       parts.push(
         `<line x1="${x0}" y1="${fy(v)}" x2="${x1}" y2="${fy(v)}" stroke="#ddd"/>`,
         `<text x="${x0 - 4}" y="${fy(v) + 4}" text-anchor="end">${format(v)}</text>`,
@@ -110,6 +118,7 @@ function niceMax(v: number): number {
 }
 
 function format(v: number): string {
+  if (v >= 1e6) return `${(v / 1e6).toFixed(v % 1e6 === 0 ? 0 : 1)}M`;
   if (v >= 1000) return `${(v / 1000).toFixed(v % 1000 === 0 ? 0 : 1)}k`;
   return Number.isInteger(v) ? String(v) : v.toFixed(v < 1 ? 2 : 1);
 }
