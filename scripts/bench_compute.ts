@@ -18,6 +18,7 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnTimed } from "./bench/gnu_time.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const { values } = parseArgs({
@@ -190,14 +191,8 @@ interface Run {
 }
 
 async function measure(cmd: string[]): Promise<Run> {
-  const timeFile = await Deno.makeTempFile();
   const started = performance.now();
-  const child = new Deno.Command("/usr/bin/time", {
-    args: ["-f", "%U %S %M", "-o", timeFile, ...cmd],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
+  const { child, usage } = await spawnTimed(cmd);
   let lines = 0;
   for await (const chunk of child.stdout) {
     for (const b of chunk) if (b === 10) lines++;
@@ -205,11 +200,9 @@ async function measure(cmd: string[]): Promise<Run> {
   const stderr = await new Response(child.stderr).text();
   const { code } = await child.status;
   const wall = (performance.now() - started) / 1000;
-  const [user, sys, maxKb] = (await Deno.readTextFile(timeFile)).trim().split("\n").at(-1)!
-    .split(/\s+/).map(Number);
-  await Deno.remove(timeFile);
+  const { cpuSeconds, peakMb } = await usage();
   if (code > 2) console.error(`${cmd.join(" ")} exited ${code}: ${stderr.trim().slice(-400)}`);
-  return { wall, cpu: user + sys, peakMb: maxKb / 1024, lines, code };
+  return { wall, cpu: cpuSeconds, peakMb, lines, code };
 }
 
 function medianRun(rs: Run[]): Run {

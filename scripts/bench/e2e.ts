@@ -26,6 +26,7 @@ import { join } from "node:path";
 import { createClient, loadClientConfig } from "../../lib/kube/mod.ts";
 import type { KubeObject } from "../../mod.ts";
 import { type ChartPoint, renderChart } from "./chart.ts";
+import { spawnTimed } from "./gnu_time.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const { values } = parseArgs({
@@ -68,13 +69,7 @@ async function runTool(
   isVerdict: (line: string) => boolean,
   perCycle: (lines: string[]) => string,
 ): Promise<ToolRun> {
-  const timeFile = await Deno.makeTempFile();
-  const child = new Deno.Command("/usr/bin/time", {
-    args: ["-f", "%U %S %M", "-o", timeFile, ...cmd],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
+  const { child, usage } = await spawnTimed(cmd);
   const lines: string[] = [];
   let verdictAt: number | undefined;
   let buffer = "";
@@ -93,14 +88,13 @@ async function runTool(
   const status = await child.status;
   const err = await stderr;
   if (status.code !== 0) console.error(`${name} exited ${status.code}: ${err.trim().slice(-500)}`);
-  const [user, sys, maxKb] = (await Deno.readTextFile(timeFile)).trim().split(/\s+/).map(Number);
-  await Deno.remove(timeFile);
+  const { cpuSeconds, peakMb } = await usage();
   return {
     name,
     verdictAt,
     requestsPerCycle: perCycle(lines),
-    cpuSeconds: user + sys,
-    peakMb: Math.round(maxKb / 1024),
+    cpuSeconds,
+    peakMb: Math.round(peakMb),
     exitCode: status.code,
   };
 }
@@ -216,6 +210,22 @@ async function benchOnce(n: number): Promise<void> {
       "--reader",
       reader,
     ];
+    const peerArgs = (mode: string[]) => [
+      join(vars.KSTATUS_CLUSTER_BIN, "kstatus-peer"),
+      ...mode,
+      "--kubeconfig",
+      kubeconfig,
+      "--namespace",
+      ns,
+      "--kind",
+      "Deployment",
+      "--count",
+      String(n),
+      "--prefix",
+      "web-",
+      "--timeout",
+      "15m",
+    ];
     const kstatusPerCycle = (lines: string[]) => {
       const summary = lines.map((l) => JSON.parse(l)).find((o) => o.type === "summary");
       const stats = summary?.stats;
@@ -246,44 +256,13 @@ async function benchOnce(n: number): Promise<void> {
       ),
       runTool(
         "cli-utils (poller)",
-        [
-          join(vars.KSTATUS_CLUSTER_BIN, "kstatus-peer"),
-          "--kubeconfig",
-          kubeconfig,
-          "--namespace",
-          ns,
-          "--kind",
-          "Deployment",
-          "--count",
-          String(n),
-          "--prefix",
-          "web-",
-          "--interval",
-          interval,
-          "--timeout",
-          "15m",
-        ],
+        peerArgs(["--interval", interval]),
         (l) => l.includes('"allCurrent":true'),
         peerPerCycle,
       ),
       runTool(
         "cli-utils (watcher)",
-        [
-          join(vars.KSTATUS_CLUSTER_BIN, "kstatus-peer"),
-          "--watcher",
-          "--kubeconfig",
-          kubeconfig,
-          "--namespace",
-          ns,
-          "--kind",
-          "Deployment",
-          "--count",
-          String(n),
-          "--prefix",
-          "web-",
-          "--timeout",
-          "15m",
-        ],
+        peerArgs(["--watcher"]),
         (l) => l.includes('"allCurrent":true'),
         peerPerCycle,
       ),
