@@ -62,9 +62,6 @@ export interface WatchClusterReader extends ClusterReader {
 
 const pairKey = (gk: GroupKind, namespace: string) => `${groupKindKey(gk)}|${namespace}`;
 
-/** How long changes are gathered before the engine is woken. */
-const COALESCE_MS = 5;
-
 /**
  * Creates a reader that lists and watches what `args.identifiers` (and
  * their child kinds) need, starting at once. Problems of one pair (Forbidden,
@@ -91,19 +88,12 @@ export function createWatchClusterReader(
   const waiters = new Set<() => void>();
   let synced = false;
 
-  let wakeTimer: ReturnType<typeof setTimeout> | undefined;
-  const wakeWaiter = () => {
-    wakeTimer = undefined;
+  const report = (ids: Iterable<ObjectIdentifier>) => {
+    for (const id of ids) pending.set(identifierKey(id), id);
+    if (pending.size === 0) return;
     // One waiter takes everything; the engine has only one at a time.
     const first = waiters.values().next();
     if (!first.done) first.value();
-  };
-  const report = (ids: Iterable<ObjectIdentifier>) => {
-    for (const id of ids) pending.set(identifierKey(id), id);
-    if (pending.size === 0 || wakeTimer !== undefined || waiters.size === 0) return;
-    // A rollout step changes a Deployment, its ReplicaSet and a Pod within milliseconds: wait
-    // a moment so that one recomputation covers them all, not three.
-    wakeTimer = setTimeout(wakeWaiter, COALESCE_MS);
   };
 
   /** The identifiers a change of a whole pair concerns: its own, and their parents'. */
@@ -229,8 +219,6 @@ export function createWatchClusterReader(
         lifetime.abort(new DOMException("the watch cluster reader was closed", "AbortError"));
       }
       pending.clear();
-      clearTimeout(wakeTimer);
-      wakeTimer = undefined;
     },
     closed,
     stats() {
