@@ -70,6 +70,7 @@ export {
   type RuleSetOptions,
 } from "./lib/rules/rule_set.ts";
 export { BUILTIN_RULES } from "./lib/rules/builtin/rules.gen.ts";
+export { STRICT_RULES } from "./lib/rules/builtin/strict.gen.ts";
 export { globMatcher } from "./lib/rules/glob.ts";
 export { type FixtureReport, type FixtureResult, runFixtures } from "./lib/rules/fixtures.ts";
 export {
@@ -188,3 +189,16 @@ export {
 } from "./readers/children.ts";
 export { defaultStatusReaders } from "./readers/registry.ts";
 export { statusReaderFromRules } from "./readers/from_rules.ts";
+
+// Diagnostics: why a resource is not ready (deciding rule, warning events, container logs)
+export { collectDiagnostics } from "./lib/diagnostics/collect.ts";
+export {
+  DEFAULT_DIAGNOSTICS_LIMITS,
+  type DiagnosticEvent,
+  type DiagnosticLog,
+  type DiagnosticRule,
+  type Diagnostics,
+  type DiagnosticsApi,
+  type DiagnosticsLimits,
+  type DiagnosticsOptions,
+} from "./lib/diagnostics/types.ts";

@@ -65,24 +65,35 @@ export function findCondition(
 }
 
 /** An InProgress result with its Reconciling condition. */
-export function inProgress(reason: string, message: string): ComputeResult {
-  return {
+export function inProgress(reason: string, message: string, decidedBy?: string): ComputeResult {
+  return withDecidedBy({
     status: "InProgress",
     message,
     conditions: [{ type: "Reconciling", status: "True", reason, message }],
-  };
+  }, decidedBy);
 }
 
 /** A Failed result with its Stalled condition. */
-export function failed(reason: string, message: string): ComputeResult {
-  return {
+export function failed(reason: string, message: string, decidedBy?: string): ComputeResult {
+  return withDecidedBy({
     status: "Failed",
     message,
     conditions: [{ type: "Stalled", status: "True", reason, message }],
-  };
+  }, decidedBy);
 }
 
 /** A Current result, which carries no conditions. */
-export function current(message: string): ComputeResult {
-  return { status: "Current", message, conditions: [] };
+export function current(message: string, decidedBy?: string): ComputeResult {
+  return withDecidedBy({ status: "Current", message, conditions: [] }, decidedBy);
+}
+
+/** `result` with `decidedBy` set when there is one (absent otherwise, so results compare equal). */
+export function withDecidedBy(result: ComputeResult, decidedBy: string | undefined): ComputeResult {
+  if (decidedBy) result.decidedBy = decidedBy;
+  return result;
+}
+
+/** A condition as people read it: `Available=False (MinimumReplicasUnavailable)`. */
+export function describeCondition(c: Condition): string {
+  return `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ""}`;
 }

@@ -12,7 +12,8 @@ import { defaultStatusReaders } from "../readers/registry.ts";
 import type { ClusterReaderFactory, RestMapper } from "./cluster/types.ts";
 import type { Clock } from "./engine/clock.ts";
 import { PollerEngine } from "./engine/poller.ts";
-import type { ComputeFn, StatusReaderRegistry } from "./status_reader.ts";
+import type { ComputeFn, StatusReader, StatusReaderRegistry } from "./status_reader.ts";
+import type { ResourceStatus } from "./types.ts";
 
 /** What {@linkcode createStatusPoller} needs; everything but the mapper and factory is optional. */
 export interface StatusPollerOptions {
@@ -34,6 +35,11 @@ export interface StatusPollerOptions {
   failOn?: readonly FailOnReason[];
   /** Time source; tests inject a manual clock. */
   clock?: Clock;
+  /**
+   * Applied to the status of each polled resource (not its children) before the engine
+   * compares it with the last one, e.g. a wait's goal judge: what it changes is an event too.
+   */
+  transform?: (status: ResourceStatus) => ResourceStatus;
 }
 
 /**
@@ -61,12 +67,34 @@ export interface StatusPollerOptions {
 export function createStatusPoller(options: StatusPollerOptions): PollerEngine {
   const readers = options.statusReaders ?? defaultStatusReaders();
   const failOn = options.failOn ?? [];
+  const withFail = failOn.length > 0 ? withFailOn(readers, failOn) : readers;
+  const transform = options.transform;
   return new PollerEngine({
     mapper: options.mapper,
     clusterReaderFactory: options.clusterReaderFactory,
-    statusReaders: failOn.length > 0 ? withFailOn(readers, failOn) : readers,
-    defaultStatusReader: genericStatusReader,
+    statusReaders: transform ? transformed(withFail, transform) : withFail,
+    defaultStatusReader: transform
+      ? transformReader(genericStatusReader, transform)
+      : genericStatusReader,
     compute: options.compute,
     clock: options.clock,
   });
+}
+
+/**
+ * The registry with `transform` applied to what `readStatus` returns: the engine reads its
+ * targets with `readStatus`, readers read children with `readStatusForObject`.
+ */
+function transformed(
+  registry: StatusReaderRegistry,
+  transform: (status: ResourceStatus) => ResourceStatus,
+): StatusReaderRegistry {
+  return new Map([...registry].map(([key, reader]) => [key, transformReader(reader, transform)]));
+}
+
+function transformReader(
+  reader: StatusReader,
+  transform: (status: ResourceStatus) => ResourceStatus,
+): StatusReader {
+  return { ...reader, readStatus: async (ctx, id) => transform(await reader.readStatus(ctx, id)) };
 }

@@ -15,7 +15,7 @@ function generationOf(obj: KubeObject | undefined): number {
 
 /**
  * The poller's de-duplication rule: equal identifiers, status, message,
- * `metadata.generation` of the attached resource (0 when none), errors (both
+ * `metadata.generation` of the attached resource (0 when none), goal state, errors (both
  * absent or the same text) and, in order, equal generated resources. Other
  * content of the resource is ignored.
  *
@@ -31,6 +31,10 @@ export function resourceStatusEqual(a: ResourceStatus, b: ResourceStatus): boole
   if (!sameIdentifier(a.identifier, b.identifier)) return false;
   if (a.status !== b.status || a.message !== b.message || a.rule !== b.rule) return false;
   if (generationOf(a.resource) !== generationOf(b.resource)) return false;
+  if (
+    a.goal?.met !== b.goal?.met || a.goal?.skipped !== b.goal?.skipped ||
+    a.goal?.terminal !== b.goal?.terminal
+  ) return false;
   if (Boolean(a.error) !== Boolean(b.error)) return false;
   if (a.error && b.error && a.error.message !== b.error.message) return false;
   const ag = a.generatedResources;

@@ -91,6 +91,12 @@ export interface ComputeResult {
    * `builtin:cert-manager.io/Certificate`, `contract:apps/Deployment` or `generic`.
    */
   rule?: string;
+  /**
+   * What decided the verdict, for people: the condition or field that gave it, e.g.
+   * `Available=False (MinimumReplicasUnavailable)`, `status.updatedReplicas 1 < spec.replicas 2`,
+   * or for a CEL rule the expression that matched. Absent when nothing in particular did.
+   */
+  decidedBy?: string;
 }
 
 /** Options shared by status computation functions. */
@@ -118,4 +124,18 @@ export interface ResourceStatus {
   generatedResources: ResourceStatus[];
   /** The rule that gave the verdict, when a rule set judged the object (see `ComputeResult`). */
   rule?: string;
+  /** The condition or field that decided the verdict (see `ComputeResult`). */
+  decidedBy?: string;
+  /** Where the resource stands against a wait's goals, when a wait judged it (`--for`). */
+  goal?: GoalState;
+}
+
+/** A resource measured against a wait's goals (`kstatus wait --for`). */
+export interface GoalState {
+  /** Every goal holds (a skipped resource counts as met). */
+  met: boolean;
+  /** Skipped by its `kstatus.dev/skip` annotation: listed, never waited on. */
+  skipped?: boolean;
+  /** A failure that cannot recover by itself: the wait ends at once. */
+  terminal?: boolean;
 }

@@ -86,12 +86,13 @@ export function createStatusReader(spec: StatusReaderSpec): StatusReader {
       } catch (e) {
         return statusFromError(id, e, ctx.signal, { resource: obj, generatedResources: children });
       }
-      let { status, message } = result;
+      let { status, message, decidedBy } = result;
       if (spec.escalateFailedPods && status === "InProgress") {
-        const failedPods = children.filter((c) => c.status === "Failed").length;
-        if (failedPods > 0) {
+        const failedPods = children.filter((c) => c.status === "Failed");
+        if (failedPods.length > 0) {
           status = "Failed";
-          message = `${failedPods} pods have failed`;
+          message = `${failedPods.length} pods have failed`;
+          decidedBy = `Failed pods: ${failedPods.map((c) => c.identifier.name).join(", ")}`;
         }
       }
       const out: ResourceStatus = {
@@ -102,6 +103,7 @@ export function createStatusReader(spec: StatusReaderSpec): StatusReader {
         generatedResources: children,
       };
       if (result.rule) out.rule = result.rule;
+      if (decidedBy) out.decidedBy = decidedBy;
       return out;
     },
   };

@@ -164,14 +164,16 @@ export function applyFailOn(
   if (isPod(status)) {
     if (status.status === "Failed") return status;
     const cause = status.resource ? podFailOnCause(status.resource, reasons) : undefined;
-    return cause ? { ...status, status: "Failed", message: cause } : status;
+    return cause
+      ? { ...status, status: "Failed", message: cause, decidedBy: `--fail-on ${cause}` }
+      : status;
   }
   const pods = failingPods(status, reasons);
   if (pods.length === 0) return status;
   const more = pods.length > 1 ? ` (and ${pods.length - 1} more pods)` : "";
   const named = `pod ${pods[0].name}: ${pods[0].cause}${more}`;
   const message = status.status === "Failed" ? `${status.message} (${named})` : named;
-  return { ...status, status: "Failed", message };
+  return { ...status, status: "Failed", message, decidedBy: `--fail-on ${named}` };
 }
 
 function wrap(reader: StatusReader, reasons: ReadonlySet<FailOnReason>): StatusReader {

@@ -1,7 +1,7 @@
 /**
  * Builds the built-in rule pack's modules from its sources: reads, checks and compiles every
- * rule of lib/rules/builtin/pack/*.yaml and writes lib/rules/builtin/rules.gen.ts (the rules,
- * loaded at start-up) and lib/rules/builtin/fixtures.gen.ts (their fixtures, loaded by
+ * rule of lib/rules/builtin/pack/*.yaml and strict/*.yaml and writes lib/rules/builtin/rules.gen.ts
+ * (the pack), strict.gen.ts (the strict checks) and fixtures.gen.ts (their fixtures, loaded by
  * `kstatus rules test` only). tests/rules/pack_test.ts fails when they are out of date.
  *
  *   deno task gen:pack           # write them
@@ -11,9 +11,10 @@
 import { generatePack } from "./pack_support.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-const { rulesModule, fixturesModule, summary } = await generatePack(root);
+const { rulesModule, strictModule, fixturesModule, summary } = await generatePack(root);
 const targets = [
   [`${root}lib/rules/builtin/rules.gen.ts`, rulesModule],
+  [`${root}lib/rules/builtin/strict.gen.ts`, strictModule],
   [`${root}lib/rules/builtin/fixtures.gen.ts`, fixturesModule],
 ] as const;
 if (Deno.args.includes("--check")) {

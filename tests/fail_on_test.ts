@@ -95,6 +95,7 @@ test("applyFailOn: only InProgress statuses change; Current and contract Failed 
     ...base,
     status: "Failed",
     message: "container app: ErrImagePull",
+    decidedBy: "--fail-on container app: ErrImagePull",
   });
   for (const status of ["Current", "Failed", "Terminating", "Unknown", "NotFound"] as const) {
     assert.equal(applyFailOn({ ...base, status }, ALL).status, status);

@@ -6,14 +6,20 @@
 
 import { FAIL_ON_REASONS, type FailOnReason, parseFailOn } from "../../readers/fail_on.ts";
 import { type Command, Option } from "../deps/commander.ts";
-import type { StopCondition } from "../engine/collector.ts";
+import { InputError } from "../errors.ts";
+import { GOAL_USAGE, parseGoals } from "../goals/goal.ts";
 import type { Connector, ReaderChoice } from "./connection.ts";
 import { parseDuration } from "./duration.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { addRuleOptions, type RuleFlags } from "./rule_flags.ts";
+import {
+  addDiagnosticsOptions,
+  type DiagnosticsFlags,
+  diagnosticsFromFlags,
+} from "./diagnostics_flags.ts";
 import { runWait, type WaitCommandOptions, type WaitDeps } from "./wait_command.ts";
 
-interface RawFlags extends RuleFlags {
+interface RawFlags extends RuleFlags, DiagnosticsFlags {
   filename: string[];
   recursive: boolean;
   selector?: string;
@@ -22,7 +28,9 @@ interface RawFlags extends RuleFlags {
   namespace?: string;
   context?: string;
   kubeconfig?: string;
-  for?: StopCondition;
+  for: string[];
+  requireObserved?: boolean;
+  failTerminal?: boolean;
   timeout?: string;
   interval: string;
   reader?: ReaderChoice;
@@ -70,7 +78,12 @@ function addCommonOptions(cmd: Command): Command {
     );
 }
 
-function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOptions {
+function toOptions(
+  args: string[],
+  raw: RawFlags,
+  once: boolean,
+  explain = false,
+): WaitCommandOptions {
   let intervalMs: number;
   let timeoutMs = 0;
   try {
@@ -80,9 +93,20 @@ function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOpt
     throw new CliExit(ExitCode.BadInput, `error: ${(e as Error).message}`);
   }
   if (intervalMs <= 0) throw new CliExit(ExitCode.BadInput, "error: --interval must be above 0");
+  let goals;
+  try {
+    goals = parseGoals(raw.for ?? []);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new CliExit(ExitCode.BadInput, `error: ${e.message}`);
+  }
   let failOn: FailOnReason[] = [];
+  let diagnostics: WaitCommandOptions["diagnostics"];
   try {
     failOn = raw.failOn === undefined ? [] : parseFailOn(raw.failOn);
+    diagnostics = diagnosticsFromFlags(raw);
+    // explain is diagnostics: without them it still gives the rule of each resource.
+    if (explain && diagnostics === false) diagnostics = { events: false, logs: false };
   } catch (e) {
     throw new CliExit(ExitCode.BadInput, `error: ${(e as Error).message}`);
   }
@@ -96,7 +120,9 @@ function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOpt
     namespace: raw.namespace,
     context: raw.context,
     kubeconfig: raw.kubeconfig,
-    goal: raw.for ?? "current",
+    goals,
+    requireObserved: raw.requireObserved,
+    failTerminal: raw.failTerminal ?? true,
     timeoutMs,
     intervalMs,
     // wait: the watch reader sees changes at once and costs nothing per steady cycle (see the
@@ -108,6 +134,9 @@ function toOptions(args: string[], raw: RawFlags, once: boolean): WaitCommandOpt
     once,
     rules: raw.rules,
     builtinRules: raw.builtinRules,
+    diagnostics,
+    explain,
+    liveEvents: raw.events === true,
   };
 }
 
@@ -121,20 +150,38 @@ export function installClusterCommands(
   setCode: (code: number) => void,
 ): void {
   addCommonOptions(
-    program.command("wait")
-      .description("wait until resources are Current (or deleted), showing progress"),
+    addDiagnosticsOptions(
+      program.command("wait")
+        .description("wait until resources reach a goal (Current by default), showing progress"),
+      true,
+    ),
   )
     .addOption(
-      new Option("--for <goal>", "what to wait for").choices(["current", "deleted", "known"])
-        .default("current"),
+      new Option("--for <goal>", `what to wait for (repeatable: all must hold): ${GOAL_USAGE}`)
+        .argParser(collect).default([], "current"),
     )
+    .option(
+      "--require-observed",
+      "count an object at its goal only once its controller has observed its spec " +
+        "(default for --for complete)",
+    )
+    .option("--no-require-observed", "do not wait for the controller (with --for complete)")
     .option("--timeout <duration>", "give up after this long; 0 waits forever", "5m")
     .option("--fail-fast", "exit as soon as a resource Failed")
+    .option(
+      "--no-fail-terminal",
+      "keep waiting on failures that cannot recover by themselves (a Deployment past its " +
+        "progress deadline, a failed Job, a failed Pod with restartPolicy Never)",
+    )
     .addHelpText(
       "after",
       `
 Exit codes: 0 goal reached, 1 a resource Failed, 2 timed out, 3 bad input or
 configuration, 4 the cluster could not be reached or refused us, 130/143 interrupted.
+
+When the wait fails, times out or is interrupted, each resource not ready is explained:
+the rule that decided, the children that explain it, Warning events and the last log
+lines of crashed containers (within --diagnostics-limit and a 5 s deadline).
 
 Examples:
   kstatus wait -f app.yaml
@@ -142,14 +189,25 @@ Examples:
   kstatus wait deploy/web sts/db -n shop --fail-fast
   kstatus wait -f app.yaml --fail-on all --fail-fast
   kstatus wait -l app=web --kinds deploy,sts -o json
-  kstatus wait -f app.yaml --for deleted`,
+  kstatus wait -f app.yaml --for deleted
+  kstatus wait job/migrate --for complete
+  kstatus wait deploy/web --for condition=Available
+  kstatus wait pod/web-0 --for jsonpath='{.status.phase}'=Running
+  kstatus wait widget/w --for cel='status.ready == true' --require-observed
+  kstatus wait -l app=web --kinds deploy --for create
+
+Per object, in manifests: annotation kstatus.dev/skip: "true" (listed as Skipped, never
+waited on) or kstatus.dev/for: GOAL (its own --for).`,
     )
     .action(async (args: string[], raw: RawFlags) => {
       setCode(await runWait(toOptions(args, raw, false), deps));
     });
 
   addCommonOptions(
-    program.command("status").description("look once at resources in the cluster and report"),
+    addDiagnosticsOptions(
+      program.command("status").description("look once at resources in the cluster and report"),
+      false,
+    ),
   )
     .addHelpText(
       "after",
@@ -163,5 +221,30 @@ Examples:
     )
     .action(async (args: string[], raw: RawFlags) => {
       setCode(await runWait(toOptions(args, raw, true), deps));
+    });
+
+  addCommonOptions(
+    addDiagnosticsOptions(
+      program.command("explain")
+        .description("why resources are (not) ready: rule, children, events and logs, now"),
+      false,
+    ),
+  )
+    .addHelpText(
+      "after",
+      `
+Looks once, like status, and explains every resource whatever its status: the rule
+and the condition or field that decided, the children that explain it, Warning
+events of the resource and its children (folded by reason) and the last log lines
+of containers that crashed, exited non-zero or restarted. The kubectl describe of
+readiness. Exit codes as status.
+
+Examples:
+  kstatus explain deploy/web -n shop
+  kstatus explain -f app.yaml --no-logs
+  kstatus explain -l app=web --kinds deploy -o json`,
+    )
+    .action(async (args: string[], raw: RawFlags) => {
+      setCode(await runWait(toOptions(args, raw, true, true), deps));
     });
 }

@@ -5,14 +5,17 @@
  */
 
 import type { ConnectionStats } from "./connection.ts";
-import type { ResourceStatusCollector, StopCondition } from "../engine/collector.ts";
+import type { ResourceStatusCollector } from "../engine/collector.ts";
 import type { Event } from "../engine/events.ts";
 import { identifierKey } from "../groupkind.ts";
 import { formatEventLine } from "../printers/events.ts";
 import { formatDuration } from "../printers/format.ts";
 import { jsonErrorLine, jsonResource, jsonStatusLine, rfc3339 } from "../printers/json.ts";
 import { createLiveRegion, renderTable } from "../printers/table.ts";
-import type { ResourceStatus, Status } from "../types.ts";
+import { renderDiagnostics } from "../printers/diagnostics.ts";
+import type { DiagnosticEvent, Diagnostics } from "../diagnostics/types.ts";
+import { escapeControl } from "../text/escape.ts";
+import type { ResourceStatus } from "../types.ts";
 
 /** How a wait ended. */
 export type Outcome =
@@ -24,8 +27,11 @@ export type Outcome =
   | { kind: "refused"; error: Error }
   | { kind: "once" };
 
+/** How many live Warning events the live table shows under it. */
+const LIVE_WARNINGS = 5;
+
 /** Output modes after `auto` is resolved. */
-export type ReportMode = "live" | "table" | "events" | "json";
+export type ReportMode = "live" | "table" | "events" | "json" | "explain";
 
 /** What a reporter needs. */
 export interface ReporterOptions {
@@ -43,8 +49,10 @@ export interface ReporterOptions {
   now: () => number;
   /** When the wait started (ms). */
   startedAt: number;
-  /** What is waited for. */
-  goal: StopCondition;
+  /** What is waited for, as the JSON summary names it (`current`, `condition=Ready=True`). */
+  goal: string;
+  /** The word for resources at their goal (`Current`, `deleted`, `at goal (…)`): see `goalTarget`. */
+  target: string;
   /** Requests and cycles so far, for the JSON summary. */
   stats?: () => ConnectionStats;
 }
@@ -53,42 +61,72 @@ export interface ReporterOptions {
 export interface Reporter {
   /** Called after each event has been applied to the collector. */
   event(event: Event, collector: ResourceStatusCollector): void;
-  /** Called once at the end with the exit code about to be returned. */
-  finish(outcome: Outcome, collector: ResourceStatusCollector, exitCode: number): void;
+  /** A Warning event of a tracked resource or child, as it arrives (`--events`). */
+  warning(event: DiagnosticEvent): void;
+  /** Something the user should know while waiting (`live events: forbidden (403) in ...`). */
+  notice(text: string): void;
+  /**
+   * Called once at the end with the exit code about to be returned, and the diagnostics
+   * gathered for resources (by `identifierKey`), if any.
+   */
+  finish(
+    outcome: Outcome,
+    collector: ResourceStatusCollector,
+    exitCode: number,
+    diagnostics?: ReadonlyMap<string, Diagnostics>,
+  ): void;
 }
 
-const GOAL_STATUS: Record<StopCondition, Status | undefined> = {
-  current: "Current",
-  deleted: "NotFound",
-  known: undefined,
-  forever: undefined,
-};
+/**
+ * A live Warning event as one line: `event: Warning BackOff on Pod/shop/web-1 (3 times):
+ * Back-off restarting failed container`. Text from the cluster is escaped.
+ */
+export function warningLine(ev: DiagnosticEvent): string {
+  const times = ev.count > 1 ? ` (${ev.count} times)` : "";
+  const [kind, name] = [
+    ev.object.slice(0, ev.object.indexOf("/")),
+    ev.object.slice(ev.object.indexOf("/") + 1),
+  ];
+  return escapeControl(
+    `event: ${ev.type} ${ev.reason} on ${kind}/${ev.namespace}/${name}${times}: ${ev.message}`,
+  );
+}
 
-/** Resources that have not reached the goal. */
-export function notReady(
+/** The text blocks of the resources that have diagnostics, in the order of `statuses`. */
+export function diagnosticsBlocks(
   statuses: readonly ResourceStatus[],
-  goal: StopCondition,
-): ResourceStatus[] {
-  const want = GOAL_STATUS[goal];
-  if (goal === "known") return statuses.filter((s) => s.status === "Unknown");
-  return want ? statuses.filter((s) => s.status !== want) : [];
+  diagnostics: ReadonlyMap<string, Diagnostics> | undefined,
+): string[] {
+  if (!diagnostics) return [];
+  return statuses.flatMap((s) => {
+    const d = diagnostics.get(identifierKey(s.identifier));
+    return d ? renderDiagnostics(s, d) : [];
+  });
+}
+
+/** Resources that have not reached their goal (as the goal judge said; unread ones neither). */
+export function notReady(statuses: readonly ResourceStatus[]): ResourceStatus[] {
+  return statuses.filter((s) => !s.goal?.met);
 }
 
 /** The one-line summary of an outcome. */
 export function summaryLine(
   outcome: Outcome,
   statuses: readonly ResourceStatus[],
-  goal: StopCondition,
+  target: string,
   elapsedMs: number,
 ): string {
   const total = statuses.length;
-  const pending = notReady(statuses, goal);
-  const target = goal === "deleted" ? "deleted" : goal === "known" ? "known" : "Current";
+  const pending = notReady(statuses);
   const elapsed = formatDuration(elapsedMs);
   const failed = statuses.filter((s) => s.status === "Failed").length;
   switch (outcome.kind) {
-    case "goal":
-      return `all ${total} resource${total === 1 ? "" : "s"} ${target} after ${elapsed}`;
+    case "goal": {
+      const skipped = statuses.filter((s) => s.goal?.skipped).length;
+      return `all ${total} resource${total === 1 ? "" : "s"} ${target} after ${elapsed}${
+        skipped ? ` (${skipped} Skipped)` : ""
+      }`;
+    }
     case "once":
       return `${total - pending.length} of ${total} ${target}${failed ? `, ${failed} Failed` : ""}`;
     case "failed":
@@ -114,9 +152,10 @@ export function createReporter(options: ReporterOptions): Reporter {
   const elapsed = () => options.now() - options.startedAt;
   const header = (collector: ResourceStatusCollector) => {
     const statuses = collector.latestObservation().resourceStatuses;
-    const done = statuses.length - notReady(statuses, options.goal).length;
-    return `kstatus: ${done}/${statuses.length} ${
-      options.goal === "deleted" ? "deleted" : "Current"
+    const done = statuses.length - notReady(statuses).length;
+    const failed = statuses.filter((s) => s.status === "Failed").length;
+    return `kstatus: ${done}/${statuses.length} ${options.target.replace(/ \(.*\)$/, "")}${
+      failed ? `, ${failed} Failed` : ""
     }  (${formatDuration(elapsed())})`;
   };
   const table = (collector: ResourceStatusCollector) =>
@@ -126,14 +165,19 @@ export function createReporter(options: ReporterOptions): Reporter {
       nowMs: options.now(),
     });
   const summary = (outcome: Outcome, collector: ResourceStatusCollector) =>
-    summaryLine(outcome, collector.latestObservation().resourceStatuses, options.goal, elapsed());
-  const pendingLines = (collector: ResourceStatusCollector) =>
-    notReady(collector.latestObservation().resourceStatuses, options.goal).map((s) =>
+    summaryLine(outcome, collector.latestObservation().resourceStatuses, options.target, elapsed());
+  const pendingLines = (
+    collector: ResourceStatusCollector,
+    diagnostics?: ReadonlyMap<string, Diagnostics>,
+  ) =>
+    notReady(collector.latestObservation().resourceStatuses).flatMap((s) => {
+      const d = diagnostics?.get(identifierKey(s.identifier));
+      if (d) return renderDiagnostics(s, d);
       // A resource the engine never got to (fail-fast, an early stop) has no message of its own.
-      s.status === "Unknown" && !s.message && !s.error && !s.resource
-        ? `  ${formatEventLine(s)}: not read yet`
-        : `  ${formatEventLine(s)}`
-    );
+      return s.status === "Unknown" && !s.message && !s.error && !s.resource
+        ? [`  ${formatEventLine(s)}: not read yet`]
+        : [`  ${formatEventLine(s)}`];
+    });
 
   switch (options.mode) {
     case "events": {
@@ -141,6 +185,12 @@ export function createReporter(options: ReporterOptions): Reporter {
       // the last one for that resource tells nothing new.
       const printed = new Map<string, string>();
       return {
+        warning(ev) {
+          out(warningLine(ev));
+        },
+        notice(text) {
+          out(`note: ${escapeControl(text)}`);
+        },
         event(event) {
           if (event.type === "ResourceUpdate") {
             const key = identifierKey(event.resource.identifier);
@@ -149,23 +199,42 @@ export function createReporter(options: ReporterOptions): Reporter {
             printed.set(key, line);
           }
         },
-        finish(outcome, collector) {
+        finish(outcome, collector, _code, diagnostics) {
           out(summary(outcome, collector));
           if (outcome.kind !== "goal" && outcome.kind !== "once") {
-            for (const line of pendingLines(collector)) out(line);
+            for (const line of pendingLines(collector, diagnostics)) out(line);
+          } else {
+            const statuses = collector.latestObservation().resourceStatuses;
+            for (const line of diagnosticsBlocks(statuses, diagnostics)) out(line);
           }
         },
       };
     }
     case "json":
       return {
+        warning(ev) {
+          out(
+            JSON.stringify({
+              type: "event",
+              timestamp: rfc3339(new Date(options.now())),
+              event: ev,
+            }),
+          );
+        },
+        notice(text) {
+          out(JSON.stringify({ type: "note", timestamp: rfc3339(new Date(options.now())), text }));
+        },
         event(event) {
           const now = new Date(options.now());
           if (event.type === "ResourceUpdate") out(jsonStatusLine(event.resource, now));
           if (event.type === "Error") out(jsonErrorLine(event.error, now));
         },
-        finish(outcome, collector, exitCode) {
+        finish(outcome, collector, exitCode, diagnostics) {
           const statuses = collector.latestObservation().resourceStatuses;
+          const resource = (s: ResourceStatus) => {
+            const d = diagnostics?.get(identifierKey(s.identifier));
+            return d ? { ...jsonResource(s, false), diagnostics: d } : jsonResource(s, false);
+          };
           out(JSON.stringify({
             type: "summary",
             timestamp: rfc3339(new Date(options.now())),
@@ -173,32 +242,69 @@ export function createReporter(options: ReporterOptions): Reporter {
             result: outcome.kind,
             exitCode,
             elapsedMs: Math.round(elapsed()),
-            message: summaryLine(outcome, statuses, options.goal, elapsed()),
-            resources: statuses.map((s) => jsonResource(s, false)),
+            message: summaryLine(outcome, statuses, options.target, elapsed()),
+            resources: statuses.map(resource),
             ...(options.stats ? { stats: options.stats() } : {}),
           }));
         },
       };
-    case "table":
+    case "explain":
+      // `kstatus explain`: one block per resource under its status line, then the summary.
       return {
+        warning() {},
+        notice() {},
         event() {},
-        finish(outcome, collector) {
+        finish(outcome, collector, _code, diagnostics) {
+          const statuses = collector.latestObservation().resourceStatuses;
+          for (const s of statuses) {
+            const d = diagnostics?.get(identifierKey(s.identifier));
+            for (const line of d ? renderDiagnostics(s, d) : [`  ${formatEventLine(s)}`]) out(line);
+          }
+          out(summary(outcome, collector));
+        },
+      };
+    case "table":
+      // Off a terminal the table is printed once, at the end: live events are not shown.
+      return {
+        warning() {},
+        notice() {},
+        event() {},
+        finish(outcome, collector, _code, diagnostics) {
           for (const line of table(collector)) out(line);
           out(summary(outcome, collector));
+          const statuses = collector.latestObservation().resourceStatuses;
+          for (const line of diagnosticsBlocks(statuses, diagnostics)) out(line);
         },
       };
     case "live": {
       const region = createLiveRegion(out, { width: options.width, height: options.height });
       let last: ResourceStatusCollector | undefined;
+      // The newest Warning events, under the table.
+      const warnings: string[] = [];
+      const block = (c: ResourceStatusCollector) => [
+        header(c),
+        ...table(c),
+        ...(warnings.length > 0 ? ["", ...warnings] : []),
+      ];
       let drawnAt = -Infinity;
       let pending: ReturnType<typeof setTimeout> | undefined;
       const draw = (c: ResourceStatusCollector) => {
         drawnAt = options.now();
-        region.draw([header(c), ...table(c)]);
+        region.draw(block(c));
       };
       // Redraw every second so the elapsed time moves even when nothing changes.
       const timer = setInterval(() => last && draw(last), 1000);
       return {
+        warning(ev) {
+          warnings.push(warningLine(ev));
+          if (warnings.length > LIVE_WARNINGS) warnings.shift();
+          if (last) draw(last);
+        },
+        notice(text) {
+          warnings.push(`note: ${escapeControl(text)}`);
+          if (warnings.length > LIVE_WARNINGS) warnings.shift();
+          if (last) draw(last);
+        },
         event(event, collector) {
           last = collector;
           if (event.type !== "ResourceUpdate" || pending) return;
@@ -211,11 +317,13 @@ export function createReporter(options: ReporterOptions): Reporter {
             draw(collector);
           }, wait);
         },
-        finish(outcome, collector) {
+        finish(outcome, collector, _code, diagnostics) {
           clearInterval(timer);
           clearTimeout(pending);
-          region.draw([header(collector), ...table(collector)], { fit: false });
+          region.draw(block(collector), { fit: false });
           out(summary(outcome, collector));
+          const statuses = collector.latestObservation().resourceStatuses;
+          for (const line of diagnosticsBlocks(statuses, diagnostics)) out(line);
         },
       };
     }

@@ -12,10 +12,18 @@ import type { RuleSet } from "../rules/rule_set.ts";
 
 /** The rule flags as parsed. */
 export interface RuleFlags {
-  /** `--rules` paths, in order (later files win). */
+  /** `--rules` paths, in order (later files win); `builtin:strict` adds the strict checks. */
   rules: string[];
   /** False with `--no-builtin-rules`. */
   builtinRules: boolean;
+}
+
+const BUILTIN_PREFIX = "builtin:";
+const STRICT = "builtin:strict";
+
+/** Whether `--rules builtin:strict` is among the flags. */
+export function wantsStrict(flags: Pick<RuleFlags, "rules">): boolean {
+  return flags.rules.includes(STRICT);
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -27,7 +35,7 @@ export function addRuleOptions(cmd: Command): Command {
   return cmd
     .option(
       "--rules <path>",
-      "health rules file, directory or - for stdin (repeatable; later files win)",
+      "health rules file, directory, - for stdin, or builtin:strict (repeatable; later files win)",
       collect,
       [],
     )
@@ -51,13 +59,25 @@ export async function ruleSetFromFlags(
     throw new InputError("--rules - and -f - both read standard input; it can be read only once");
   }
   // Loaded when a command judges objects: `version` and `--help` stay fast.
+  const paths = flags.rules.filter((p) => !p.startsWith(BUILTIN_PREFIX));
+  const sets = flags.rules.filter((p) => p.startsWith(BUILTIN_PREFIX));
+  for (const name of sets) {
+    if (name !== STRICT) {
+      throw new InputError(
+        `--rules ${name}: no such built-in rule set (expected ${STRICT}, or a file or directory)`,
+      );
+    }
+  }
   const [{ loadRuleFiles }, { createRuleSet }, { BUILTIN_RULES }] = await Promise.all([
     import("../rules/rule_file.ts"),
     import("../rules/rule_set.ts"),
     import("../rules/builtin/rules.gen.ts"),
   ]);
-  const rules = flags.rules.length > 0
-    ? await loadRuleFiles(flags.rules, { readStdin: options.readStdin })
+  const strict = sets.length > 0
+    ? (await import("../rules/builtin/strict.gen.ts")).STRICT_RULES
+    : undefined;
+  const rules = paths.length > 0
+    ? await loadRuleFiles(paths, { readStdin: options.readStdin })
     : [];
-  return createRuleSet({ rules, builtin: flags.builtinRules ? BUILTIN_RULES : [] });
+  return createRuleSet({ rules, builtin: flags.builtinRules ? BUILTIN_RULES : [], strict });
 }

@@ -17,12 +17,13 @@ import { addRuleOptions, type RuleFlags, ruleSetFromFlags } from "./rule_flags.t
 
 /** The rule modules, loaded when a rules command runs (not for every start of the CLI). */
 async function ruleModules() {
-  const [contract, fixtures, files, sets, pack] = await Promise.all([
+  const [contract, fixtures, files, sets, pack, strict] = await Promise.all([
     import("../rules/contract/kind_rules.ts"),
     import("../rules/fixtures.ts"),
     import("../rules/rule_file.ts"),
     import("../rules/rule_set.ts"),
     import("../rules/builtin/rules.gen.ts"),
+    import("../rules/builtin/strict.gen.ts"),
   ]);
   return {
     KIND_RULES: contract.KIND_RULES,
@@ -30,6 +31,7 @@ async function ruleModules() {
     loadRuleFiles: files.loadRuleFiles,
     builtinRuleId: sets.builtinRuleId,
     BUILTIN_RULES: pack.BUILTIN_RULES,
+    STRICT_RULES: strict.STRICT_RULES,
   };
 }
 
@@ -88,7 +90,9 @@ Exit codes: 0 every fixture passed, 1 a fixture failed, 3 a rule file is malform
     const rows: string[][] = [["KIND", "APIVERSION", "RULE", "SOURCE"]];
     for (const choice of set.rules) {
       const d = choice.definition!;
-      const shadow = shadowedBy(choice, set.ruleFor(sampleApiVersion(d.apiVersion), d.kind));
+      const shadow = choice.layer === "strict"
+        ? "  (strict check: asked once the other rules say Current)"
+        : shadowedBy(choice, set.ruleFor(sampleApiVersion(d.apiVersion), d.kind));
       rows.push([d.kind, d.apiVersion, choice.id, `${d.file}:${d.line}${shadow}`]);
     }
     for (const key of KIND_RULES.keys()) {
@@ -150,16 +154,17 @@ Exit codes: 0 every fixture passed, 1 a fixture failed, 3 a rule file is malform
 }
 
 async function runRulesTest(paths: string[], verbose: boolean, io: RulesCommandIo) {
-  const { BUILTIN_RULES, builtinRuleId, loadRuleFiles, runFixtures } = await ruleModules();
+  const { BUILTIN_RULES, STRICT_RULES, builtinRuleId, loadRuleFiles, runFixtures } =
+    await ruleModules();
   let rules: readonly RuleDefinition[];
   let id: ((r: RuleDefinition) => string) | undefined;
   if (paths.length === 0) {
     const { BUILTIN_FIXTURES } = await import("../rules/builtin/fixtures.gen.ts");
-    rules = BUILTIN_RULES.map((r) => ({
+    id = (r) => builtinRuleId(r, r.file.startsWith("builtin/strict/") ? "strict" : "builtin");
+    rules = [...BUILTIN_RULES, ...STRICT_RULES].map((r) => ({
       ...r,
-      fixtures: BUILTIN_FIXTURES[builtinRuleId(r)] ?? [],
+      fixtures: BUILTIN_FIXTURES[id!(r)] ?? [],
     }));
-    id = builtinRuleId;
   } else {
     rules = await loadRuleFiles(paths, { readStdin: io.readStdin });
     if (rules.length === 0) throw new InputError(`no rules found in ${paths.join(", ")}`);

@@ -9,6 +9,7 @@ import { InputError } from "../errors.ts";
 import { identifierKey } from "../groupkind.ts";
 import { identifiersFromStream } from "../identifiers.ts";
 import type { StdinSource } from "../manifest_input.ts";
+import type { ManifestObject } from "../manifest_objects.ts";
 import type { ObjectIdentifier } from "../types.ts";
 import type { Connection } from "./connection.ts";
 
@@ -31,6 +32,18 @@ export interface TargetFlags {
 /** Reads stdin for `-f -`. */
 export type StdinReader = StdinSource;
 
+/** Options of {@linkcode resolveTargets}. */
+export interface ResolveOptions {
+  /** Reads stdin for `-f -`. */
+  readStdin?: StdinReader;
+  /** Aborting cancels discovery and lists. */
+  signal?: AbortSignal;
+  /** Called for each manifest object with its identifier (per-object annotations). */
+  onManifest?: (manifest: ManifestObject, id: ObjectIdentifier) => void;
+  /** Filled with the `--kinds` entries the selector matched nothing of (`--for create`). */
+  emptyKinds?: string[];
+}
+
 /**
  * Resolves every target to identifiers, in the order given, without duplicates.
  *
@@ -39,7 +52,7 @@ export type StdinReader = StdinSource;
 export async function resolveTargets(
   flags: TargetFlags,
   conn: Connection,
-  options: { readStdin?: StdinReader; signal?: AbortSignal } = {},
+  options: ResolveOptions = {},
 ): Promise<ObjectIdentifier[]> {
   if (flags.files.length === 0 && flags.args.length === 0 && !flags.selector) {
     throw new InputError("nothing to wait for: give -f FILE|DIR|-, KIND/NAME arguments, or -l");
@@ -62,6 +75,7 @@ export async function resolveTargets(
       defaultNamespace: conn.namespace,
       mapper: conn.api.mapper,
       signal: options.signal,
+      onIdentifier: options.onManifest,
     });
     ids.forEach(add);
   }
@@ -89,6 +103,7 @@ export async function resolveTargets(
         labelSelector: flags.selector,
         signal: options.signal,
       });
+      if (items.length === 0) options.emptyKinds?.push(kindText);
       for (const item of items) {
         const meta = (item.metadata ?? {}) as { name?: string; namespace?: string };
         add({

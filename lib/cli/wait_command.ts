@@ -8,7 +8,7 @@
 
 import { isRefusal, isUnreachable } from "../cluster/errors.ts";
 import { type Clock, systemClock } from "../engine/clock.ts";
-import { ResourceStatusCollector, type StopCondition } from "../engine/collector.ts";
+import { ResourceStatusCollector } from "../engine/collector.ts";
 import { createStatusPoller } from "../polling.ts";
 import { InputError, KstatusError } from "../errors.ts";
 import type { FailOnReason } from "../../readers/fail_on.ts";
@@ -18,14 +18,30 @@ import { formatDuration } from "../printers/format.ts";
 import type { Connection, ConnectionFlags, Connector, ReaderChoice } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { createReporter, type Outcome, type ReportMode } from "./reporter.ts";
-import { type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
+import { type RuleFlags, ruleSetFromFlags, wantsStrict } from "./rule_flags.ts";
+import { strictWarnings } from "./strict_preflight.ts";
 import { resolveTargets, type StdinReader, type TargetFlags } from "./targets.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
+import { collectDiagnostics } from "../diagnostics/collect.ts";
+import { watchWarningEvents } from "../diagnostics/live.ts";
+import { flatten } from "../diagnostics/tree.ts";
+import type { Diagnostics, DiagnosticsOptions } from "../diagnostics/types.ts";
+import { notReady } from "./reporter.ts";
+import { FOR_ANNOTATION, objectChoice } from "../goals/annotations.ts";
+import { type CelSupport, compileGoal, type Goal } from "../goals/check.ts";
+import { type GoalSpec, goalsText, goalTarget } from "../goals/goal.ts";
+import { createGoalJudge, type KnownChoice } from "../goals/judge.ts";
+import type { ManifestObject } from "../manifests.ts";
+import { sleep } from "../sleep.ts";
 
 /** Everything `wait` and `status` take from the command line. */
 export interface WaitCommandOptions extends TargetFlags, ConnectionFlags, Partial<RuleFlags> {
-  /** What to wait for. */
-  goal: StopCondition;
+  /** What to wait for (`--for`, all must hold); `status` looks with `current`. */
+  goals: GoalSpec[];
+  /** `--require-observed`; undefined: on when the goals include `complete`. */
+  requireObserved?: boolean;
+  /** End at once on a failure that cannot recover by itself (`--no-fail-terminal`: false). */
+  failTerminal?: boolean;
   /** Give up after this many ms (0: never). */
   timeoutMs: number;
   /** Milliseconds between polls. */
@@ -40,6 +56,15 @@ export interface WaitCommandOptions extends TargetFlags, ConnectionFlags, Partia
   failOn?: readonly FailOnReason[];
   /** Look once and report (`kstatus status`). */
   once: boolean;
+  /**
+   * Diagnostics for the resources not at their goal when the wait ends badly (and for `status`,
+   * those not Current); `false` or absent: none.
+   */
+  diagnostics?: DiagnosticsOptions | false;
+  /** `kstatus explain`: look once and give the diagnostics of every resource, whatever its status. */
+  explain?: boolean;
+  /** `--events`: Warning events of the resources and their children printed as they arrive. */
+  liveEvents?: boolean;
 }
 
 /** What the command runs with; tests replace parts. */
@@ -84,32 +109,37 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
 
   // Before polling starts (connecting, reading stdin) a signal or the timeout ends the command
   // at once, even when what it waits on cannot be cancelled (a stdin that stays open).
+  let waitingFor = "before the resources to wait for were known";
   const stoppedEarly = () =>
     timedOut
       ? new CliExit(
         ExitCode.NotReady,
-        `error: timed out after ${
-          formatDuration(options.timeoutMs)
-        } before the resources to wait for were known`,
+        `error: timed out after ${formatDuration(options.timeoutMs)} ${waitingFor}`,
       )
       : new CliExit(
         interruptCode(deps),
         `interrupted (${deps.interrupt?.reason === "SIGTERM" ? "SIGTERM" : "SIGINT"}) ` +
-          "before the resources to wait for were known",
+          waitingFor,
       );
   let conn: Connection | undefined;
   try {
     // Rules first: a malformed rules file is bad input, said before any connection is made.
     // Like connecting, it ends at once on a signal or the timeout (`--rules -` with an open stdin).
     let ruleSet: RuleSet;
+    let cel: CelSupport;
+    let goals: Goal[];
     try {
-      ruleSet = await untilAborted(
-        ruleSetFromFlags(
-          { rules: options.rules ?? [], builtinRules: options.builtinRules ?? true },
-          { readStdin: deps.readStdin, stdinTaken: options.files.includes("-") },
-        ),
+      [ruleSet, cel] = await untilAborted(
+        Promise.all([
+          ruleSetFromFlags(
+            { rules: options.rules ?? [], builtinRules: options.builtinRules ?? true },
+            { readStdin: deps.readStdin, stdinTaken: options.files.includes("-") },
+          ),
+          loadCelSupport(),
+        ]),
         controller.signal,
       );
+      goals = options.goals.map((g) => compileGoal(g, cel));
     } catch (e) {
       if (controller.signal.aborted) throw stoppedEarly();
       throw classify(e, "");
@@ -125,11 +155,35 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
       throw classify(e, "");
     }
     let ids: ObjectIdentifier[];
+    const known = new Map<string, KnownChoice>();
+    const onManifest = (m: ManifestObject, id: ObjectIdentifier) => {
+      const choice = manifestChoice(m, cel);
+      if (choice) known.set(identifierKey(id), choice);
+    };
     try {
+      const emptyKinds: string[] = [];
       ids = await untilAborted(
-        resolveTargets(options, conn, { readStdin: deps.readStdin, signal: controller.signal }),
+        resolveTargets(options, conn, {
+          readStdin: deps.readStdin,
+          signal: controller.signal,
+          onManifest,
+          emptyKinds,
+        }),
         controller.signal,
       );
+      if (!options.once && options.goals.some((g) => g.type === "create") && emptyKinds.length) {
+        ids = await untilSelectorMatches(
+          ids,
+          emptyKinds,
+          options,
+          conn,
+          deps,
+          controller.signal,
+          (w) => {
+            waitingFor = w;
+          },
+        );
+      }
     } catch (e) {
       if (controller.signal.aborted) throw stoppedEarly();
       throw classify(e, conn.server);
@@ -137,7 +191,7 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
     if (ids.length === 0) {
       // Nothing to look at is a fine answer for `status` and for `--for deleted`; for any other
       // wait it is almost always a mistyped selector or an empty manifest, which CI must not pass.
-      if (options.once || options.goal === "deleted") {
+      if (options.once || options.goals.every((g) => g.type === "deleted")) {
         deps.err("no resources found");
         return ExitCode.Ok;
       }
@@ -146,10 +200,21 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
         `no resources found to wait for: ${what(options, conn.namespace)}`,
       );
     }
+    if (wantsStrict({ rules: options.rules ?? [] }) && !options.once) {
+      for (const line of await strictWarnings(conn.api, ids, controller.signal)) deps.err(line);
+    }
+    const judge = createGoalJudge({
+      goals: options.once ? [compileGoal({ type: "current", text: "current" })] : goals,
+      compile: (spec) => compileGoal(spec, cel),
+      requireObserved: options.once ? false : options.requireObserved,
+      failTerminal: !options.once && (options.failTerminal ?? true),
+      startedAt,
+      known,
+    });
     return await pollUntilDone(
       options,
       deps,
-      ruleSet,
+      { ruleSet, judge: judge.judge, known },
       conn,
       ids,
       controller,
@@ -164,10 +229,17 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
   }
 }
 
+/** What judging a wait takes: the rule set, the goal judge, the choices from manifests. */
+interface Judging {
+  ruleSet: RuleSet;
+  judge: (status: ResourceStatus) => ResourceStatus;
+  known: ReadonlyMap<string, KnownChoice>;
+}
+
 async function pollUntilDone(
   options: WaitCommandOptions,
   deps: WaitDeps,
-  ruleSet: RuleSet,
+  { ruleSet, judge, known }: Judging,
   conn: Awaited<ReturnType<Connector>>,
   ids: ObjectIdentifier[],
   controller: AbortController,
@@ -175,7 +247,9 @@ async function pollUntilDone(
   startedAt: number,
   timedOut: () => boolean,
 ): Promise<number> {
-  const mode: ReportMode = options.output === "auto"
+  const mode: ReportMode = options.explain && options.output !== "json"
+    ? "explain"
+    : options.output === "auto"
     ? (deps.isTerminal ? "live" : "events")
     : options.output === "table"
     ? (deps.isTerminal ? "live" : "table")
@@ -189,7 +263,11 @@ async function pollUntilDone(
     height: deps.rows,
     now: () => clock.now(),
     startedAt,
-    goal: options.goal,
+    goal: options.once ? "current" : goalsText(options.goals),
+    target: options.once ? "Current" : [...known.values()].some((c) => c.goals)
+      // Some objects have goals of their own (kstatus.dev/for).
+      ? `at goal (${goalsText(options.goals)}, or their own ${FOR_ANNOTATION})`
+      : goalTarget(options.goals),
     stats: () => ({ ...conn.stats(), cycles }),
   });
   const collector = new ResourceStatusCollector(ids);
@@ -200,12 +278,31 @@ async function pollUntilDone(
     clock,
     failOn: options.failOn,
     compute: ruleSet.compute,
+    transform: judge,
   });
   const seen = new Set<string>();
-  let outcome: Outcome | undefined;
-  for await (
-    const event of engine.poll(ids, { pollInterval: options.intervalMs, signal: controller.signal })
-  ) {
+  // Skipped by a manifest's annotation: listed at once, never read.
+  const polled: ObjectIdentifier[] = [];
+  for (const id of ids) {
+    if (!known.get(identifierKey(id))?.skip) {
+      polled.push(id);
+      continue;
+    }
+    const event = { type: "ResourceUpdate" as const, resource: judge(unread(id)) };
+    collector.apply(event);
+    reporter.event(event, collector);
+    seen.add(identifierKey(id));
+  }
+  let outcome: Outcome | undefined = polled.length === 0
+    ? (options.once ? { kind: "once" } : { kind: "goal" })
+    : undefined;
+  const live = options.liveEvents && !options.once
+    ? startLiveEvents(conn, polled, collector, reporter, controller.signal)
+    : undefined;
+  const events = outcome
+    ? []
+    : engine.poll(polled, { pollInterval: options.intervalMs, signal: controller.signal });
+  for await (const event of events) {
     if (event.type === "Sync") cycles++;
     collector.apply(event);
     reporter.event(event, collector);
@@ -229,8 +326,12 @@ async function pollUntilDone(
       }
       continue;
     }
-    if (collector.isDone(options.goal)) {
+    if (allMet(collector)) {
       outcome = { kind: "goal" };
+      break;
+    }
+    if (options.failTerminal !== false && event.resource.goal?.terminal) {
+      outcome = { kind: "failed" };
       break;
     }
     if (options.failFast && event.resource.status === "Failed") {
@@ -238,6 +339,7 @@ async function pollUntilDone(
       break;
     }
   }
+  await live?.stop();
   if (!outcome) {
     outcome = timedOut() ? { kind: "timeout" } : {
       kind: "interrupted",
@@ -253,7 +355,19 @@ async function pollUntilDone(
   const code = unreachable && !statuses.some((s) => s.status === "Failed")
     ? ExitCode.Cluster
     : exitCodeFor(outcome, statuses, deps);
-  reporter.finish(outcome, collector, code);
+  // Diagnostics never change the exit code: a failure to gather them is a note, or at worst
+  // a line on stderr.
+  let diagnostics: Map<string, Diagnostics> | undefined;
+  const explained = explainedStatuses(options, outcome, statuses);
+  if (options.diagnostics && explained.length > 0) {
+    try {
+      const found = await collectDiagnostics(conn.api, explained, options.diagnostics);
+      diagnostics = new Map(explained.map((s, i) => [identifierKey(s.identifier), found[i]]));
+    } catch (e) {
+      deps.err(`warning: diagnostics failed: ${(e as Error).message}`);
+    }
+  }
+  reporter.finish(outcome, collector, code, diagnostics);
   // Exit code 4 gets one clear line on stderr whatever the output mode, as at setup.
   if (outcome.kind === "refused") {
     deps.err(`error: the cluster at ${conn.server} refused us: ${outcome.error.message}`);
@@ -263,6 +377,71 @@ async function pollUntilDone(
     deps.err(`error: timed out: ${unreachable.message}`);
   }
   return code;
+}
+
+/**
+ * `--events`: Warning events of the tracked resources and their children printed as they arrive.
+ * An event is ours when it is about an object of a tracked tree, or about an object named after
+ * a tracked resource (`web-7d9c-x2` of `web`): a new pod's events can come before the pod is in
+ * the tree.
+ */
+function startLiveEvents(
+  conn: Connection,
+  ids: readonly ObjectIdentifier[],
+  collector: ResourceStatusCollector,
+  reporter: ReturnType<typeof createReporter>,
+  signal: AbortSignal,
+): { stop(): Promise<void> } {
+  const stopper = new AbortController();
+  const both = AbortSignal.any([signal, stopper.signal]);
+  const namespaces = [...new Set(ids.map((id) => id.namespace).filter(Boolean))];
+  const ours = (namespace: string, kind: string, name: string) => {
+    if (ids.some((id) => id.namespace === namespace && name.startsWith(`${id.name}-`))) return true;
+    return collector.latestObservation().resourceStatuses.some((s) =>
+      flatten(s).some((c) =>
+        c.identifier.namespace === namespace && c.identifier.kind === kind &&
+        c.identifier.name === name
+      )
+    );
+  };
+  const running = watchWarningEvents(conn.api, namespaces, {
+    event(ev) {
+      const slash = ev.object.indexOf("/");
+      if (ours(ev.namespace, ev.object.slice(0, slash), ev.object.slice(slash + 1))) {
+        reporter.warning(ev);
+      }
+    },
+    note(namespace, text) {
+      reporter.notice(`live ${text} in namespace ${namespace}`);
+    },
+  }, both).catch(() => {});
+  return {
+    async stop() {
+      stopper.abort();
+      await running;
+    },
+  };
+}
+
+/** The resources to explain: all for `explain`, else those not at the goal of a bad ending. */
+function explainedStatuses(
+  options: WaitCommandOptions,
+  outcome: Outcome,
+  statuses: ResourceStatus[],
+): ResourceStatus[] {
+  // A resource never read (an early stop) has nothing to explain.
+  const read = (s: ResourceStatus) => s.resource !== undefined || s.error !== undefined;
+  if (options.explain) return statuses.filter(read);
+  switch (outcome.kind) {
+    case "failed":
+    case "timeout":
+    case "interrupted":
+      return notReady(statuses).filter(read);
+    case "once":
+      return statuses.filter((s) => s.status !== "Current" && read(s));
+    default:
+      return [];
+  }
 }
 
 function exitCodeFor(outcome: Outcome, statuses: ResourceStatus[], deps: WaitDeps): number {
@@ -276,7 +455,7 @@ function exitCodeFor(outcome: Outcome, statuses: ResourceStatus[], deps: WaitDep
       return anyFailed ? ExitCode.Failed : ExitCode.NotReady;
     case "once":
       if (anyFailed) return ExitCode.Failed;
-      return statuses.every((s) => s.status === "Current") ? ExitCode.Ok : ExitCode.NotReady;
+      return statuses.every((s) => s.goal?.met) ? ExitCode.Ok : ExitCode.NotReady;
     case "interrupted":
       return interruptCode(deps);
     case "error":
@@ -377,4 +556,73 @@ function what(options: WaitCommandOptions, namespace: string): string {
   }
   if (options.files.length > 0) parts.push(`${options.files.join(", ")} held no objects`);
   return parts.join("; ") || "no inputs";
+}
+
+/** True when every resource has reached its goal (as the goal judge said). */
+function allMet(collector: ResourceStatusCollector): boolean {
+  return collector.latestObservation().resourceStatuses.every((s) => s.goal?.met);
+}
+
+/** A resource not read (skipped before polling). */
+function unread(id: ObjectIdentifier): ResourceStatus {
+  return { identifier: id, status: "Unknown", message: "", generatedResources: [] };
+}
+
+/** The CEL helpers of the rules, loaded when a command waits (never at start-up). */
+async function loadCelSupport(): Promise<CelSupport> {
+  const { celVariables, createCelCompiler, isAbsentFieldError } = await import(
+    "../rules/cel.ts"
+  );
+  return {
+    compiler: createCelCompiler(),
+    variables: celVariables,
+    isAbsentField: isAbsentFieldError,
+  };
+}
+
+/** The choices in a manifest's annotations, compiled; errors name the file and line. */
+function manifestChoice(m: ManifestObject, cel: CelSupport): KnownChoice | undefined {
+  try {
+    const choice = objectChoice(m.object);
+    if (!choice) return undefined;
+    return { skip: choice.skip, goals: choice.goal ? [compileGoal(choice.goal, cel)] : undefined };
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new InputError(e.message, { file: m.file, line: m.line });
+  }
+}
+
+/**
+ * `--for create` with `-l`: lists again every interval until each of `--kinds` has a match
+ * (kubectl's `--for=create`), then returns every target.
+ */
+async function untilSelectorMatches(
+  ids: ObjectIdentifier[],
+  emptyKinds: string[],
+  options: WaitCommandOptions,
+  conn: Connection,
+  deps: WaitDeps,
+  signal: AbortSignal,
+  describe: (waitingFor: string) => void,
+): Promise<ObjectIdentifier[]> {
+  const where = options.allNamespaces ? "in any namespace" : `in namespace ${conn.namespace}`;
+  const say = (kinds: string[]) =>
+    `for ${kinds.join(", ")} matching -l ${options.selector} ${where} to be created`;
+  deps.err(`waiting ${say(emptyKinds)}`);
+  describe(`waiting ${say(emptyKinds)}`);
+  const selectorOnly = { ...options, files: [], args: [] };
+  const found = new Map(ids.map((id) => [identifierKey(id), id]));
+  let missing = emptyKinds;
+  while (missing.length > 0) {
+    await sleep(options.intervalMs, signal);
+    const empty: string[] = [];
+    const more = await resolveTargets({ ...selectorOnly, kinds: missing.join(",") }, conn, {
+      signal,
+      emptyKinds: empty,
+    });
+    for (const id of more) found.set(identifierKey(id), id);
+    missing = empty;
+    describe(`waiting ${say(missing)}`);
+  }
+  return [...found.values()];
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { CallOptions, ResourceMapping } from "../kube/types.ts";
+import type { CallOptions, LogOptions, ResourceMapping, WatchOptions } from "../kube/types.ts";
 import type { Selector } from "../selector.ts";
 import type { GroupKind, KubeObject, ObjectIdentifier } from "../types.ts";
 
@@ -96,6 +96,14 @@ export interface KubeApi {
   list(
     mapping: ResourceMapping,
     namespace: string,
-    options?: CallOptions & { labelSelector?: string; limit?: number },
+    options?: CallOptions & { labelSelector?: string; fieldSelector?: string; limit?: number },
   ): Promise<{ items: KubeObject[]; resourceVersion?: string }>;
+  /** A container's log as text (`pods/log`), when the API serves logs (diagnostics use it). */
+  logs?(namespace: string, pod: string, options?: LogOptions): Promise<string>;
+  /** WATCH a resource, when the API can (live Warning events use it). */
+  watch?(
+    mapping: ResourceMapping,
+    namespace: string,
+    options?: WatchOptions,
+  ): AsyncIterable<{ type: string; object: KubeObject }>;
 }

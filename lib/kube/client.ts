@@ -44,6 +44,7 @@ import type {
   DeleteOptions,
   ListOptions,
   ListResult,
+  LogOptions,
   ResourceMapping,
   WatchEvent,
   WatchOptions,
@@ -104,6 +105,13 @@ export interface KubeClient {
     namespace: string,
     options?: WatchOptions,
   ): AsyncIterable<WatchEvent>;
+  /**
+   * GETs a container's log (`pods/log`) as text.
+   *
+   * @throws {ForbiddenError} and the other typed errors of `errors.ts` (404 when the pod or a
+   *   previous instance does not exist, 400 when the container has not started).
+   */
+  logs(namespace: string, pod: string, options?: LogOptions): Promise<string>;
   /** POSTs a new object; returns it as stored. */
   create(
     mapping: ResourceMapping,
@@ -153,6 +161,15 @@ interface RequestSpec {
 }
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const PODS: ResourceMapping = {
+  group: "",
+  version: "v1",
+  kind: "Pod",
+  resource: "pods",
+  namespaced: true,
+};
+/** Log requests are counted as `get pods/log`. */
+const POD_LOG: ResourceMapping = { ...PODS, resource: "pods/log" };
 const REDACTED = "[redacted]";
 
 /**
@@ -522,6 +539,24 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
     },
     watch(m, namespace, options = {}) {
       return watchStream(m, namespace, options);
+    },
+    async logs(namespace, pod, options = {}) {
+      const number = (n: number | undefined) => n === undefined ? undefined : String(n);
+      const { text } = await send({
+        verb: "get",
+        method: "GET",
+        path: `${objectPath(PODS, namespace, pod, "get")}/log`,
+        query: {
+          container: options.container || undefined,
+          previous: options.previous ? "true" : undefined,
+          tailLines: number(options.tailLines),
+          limitBytes: number(options.limitBytes),
+        },
+        accept: "text/plain, */*",
+        ctx: ctxOf("get", POD_LOG, namespace, pod),
+        signal: options.signal,
+      });
+      return text;
     },
     async create(m, namespace, object, options = {}) {
       const name = ((object.metadata ?? {}) as { name?: string }).name ?? "";

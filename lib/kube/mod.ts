@@ -43,6 +43,7 @@ export type {
   DeleteOptions,
   ListOptions,
   ListResult,
+  LogOptions,
   ResourceMapping,
   WatchEvent,
   WatchEventType,

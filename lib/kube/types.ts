@@ -45,6 +45,18 @@ export interface ListResult {
   resourceVersion: string;
 }
 
+/** Options of {@linkcode KubeClient.logs}. */
+export interface LogOptions extends CallOptions {
+  /** The container; the server picks the only one when omitted. */
+  container?: string;
+  /** The previous (terminated) instance of the container, after a restart. */
+  previous?: boolean;
+  /** Only the last this many lines. */
+  tailLines?: number;
+  /** At most this many bytes (the server counts from the first line it sends). */
+  limitBytes?: number;
+}
+
 /** Options of {@linkcode KubeClient.watch}. */
 export interface WatchOptions extends CallOptions {
   /** Start after this resourceVersion; unset means "current state as ADDED events, then changes". */

@@ -5,7 +5,7 @@
  */
 
 import type { ResourceStatus } from "../types.ts";
-import { displayMessage, resourceRef } from "./format.ts";
+import { displayMessage, displayStatus, resourceRef } from "./format.ts";
 
 /**
  * One line for a status change: `deployment.apps/ns/web is InProgress: Ready: 1/3`.
@@ -23,5 +23,7 @@ import { displayMessage, resourceRef } from "./format.ts";
  */
 export function formatEventLine(status: ResourceStatus): string {
   const message = displayMessage(status);
-  return `${resourceRef(status.identifier)} is ${status.status}${message ? `: ${message}` : ""}`;
+  return `${resourceRef(status.identifier)} is ${displayStatus(status)}${
+    message ? `: ${message}` : ""
+  }`;
 }

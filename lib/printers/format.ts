@@ -35,6 +35,11 @@ export function formatAge(status: ResourceStatus, nowMs: number): string {
   return `${Math.floor(s / 3600)}h`;
 }
 
+/** The status to show: `Skipped` for a resource skipped by its annotation. */
+export function displayStatus(status: ResourceStatus): Status | "Skipped" {
+  return status.goal?.skipped ? "Skipped" : status.status;
+}
+
 /** The message to show: the error's text when there is one. */
 export function displayMessage(status: ResourceStatus): string {
   return status.error ? status.error.message : status.message;
@@ -49,8 +54,8 @@ const COLORS: Partial<Record<Status, string>> = {
 };
 
 /** Wraps `text` in the status's ANSI colour when `color` is on. */
-export function colorStatus(status: Status, text: string, color: boolean): string {
-  const code = COLORS[status];
+export function colorStatus(status: Status | "Skipped", text: string, color: boolean): string {
+  const code = status === "Skipped" ? undefined : COLORS[status];
   return color && code ? `\x1b[${code}m${text}\x1b[0m` : text;
 }
 

@@ -7,18 +7,23 @@
  * - summary line (last): `{"type":"summary","timestamp","goal","result","exitCode","elapsedMs",
  *   "message","resources":[{group,kind,namespace,name,status,message,error?}]}`; `result` is
  *   `goal`, `failed`, `timeout`, `interrupted`, `error`, `refused` or `once` (`kstatus status`);
- *   with a cluster connection also `"stats":{"requests","byVerb":{"list apps/deployments":N},"cycles"}`
+ *   with a cluster connection also `"stats":{"requests","byVerb":{"list apps/deployments":N},"cycles"}`;
+ *   a resource that was explained (a bad ending, `status` not Current, `explain`) also has
+ *   `"diagnostics":{"rule":{"id"?,"decidedBy"?,"because":[...]},"events":[{object,namespace,type,
+ *   reason,message,count,lastTime}],"logs":[{pod,container,previous,lines,truncated}],"notes":[...]}`
+ * - with `--events`: `{"type":"event","timestamp","event":{object,namespace,type,reason,message,
+ *   count,lastTime}}` as Warning events arrive, `{"type":"note","timestamp","text"}` when they cannot
  *
  * @module
  */
 
 import type { ObjectIdentifier, ResourceStatus, Status } from "../types.ts";
-import { displayMessage } from "./format.ts";
+import { displayMessage, displayStatus } from "./format.ts";
 
 /** A resource in JSON output. */
 export interface JsonResource extends ObjectIdentifier {
   /** Status. */
-  status: Status;
+  status: Status | "Skipped";
   /** Message (the error text when there is an error). */
   message: string;
   /** Error text, when reading or computing failed. */
@@ -37,7 +42,7 @@ export function jsonResource(status: ResourceStatus, withChildren = true): JsonR
     kind,
     namespace,
     name,
-    status: status.status,
+    status: displayStatus(status),
     message: displayMessage(status),
   };
   if (status.error) out.error = status.error.message;

@@ -6,7 +6,7 @@
  */
 
 import type { ResourceStatus } from "../types.ts";
-import { colorStatus, displayMessage, formatAge, truncate } from "./format.ts";
+import { colorStatus, displayMessage, displayStatus, formatAge, truncate } from "./format.ts";
 
 /** Options of {@linkcode renderTable}. */
 export interface TableOptions {
@@ -21,7 +21,7 @@ export interface TableOptions {
 interface Row {
   namespace: string;
   resource: string;
-  status: ResourceStatus["status"];
+  status: ResourceStatus["status"] | "Skipped";
   age: string;
   message: string;
 }
@@ -32,7 +32,7 @@ function rows(statuses: readonly ResourceStatus[], nowMs: number): Row[] {
     out.push({
       namespace: s.identifier.namespace,
       resource: `${prefix}${s.identifier.kind}/${s.identifier.name}`,
-      status: s.status,
+      status: displayStatus(s),
       age: formatAge(s, nowMs),
       message: displayMessage(s),
     });

@@ -165,14 +165,16 @@ function judge(
     }
     if (!result) continue;
     const message = messageOf(programs.message, vars, obj, key);
-    if (key === "current") return current(message);
-    if (key === "failed") return failed("HealthCheckFailed", message);
-    return inProgress("HealthCheckInProgress", message);
+    const matched = `${key}: ${program.source.trim().replace(/\s+/g, " ")}`;
+    if (key === "current") return current(message, matched);
+    if (key === "failed") return failed("HealthCheckFailed", message, matched);
+    return inProgress("HealthCheckInProgress", message, matched);
   }
   return inProgress(
     "HealthCheckInProgress",
     messageOf(programs.message, vars, obj, undefined) ||
       (status ? "no health check expression matched yet" : "waiting for the controller's status"),
+    status ? "no expression matched" : "no status",
   );
 }
 

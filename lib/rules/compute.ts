@@ -6,7 +6,13 @@
  */
 
 import { KIND_RULES } from "./contract/kind_rules.ts";
-import { current, inProgress, readConditions } from "../conditions.ts";
+import {
+  current,
+  describeCondition,
+  inProgress,
+  readConditions,
+  withDecidedBy,
+} from "../conditions.ts";
 import { ComputeError } from "../errors.ts";
 import { isObject, strictInt, strictString } from "../fields.ts";
 import { groupKindKey, groupKindOf, identifierOf } from "../groupkind.ts";
@@ -50,7 +56,12 @@ function compute(obj: KubeObject, now: Date): ComputeResult {
     () => strictString(obj, ["metadata", "deletionTimestamp"]),
   );
   if (deletion) {
-    return { status: "Terminating", message: "Resource scheduled for deletion", conditions: [] };
+    return {
+      status: "Terminating",
+      message: "Resource scheduled for deletion",
+      conditions: [],
+      decidedBy: `metadata.deletionTimestamp ${deletion}`,
+    };
   }
   const generationResult = checkGeneration(obj);
   if (generationResult) return generationResult;
@@ -90,6 +101,7 @@ function checkGeneration(obj: KubeObject): ComputeResult | undefined {
   return inProgress(
     "LatestGenerationNotObserved",
     `${kind} generation is ${generation}, but latest observed generation is ${observed}`,
+    `status.observedGeneration ${observed} != metadata.generation ${generation}`,
   );
 }
 
@@ -97,13 +109,13 @@ function checkGeneration(obj: KubeObject): ComputeResult | undefined {
 function standardConditionResult(conditions: readonly Condition[]): ComputeResult | undefined {
   for (const c of conditions) {
     if (c.status !== "True") continue;
-    if (c.type === "Reconciling") return inProgress(c.reason, c.message);
+    if (c.type === "Reconciling") return inProgress(c.reason, c.message, describeCondition(c));
     if (c.type === "Stalled") {
-      return {
+      return withDecidedBy({
         status: "Failed",
         message: c.message,
         conditions: [{ type: "Stalled", status: "True", reason: c.reason, message: c.message }],
-      };
+      }, describeCondition(c));
     }
   }
   return undefined;
@@ -113,8 +125,10 @@ function standardConditionResult(conditions: readonly Condition[]): ComputeResul
 function readyConditionResult(conditions: readonly Condition[]): ComputeResult | undefined {
   for (const c of conditions) {
     if (c.type !== "Ready") continue;
-    if (c.status === "True") return current("Resource is Ready");
-    if (c.status === "False" || c.status === "Unknown") return inProgress(c.reason, c.message);
+    if (c.status === "True") return current("Resource is Ready", describeCondition(c));
+    if (c.status === "False" || c.status === "Unknown") {
+      return inProgress(c.reason, c.message, describeCondition(c));
+    }
   }
   return undefined;
 }

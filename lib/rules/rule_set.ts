@@ -15,7 +15,7 @@ import { KIND_RULES } from "./contract/kind_rules.ts";
 import type { RuleDefinition } from "./rule_file.ts";
 
 /** Where the rule that judges a kind comes from. */
-export type RuleLayer = "user" | "builtin" | "contract" | "generic";
+export type RuleLayer = "user" | "builtin" | "contract" | "generic" | "strict";
 
 /** The rule that judges a kind. */
 export interface RuleChoice {
@@ -33,6 +33,12 @@ export interface RuleSetOptions {
   rules?: readonly RuleDefinition[];
   /** The built-in pack's rules; `[]` turns the pack off (`--no-builtin-rules`). */
   builtin?: readonly RuleDefinition[];
+  /**
+   * Strict checks (`--rules builtin:strict`, `STRICT_RULES`): asked only when the
+   * other layers say Current, their InProgress or Failed then wins. They may be for any kind,
+   * the contract's included, and never make an object Current.
+   */
+  strict?: readonly RuleDefinition[];
 }
 
 /** Judges objects by the first layer with a rule for them. */
@@ -41,13 +47,15 @@ export interface RuleSet {
   compute(obj: KubeObject, now?: Date): ComputeResult;
   /** The rule that judges objects of this `apiVersion` and `kind`. */
   ruleFor(apiVersion: string, kind: string): RuleChoice;
-  /** Every user and built-in rule with its id and layer, in precedence order within a layer. */
+  /** Every user, built-in and strict rule with its id and layer, in precedence order within a layer. */
   readonly rules: readonly RuleChoice[];
+  /** The strict check asked for objects of this `apiVersion` and `kind` once they are Current. */
+  strictFor(apiVersion: string, kind: string): RuleChoice | undefined;
 }
 
 interface Entry {
   id: string;
-  layer: "user" | "builtin";
+  layer: "user" | "builtin" | "strict";
   definition: RuleDefinition;
   matcher: RuleMatcher;
   compiled?: CompiledRule;
@@ -94,7 +102,26 @@ export function createRuleSet(options: RuleSetOptions = {}): RuleSet {
     definition,
     matcher: ruleMatcher(definition),
   }));
+  const strict: Entry[] = (options.strict ?? []).map((definition) => ({
+    id: builtinRuleId(definition, "strict"),
+    layer: "strict",
+    definition,
+    matcher: ruleMatcher(definition),
+  }));
   const cache = new Map<string, Entry | string>();
+  const strictCache = new Map<string, Entry | null>();
+  const findStrict = (apiVersion: string, kind: string): Entry | undefined => {
+    if (strict.length === 0) return undefined;
+    const key = `${apiVersion}\u0000${kind}`;
+    let hit = strictCache.get(key);
+    if (hit === undefined) {
+      hit = apiVersion.split("/").length > 2
+        ? null
+        : best(strict, groupOf(apiVersion), versionOf(apiVersion), kind) ?? null;
+      strictCache.set(key, hit);
+    }
+    return hit ?? undefined;
+  };
 
   const find = (apiVersion: string, kind: string): Entry | string => {
     const key = `${apiVersion}\u0000${kind}`;
@@ -120,9 +147,22 @@ export function createRuleSet(options: RuleSetOptions = {}): RuleSet {
       const apiVersion = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
       const kind = typeof obj.kind === "string" ? obj.kind : "";
       const found = find(apiVersion, kind);
-      if (typeof found === "string") return { ...computeStatus(obj, { now }), rule: found };
-      found.compiled ??= compileBuiltin(found, compiler);
-      return found.compiled.evaluate(obj);
+      let result: ComputeResult;
+      if (typeof found === "string") result = { ...computeStatus(obj, { now }), rule: found };
+      else {
+        found.compiled ??= compileBuiltin(found, compiler);
+        result = found.compiled.evaluate(obj);
+      }
+      if (result.status !== "Current") return result;
+      const check = findStrict(apiVersion, kind);
+      if (!check) return result;
+      check.compiled ??= compileBuiltin(check, compiler);
+      const strictResult = check.compiled.evaluate(obj);
+      return strictResult.status === "Current" ? result : strictResult;
+    },
+    strictFor(apiVersion, kind) {
+      const e = findStrict(apiVersion, kind);
+      return e && { id: e.id, layer: e.layer, definition: e.definition };
     },
     ruleFor(apiVersion, kind) {
       const found = find(apiVersion, kind);
@@ -131,7 +171,7 @@ export function createRuleSet(options: RuleSetOptions = {}): RuleSet {
       }
       return { id: found, layer: found === "generic" ? "generic" : "contract" };
     },
-    rules: [...user, ...builtin].map((e) => ({
+    rules: [...user, ...builtin, ...strict].map((e) => ({
       id: e.id,
       layer: e.layer,
       definition: e.definition,
@@ -164,8 +204,9 @@ function compileBuiltin(entry: Entry, compiler: CelCompiler): CompiledRule {
 }
 
 /**
- * The id of a built-in rule: `builtin:` and its group (or group pattern) and kind, with the
- * version when the rule is for one version only (Cluster API's v1beta1 and v1beta2 differ).
+ * The id of a built-in rule: `builtin:` (or `prefix:`, `strict:` for the strict checks) and its
+ * group (or group pattern) and kind, with the version when the rule is for one version only
+ * (Cluster API's v1beta1 and v1beta2 differ).
  *
  * @example
  * ```ts
@@ -176,12 +217,15 @@ function compileBuiltin(entry: Entry, compiler: CelCompiler): CompiledRule {
  * // builtin:cluster.x-k8s.io/v1beta2/Cluster
  * ```
  */
-export function builtinRuleId(rule: { apiVersion: string; kind: string }): string {
+export function builtinRuleId(
+  rule: { apiVersion: string; kind: string },
+  prefix = "builtin",
+): string {
   const slash = rule.apiVersion.indexOf("/");
   if (slash < 0) {
-    return `builtin:${rule.apiVersion === "*" ? "" : `${rule.apiVersion}/`}${rule.kind}`;
+    return `${prefix}:${rule.apiVersion === "*" ? "" : `${rule.apiVersion}/`}${rule.kind}`;
   }
   const group = rule.apiVersion.slice(0, slash);
   const version = rule.apiVersion.slice(slash + 1);
-  return `builtin:${group}/${version === "*" ? "" : `${version}/`}${rule.kind}`;
+  return `${prefix}:${group}/${version === "*" ? "" : `${version}/`}${rule.kind}`;
 }

@@ -3,40 +3,40 @@
  * (`deno task cluster:up` first): `deno task bench:e2e [--counts 100,1000]`.
  *
  * For each N, N Deployments (one replica each, pods becoming Ready after a
- * delay) are created in a fresh namespace, then four tools run at once over
- * them: kstatus with the caching reader and with the watch reader (both the
- * Bun-built binary), and `kstatus-peer` (scripts/bench/peer/, a small Go
- * program of ours) running cli-utils' polling engine and its
- * DefaultStatusWatcher (informers; what Helm 4's `--wait` uses). The script
- * watches the pods itself to learn when the last one turned Ready, and prints
- * per tool: API requests per poll cycle, milliseconds from the last pod Ready
- * to the "all Current" verdict, CPU seconds and peak memory, then one line per
- * ratio (`ratio N=1000 kstatus(watch)/cli-utils(watcher): cpu 0.20x memory
- * 0.45x latency 57ms/4610ms`), and writes an SVG chart of the figures against
- * N (docs/bench-e2e.svg, or `--chart FILE`). Figures are
- * printed, never asserted. With `--profile DIR`, kstatus runs from source under Deno with
- * `--cpu-prof` (a profile per N and reader in DIR; `deno run -A scripts/profile_summary.ts FILE`
- * lists where the time went).
+ * delay) are created in a fresh namespace, then four tools wait at once
+ * over them: kstatus with the watch reader and with the caching reader (both
+ * the Bun-built binary), and `kstatus-peer`, a small Go program of ours
+ * (scripts/bench/peer/) running cli-utils' DefaultStatusWatcher (the
+ * informer-based watcher Helm 4's --wait uses) and cli-utils' polling engine.
+ * The script watches the pods itself to learn when the last one turned Ready,
+ * and prints per tool: API requests per poll cycle, milliseconds from the last
+ * pod Ready to the "all Current" verdict, CPU seconds and peak memory. It ends
+ * with one line per ratio, like
+ *
+ *   ratio N=1000 kstatus(watch)/cli-utils(watcher): cpu 0.20x memory 0.45x latency 57ms/4610ms
+ *
+ * and writes the figures as an SVG chart (docs/bench-e2e.svg, `--chart` to
+ * change the path, `--chart ""` for none). Figures are printed, never asserted. With
+ * `--profile DIR`, kstatus runs from source under Deno with `--cpu-prof` (a profile per N and
+ * reader in DIR; `deno run -A scripts/profile_summary.ts FILE` lists where the time went).
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { createClient, loadClientConfig } from "../../lib/kube/mod.ts";
 import type { KubeObject } from "../../mod.ts";
-import { type ChartPoint, renderChart } from "./chart.ts";
-import { spawnTimed } from "./gnu_time.ts";
+import { type ChartSeries, lineChartSvg } from "./chart.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const { values } = parseArgs({
   options: {
     counts: { type: "string", default: "100,1000" },
     interval: { type: "string", default: "2s" },
-    // Runs kstatus from source under Deno with --cpu-prof, one profile directory per reader.
+    chart: { type: "string", default: "docs/bench-e2e.svg" },
+    // Runs kstatus from source under Deno with --cpu-prof, one profile directory per N and reader.
     profile: { type: "string" },
-    // Where the SVG chart goes (default docs/bench-e2e.svg).
-    chart: { type: "string" },
   },
 });
 
@@ -54,6 +54,8 @@ function clusterVars(): Record<string, string> {
 
 interface ToolRun {
   name: string;
+  /** Milliseconds from the last pod Ready to the verdict, once known. */
+  latencyMs?: number;
   /** When the verdict line arrived (performance.now()). */
   verdictAt?: number;
   requestsPerCycle: string;
@@ -69,7 +71,13 @@ async function runTool(
   isVerdict: (line: string) => boolean,
   perCycle: (lines: string[]) => string,
 ): Promise<ToolRun> {
-  const { child, usage } = await spawnTimed(cmd);
+  const timeFile = await Deno.makeTempFile();
+  const child = new Deno.Command("/usr/bin/time", {
+    args: ["-f", "%U %S %M", "-o", timeFile, ...cmd],
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
   const lines: string[] = [];
   let verdictAt: number | undefined;
   let buffer = "";
@@ -88,13 +96,14 @@ async function runTool(
   const status = await child.status;
   const err = await stderr;
   if (status.code !== 0) console.error(`${name} exited ${status.code}: ${err.trim().slice(-500)}`);
-  const { cpuSeconds, peakMb } = await usage();
+  const [user, sys, maxKb] = (await Deno.readTextFile(timeFile)).trim().split(/\s+/).map(Number);
+  await Deno.remove(timeFile);
   return {
     name,
     verdictAt,
     requestsPerCycle: perCycle(lines),
-    cpuSeconds,
-    peakMb: Math.round(peakMb),
+    cpuSeconds: user + sys,
+    peakMb: Math.round(maxKb / 1024),
     exitCode: status.code,
   };
 }
@@ -127,10 +136,7 @@ function isReady(pod: KubeObject): boolean {
   return conditions.some((c) => c.type === "Ready" && c.status === "True");
 }
 
-/** Every N's runs, for the chart. */
-const results: Array<{ n: number; runs: ToolRun[]; lastReady: number }> = [];
-
-async function benchOnce(n: number): Promise<void> {
+async function benchOnce(n: number): Promise<ToolRun[]> {
   const vars = clusterVars();
   const kubeconfig = vars.KUBECONFIG;
   const config = await loadClientConfig({ kubeconfig, env: {} });
@@ -149,23 +155,17 @@ async function benchOnce(n: number): Promise<void> {
     // Watch pods from now on, recording when each turns Ready.
     const readyAt = new Map<string, number>();
     const podWatch = (async () => {
-      // A shared control plane may drop the watch (or restart): watch again, and say so, since
-      // a pod that turned Ready meanwhile is timed when it is seen again.
-      while (!watchAbort.signal.aborted) {
-        try {
-          for await (
-            const ev of client.watch(podMapping, ns, { signal: watchAbort.signal })
-          ) {
-            const name = String((ev.object.metadata as { name?: string })?.name);
-            if (ev.type !== "BOOKMARK" && isReady(ev.object) && !readyAt.has(name)) {
-              readyAt.set(name, performance.now());
-            }
+      try {
+        for await (
+          const ev of client.watch(podMapping, ns, { signal: watchAbort.signal })
+        ) {
+          const name = String((ev.object.metadata as { name?: string })?.name);
+          if (ev.type !== "BOOKMARK" && isReady(ev.object) && !readyAt.has(name)) {
+            readyAt.set(name, performance.now());
           }
-        } catch (e) {
-          if (watchAbort.signal.aborted) return;
-          console.error(`pod watch dropped (${(e as Error).message}); watching again`);
-          await new Promise((r) => setTimeout(r, 500));
         }
+      } catch (e) {
+        if (!watchAbort.signal.aborted) throw e;
       }
     })();
     const created = performance.now();
@@ -210,22 +210,6 @@ async function benchOnce(n: number): Promise<void> {
       "--reader",
       reader,
     ];
-    const peerArgs = (mode: string[]) => [
-      join(vars.KSTATUS_CLUSTER_BIN, "kstatus-peer"),
-      ...mode,
-      "--kubeconfig",
-      kubeconfig,
-      "--namespace",
-      ns,
-      "--kind",
-      "Deployment",
-      "--count",
-      String(n),
-      "--prefix",
-      "web-",
-      "--timeout",
-      "15m",
-    ];
     const kstatusPerCycle = (lines: string[]) => {
       const summary = lines.map((l) => JSON.parse(l)).find((o) => o.type === "summary");
       const stats = summary?.stats;
@@ -236,36 +220,35 @@ async function benchOnce(n: number): Promise<void> {
       return `${(lists / stats.cycles).toFixed(1)} (${lists} requests / ${stats.cycles} cycles)`;
     };
     const peerPerCycle = (lines: string[]) => {
-      const last = lines.map((l) => JSON.parse(l)).find((o) => o.requests !== undefined);
+      const last = lines.map((l) => JSON.parse(l)).find((o) => o.perCycle);
       if (!last) return "?";
-      if (!last.cycles) return `no cycles (${last.requests} requests in all)`;
       return `${median(last.perCycle)} median (${last.requests} requests / ${last.cycles} cycles)`;
     };
+    const peer = (watcher: boolean) => [
+      join(vars.KSTATUS_CLUSTER_BIN, "kstatus-peer"),
+      ...(watcher ? ["--watcher"] : []),
+      "--kubeconfig",
+      kubeconfig,
+      "--namespace",
+      ns,
+      "--kind",
+      "Deployment",
+      "--count",
+      String(n),
+      "--prefix",
+      "web-",
+      "--interval",
+      interval,
+      "--timeout",
+      "15m",
+    ];
+    const isSummary = (l: string) => l.includes('"type":"summary"');
+    const isAllCurrent = (l: string) => l.includes('"allCurrent":true');
     const runs = await Promise.all([
-      runTool(
-        "kstatus (caching)",
-        kstatusArgs("caching"),
-        (l) => l.includes('"type":"summary"'),
-        kstatusPerCycle,
-      ),
-      runTool(
-        "kstatus (watch)",
-        kstatusArgs("watch"),
-        (l) => l.includes('"type":"summary"'),
-        kstatusPerCycle,
-      ),
-      runTool(
-        "cli-utils (poller)",
-        peerArgs(["--interval", interval]),
-        (l) => l.includes('"allCurrent":true'),
-        peerPerCycle,
-      ),
-      runTool(
-        "cli-utils (watcher)",
-        peerArgs(["--watcher"]),
-        (l) => l.includes('"allCurrent":true'),
-        peerPerCycle,
-      ),
+      runTool("kstatus(watch)", kstatusArgs("watch"), isSummary, kstatusPerCycle),
+      runTool("kstatus(caching)", kstatusArgs("caching"), isSummary, kstatusPerCycle),
+      runTool("cli-utils(watcher)", peer(true), isAllCurrent, () => "- (informers, no cycles)"),
+      runTool("cli-utils(poller)", peer(false), isAllCurrent, peerPerCycle),
     ]);
     watchAbort.abort();
     await podWatch;
@@ -275,33 +258,15 @@ async function benchOnce(n: number): Promise<void> {
       "tool                 requests per poll cycle                 last pod Ready → verdict  CPU s   peak MB  exit",
     );
     for (const r of runs) {
-      const latency = r.verdictAt === undefined
-        ? "none"
-        : `${Math.round(r.verdictAt - lastReady)} ms`;
+      if (r.verdictAt !== undefined) r.latencyMs = Math.round(r.verdictAt - lastReady);
+      const latency = r.latencyMs === undefined ? "none" : `${r.latencyMs} ms`;
       console.log(
         `${r.name.padEnd(20)} ${r.requestsPerCycle.padEnd(40)} ${latency.padStart(24)}  ${
           r.cpuSeconds.toFixed(2).padStart(5)
         }  ${String(r.peakMb).padStart(7)}  ${r.exitCode}`,
       );
     }
-    const [caching, watch, poller, watcher] = runs;
-    const latency = (r: ToolRun) =>
-      r.verdictAt === undefined ? "none" : `${Math.round(r.verdictAt - lastReady)}ms`;
-    // One line per ratio, in a fixed form for scripts (issue 14).
-    for (
-      const [a, b, label] of [
-        [watch, watcher, "kstatus(watch)/cli-utils(watcher)"],
-        [caching, poller, "kstatus(caching)/cli-utils(poller)"],
-        [watch, caching, "kstatus(watch)/kstatus(caching)"],
-      ] as const
-    ) {
-      console.log(
-        `ratio N=${n} ${label}: cpu ${(a.cpuSeconds / b.cpuSeconds).toFixed(2)}x memory ${
-          (a.peakMb / b.peakMb).toFixed(2)
-        }x latency ${latency(a)}/${latency(b)}`,
-      );
-    }
-    results.push({ n, runs, lastReady });
+    return runs;
   } finally {
     watchAbort.abort();
     await client.delete(nsMapping, "", ns).catch(() => {});
@@ -309,25 +274,54 @@ async function benchOnce(n: number): Promise<void> {
   }
 }
 
+/** The comparisons the issue asks for: like with like, and our two readers. */
+const RATIOS: ReadonlyArray<[string, string]> = [
+  ["kstatus(watch)", "cli-utils(watcher)"],
+  ["kstatus(caching)", "cli-utils(poller)"],
+  ["kstatus(watch)", "cli-utils(poller)"],
+  ["kstatus(watch)", "kstatus(caching)"],
+];
+
+/** `ratio N=... a/b: cpu 0.20x memory 0.45x latency 57ms/4610ms`, one line, script-readable. */
+function ratioLine(n: number, a: ToolRun, b: ToolRun): string {
+  const x = (p: number, q: number) => q > 0 ? `${(p / q).toFixed(2)}x` : "?";
+  const ms = (r: ToolRun) => r.latencyMs === undefined ? "none" : `${r.latencyMs}ms`;
+  return `ratio N=${n} ${a.name}/${b.name}: cpu ${x(a.cpuSeconds, b.cpuSeconds)} memory ${
+    x(a.peakMb, b.peakMb)
+  } latency ${ms(a)}/${ms(b)}`;
+}
+
 if (import.meta.main) {
   const vars = clusterVars();
   console.log(`kstatus vs cli-utils on the local control plane (${vars.KSTATUS_APISERVER_URL})`);
-  for (const n of values.counts!.split(",").map(Number)) await benchOnce(n);
-  const points: ChartPoint[] = results.flatMap(({ n, runs, lastReady }) =>
-    runs.map((r) => ({
-      n,
-      tool: r.name,
-      cpu: r.cpuSeconds,
-      memory: r.peakMb,
-      latency: r.verdictAt === undefined ? undefined : Math.max(0, r.verdictAt - lastReady),
-    }))
-  );
-  if (points.length > 0) {
-    const chart = values.chart ?? join(root, "docs", "bench-e2e.svg");
-    await Deno.writeTextFile(
-      chart,
-      renderChart(points, `kstatus and cli-utils over N Deployments (${values.interval} interval)`),
+  const results = new Map<number, ToolRun[]>();
+  for (const n of values.counts!.split(",").map(Number)) results.set(n, await benchOnce(n));
+  console.log("");
+  for (const [n, runs] of results) {
+    const byName = new Map(runs.map((r) => [r.name, r]));
+    for (const [a, b] of RATIOS) console.log(ratioLine(n, byName.get(a)!, byName.get(b)!));
+  }
+  if (values.chart) {
+    const series: ChartSeries[] = [...results.values()][0].map((r) => ({
+      name: r.name,
+      points: [...results].map(([n, runs]) => {
+        const run = runs.find((x) => x.name === r.name)!;
+        return {
+          n,
+          values: {
+            "CPU seconds": run.cpuSeconds,
+            "peak memory (MB)": run.peakMb,
+            "last pod Ready → verdict (ms)": run.latencyMs ?? NaN,
+          },
+        };
+      }),
+    }));
+    const svg = lineChartSvg(
+      "kstatus vs cli-utils: N Deployments rolled out on the local control plane",
+      ["CPU seconds", "peak memory (MB)", "last pod Ready → verdict (ms)"],
+      series,
     );
-    console.log(`\nchart written to ${chart}`);
+    await Deno.writeTextFile(resolve(root, values.chart), svg);
+    console.log(`chart: ${values.chart}`);
   }
 }

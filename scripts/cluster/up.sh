@@ -150,10 +150,25 @@ start kube-scheduler \
   --secure-port="$KSTATUS_SCHEDULER_PORT" \
   --leader-elect=false \
   --v=1
+# Container logs: kwok serves pods/log (the API server proxies it to kwok's kubelet endpoint,
+# node port $KSTATUS_KWOK_PORT) from CRI-format files. kwok picks a file by pod and container name
+# only, so every container gets the same two: the current instance's log, and for the previous
+# instance (only crash-looping containers have one) the log of a crash.
+cat >"$KSTATUS_CLUSTER_DIR/kwok-logs.yaml" <<YAML
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterLogs
+metadata:
+  name: kstatus-logs
+spec:
+  logs:
+    - logsFile: "$cluster_dir_src/logs/current.log"
+      previousLogsFile: "$cluster_dir_src/logs/previous.log"
+YAML
 start kwok \
   --kubeconfig="$KSTATUS_CLUSTER_DIR/kubeconfig" \
   --config="$cluster_dir_src/stages/node.yaml" \
   --config="$cluster_dir_src/stages/pod.yaml" \
+  --config="$KSTATUS_CLUSTER_DIR/kwok-logs.yaml" \
   --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
   --node-ip=127.0.0.1 \
   --node-port="$KSTATUS_KWOK_PORT" \

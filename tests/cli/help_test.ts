@@ -56,7 +56,14 @@ Deno.test("wait --help documents every flag of the issue and the exit codes", op
       "--fail-fast",
     ]
   ) assert.ok(r.stdout.includes(flag), `no ${flag} in\n${r.stdout}`);
-  assert.match(r.stdout, /"current", "deleted",\s+"known", default: "current"/);
+  for (const flag of ["--require-observed", "--no-fail-terminal"]) {
+    assert.ok(r.stdout.includes(flag), `no ${flag} in\n${r.stdout}`);
+  }
+  assert.match(
+    r.stdout,
+    /current, deleted \(or delete\), known, complete,\s+create, condition=TYPE/,
+  );
+  assert.match(r.stdout, /\(default: current\)/);
   assert.match(r.stdout, /Exit codes: 0 goal reached, 1 a resource Failed, 2 timed out/);
   assert.match(r.stdout, /kustomize build \. \| kstatus wait -f -/);
 });

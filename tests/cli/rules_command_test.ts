@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { BUILTIN_RULES, KIND_RULES } from "../../mod.ts";
+import { BUILTIN_RULES, KIND_RULES, STRICT_RULES } from "../../mod.ts";
 import { cli, type Run } from "../support/cli.ts";
 
 const explain = (r: Run) =>
@@ -70,7 +70,7 @@ Deno.test("rules test: the built-in pack's fixtures all pass", async () => {
   assert.equal(r.out.length, 1, explain(r));
   const m = r.out[0].match(/^rules test: (\d+) rules, (\d+) fixtures: (\d+) passed, 0 failed$/);
   assert.ok(m, explain(r));
-  assert.equal(Number(m[1]), BUILTIN_RULES.length);
+  assert.equal(Number(m[1]), BUILTIN_RULES.length + STRICT_RULES.length);
   assert.equal(m[2], m[3]);
   assert.ok(Number(m[2]) >= 2 * BUILTIN_RULES.length, "at least two fixtures a rule");
   assert.deepEqual(r.err, [], "every built-in rule has fixtures");

@@ -20,6 +20,10 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     assert.deepEqual(r.lines.slice(1).map((l) => l.replace(/after \S+:/, "after T:")), [
       `interrupted (${signal}) after T: 1 of 1 not Current`,
       "  deployment.apps/default/web is InProgress: Available: 1/2",
+      // Diagnostics of what was not ready when the signal came.
+      "    rule: contract:apps/Deployment: status.availableReplicas 1 < status.updatedReplicas 2",
+      "    because: Pod/web-7d9f-b: InProgress: Ready=False",
+      "    because: ReplicaSet/web-7d9f: InProgress: status.availableReplicas 1 < spec.replicas 2",
     ]);
     assert.equal(r.stderr, "");
   });
@@ -65,7 +69,13 @@ Deno.test("table mode: interrupted, the final table and summary are printed", op
   assert.equal(r.code, 130, explain(r));
   assert.match(r.lines[0], /^NAMESPACE\s+RESOURCE\s+STATUS\s+AGE\s+MESSAGE$/);
   assert.match(r.stdout, /└─ Pod\/web-7d9f-b\s+InProgress/);
-  assert.match(r.lines.at(-1)!, /^interrupted \(SIGINT\) after \S+: 1 of 1 not Current$/);
+  // The summary, then the diagnostics of what was not ready.
+  const summary = r.lines.findIndex((l) =>
+    /^interrupted \(SIGINT\) after \S+: 1 of 1 not Current$/.test(l)
+  );
+  assert.ok(summary > 0, explain(r));
+  assert.equal(r.lines[summary + 1], "  deployment.apps/default/web is InProgress: Available: 1/2");
+  assert.match(r.lines.at(-1)!, /^ {4}because: ReplicaSet\/web-7d9f: /);
 });
 
 Deno.test("--timeout while reading manifests from an open stdin: exit 2", opts, async () => {

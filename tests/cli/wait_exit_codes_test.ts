@@ -50,10 +50,28 @@ Deno.test("exit 1 with --fail-fast: a crash-looping pod fails its ReplicaSet", o
   assert.ok(r.elapsedMs < 8000, "did not wait for the timeout");
 });
 
-Deno.test("exit 1 without --fail-fast: keeps waiting until the timeout", opts, async () => {
+Deno.test(
+  "exit 1 at once: a failed Job is a terminal failure, no --fail-fast needed",
+  opts,
+  async () => {
+    await using c = await startCluster();
+    c.api.put(job("migrate", "failed"));
+    const r = await runCli(["wait", "job/migrate", "--timeout", "10s", ...c.flags]);
+    assert.equal(r.code, 1, explain(r));
+    assert.deepEqual(r.lines.slice(0, 1), [
+      "job.batch/default/migrate is Failed: Job Failed. failed: 3/1",
+    ]);
+    assert.match(r.lines[1], /^1 resource Failed after/);
+    assert.ok(r.elapsedMs < 8000, "did not wait for the timeout");
+  },
+);
+
+Deno.test("exit 1 with --no-fail-terminal: keeps waiting until the timeout", opts, async () => {
   await using c = await startCluster();
   c.api.put(job("migrate", "failed"));
-  const r = await runCli(["wait", "job/migrate", "--timeout", "700ms", ...c.flags]);
+  const r = await runCli(
+    ["wait", "job/migrate", "--timeout", "700ms", "--no-fail-terminal", ...c.flags],
+  );
   assert.equal(r.code, 1, explain(r));
   assert.match(r.stdout, /^timed out after (7\d\dms|[89]\d\dms|\d\.\ds): 1 of 1 not Current$/m);
   assert.ok(r.elapsedMs >= 700, `exited after ${r.elapsedMs}ms`);
@@ -92,12 +110,18 @@ Deno.test("exit 2: the timeout names what is not ready and why", opts, async () 
     ["wait", "deploy/web", "deploy/api", "sts/db", "--timeout", "500ms", ...c.flags],
   );
   assert.equal(r.code, 2, explain(r));
-  const tail = r.lines.slice(-3);
-  assert.match(tail[0], /^timed out after (5\d\dms|[6-9]\d\dms|\d\.\ds): 2 of 3 not Current$/);
-  assert.deepEqual(tail.slice(1), [
+  const at = r.lines.findIndex((l) => l.startsWith("timed out"));
+  assert.match(r.lines[at], /^timed out after (5\d\dms|[6-9]\d\dms|\d\.\ds): 2 of 3 not Current$/);
+  // Each resource not ready, with its diagnostics indented under it.
+  const tail = r.lines.slice(at + 1);
+  assert.deepEqual(tail.filter((l) => !l.startsWith("    ")), [
     "  deployment.apps/default/api is InProgress: Available: 0/3",
     "  statefulset.apps/default/db is InProgress: Ready: 1/3",
   ]);
+  assert.ok(
+    tail.includes("    rule: contract:apps/StatefulSet: status.readyReplicas 1 < spec.replicas 3"),
+    explain(r),
+  );
   assert.equal(r.stderr, "");
 });
 

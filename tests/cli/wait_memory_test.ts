@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { runCli } from "../../main.ts";
-import { createMemoryCluster, type KubeObject, type MemoryCluster } from "../../mod.ts";
-import { connectionFromApi } from "../../lib/cli/connection.ts";
+import { createMemoryCluster, type KubeObject } from "../../mod.ts";
+import { runOnMemory as run } from "../support/memory_cli.ts";
 
 function deployment(name: string, ready: number, replicas = 2): KubeObject {
   return {
@@ -21,25 +20,6 @@ function deployment(name: string, ready: number, replicas = 2): KubeObject {
       ],
     },
   };
-}
-
-async function run(cluster: MemoryCluster, args: string[], stdin = "") {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    env: {},
-    isTerminal: false,
-    readStdin: () => Promise.resolve(stdin),
-    connect: () =>
-      Promise.resolve(connectionFromApi(cluster.api, {
-        namespace: "default",
-        server: "memory",
-        resolveKind: (t) => cluster.resolveKind(t),
-      })),
-  });
-  return { code, out, err };
 }
 
 Deno.test("wait: exits 0 once the deployment is Current", async () => {

@@ -196,7 +196,25 @@ Deno.test("status: looks once, prints and exits 2 when not Current", opts, async
   putDeploymentTree(c.api, "web", "starting");
   const r = await spawnCli(["status", "deploy/web", ...c.flags]).result;
   assert.equal(r.code, 2, explain(r));
+  assert.deepEqual(r.lines, [
+    IN_PROGRESS,
+    "0 of 1 Current",
+    // What is not Current is explained.
+    `  ${IN_PROGRESS}`,
+    "    rule: contract:apps/Deployment: status.availableReplicas 1 < status.updatedReplicas 2",
+    "    because: Pod/web-7d9f-b: InProgress: Ready=False",
+    "    because: ReplicaSet/web-7d9f: InProgress: status.availableReplicas 1 < spec.replicas 2",
+  ]);
+});
+
+Deno.test("status --no-diagnostics: the status lines and the summary only", opts, async () => {
+  await using c = await startCluster();
+  putDeploymentTree(c.api, "web", "starting");
+  const r = await spawnCli(["status", "deploy/web", "--no-diagnostics", ...c.flags]).result;
+  assert.equal(r.code, 2, explain(r));
   assert.deepEqual(r.lines, [IN_PROGRESS, "0 of 1 Current"]);
+  // Not a single request for events or logs.
+  assert.equal(c.api.requests.filter((q) => q.resource === "events" || q.subresource).length, 0);
 });
 
 Deno.test(

@@ -66,7 +66,14 @@ Deno.test("a Failed resource it can still read decides: exit 1", async () => {
   const c = flakyCluster([job("migrate", "failed"), deployment("web", { ready: 1 })]);
   c.state.only = ["deployments"];
   const timer = setTimeout(() => c.state.down = true, 100);
-  const r = await c.run(["wait", "job/migrate", "deploy/web", "--timeout", "400ms"]);
+  const r = await c.run([
+    "wait",
+    "job/migrate",
+    "deploy/web",
+    "--timeout",
+    "400ms",
+    "--no-fail-terminal",
+  ]);
   clearTimeout(timer);
   assert.equal(r.code, 1, r.text);
   assert.ok(r.out.includes(`deployment.apps/default/web is Unknown: ${REFUSED}`), r.text);
@@ -76,7 +83,7 @@ Deno.test("a Failed resource it can still read decides: exit 1", async () => {
 Deno.test("what was Failed before the cluster went away is no longer known: 4", async () => {
   const c = flakyCluster([job("migrate", "failed")]);
   const timer = setTimeout(() => c.state.down = true, 100);
-  const r = await c.run(["wait", "job/migrate", "--timeout", "400ms"]);
+  const r = await c.run(["wait", "job/migrate", "--timeout", "400ms", "--no-fail-terminal"]);
   clearTimeout(timer);
   assert.equal(r.code, 4, r.text);
   assert.deepEqual(r.out.slice(0, 2), [

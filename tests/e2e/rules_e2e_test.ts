@@ -8,111 +8,11 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  apply,
-  explain,
-  inNamespace,
-  jsonLines,
-  kstatus,
-  kubectl,
-  manifestFile,
-  type RunResult,
-} from "./cluster.ts";
+import { apply, explain, inNamespace, kstatus, manifestFile } from "./cluster.ts";
 import { stream } from "./manifests.ts";
+import { background, reported, setStatus, until, withCrd } from "./controller.ts";
 
 const FAST = ["--interval", "500ms", "--timeout", "60s", "-o", "json"];
-
-function crd(group: string, kind: string, plural: string) {
-  return {
-    apiVersion: "apiextensions.k8s.io/v1",
-    kind: "CustomResourceDefinition",
-    metadata: { name: `${plural}.${group}` },
-    spec: {
-      group,
-      scope: "Namespaced",
-      names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
-      versions: [{
-        name: "v1",
-        served: true,
-        storage: true,
-        subresources: { status: {} },
-        schema: {
-          openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
-        },
-      }],
-    },
-  };
-}
-
-/** Installs a CRD for the test and removes it afterwards. */
-async function withCrd(
-  group: string,
-  kind: string,
-  plural: string,
-  fn: () => Promise<void>,
-): Promise<void> {
-  await kubectl(["apply", "-f", "-"], stream(crd(group, kind, plural)));
-  try {
-    await kubectl([
-      "wait",
-      "--for=condition=Established",
-      `crd/${plural}.${group}`,
-      "--timeout=30s",
-    ]);
-    await fn();
-  } finally {
-    await kubectl(["delete", "crd", `${plural}.${group}`, "--wait=true", "--timeout=60s"]);
-  }
-}
-
-/** Writes the object's status through the status subresource, as its controller would. */
-async function setStatus(ns: string, resource: string, status: unknown): Promise<void> {
-  await kubectl([
-    "patch",
-    "-n",
-    ns,
-    resource,
-    "--subresource=status",
-    "--type=merge",
-    "-p",
-    JSON.stringify({ status }),
-  ]);
-}
-
-/** Waits until the running `kstatus wait` has reported `name` with `status` (or fails). */
-async function until(
-  lines: () => string,
-  name: string,
-  status: string,
-): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const seen = lines().split("\n").filter(Boolean).map((l) => {
-      try {
-        return JSON.parse(l);
-      } catch {
-        return {};
-      }
-    });
-    if (seen.some((l) => l.type === "status" && l.name === name && l.status === status)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`kstatus did not report ${name} ${status} within 20 s:\n${lines()}`);
-}
-
-/** Runs kstatus in the background, its stdout readable while it runs. */
-function background(args: string[]): { output: () => string; done: Promise<RunResult> } {
-  let out = "";
-  const done = kstatus(args, {
-    onStdout: (chunk: string) => {
-      out += chunk;
-    },
-  });
-  return { output: () => out, done };
-}
-
-function reported(r: RunResult, name: string): Array<Record<string, unknown>> {
-  return jsonLines(r.stdout).filter((l) => l.type === "status" && l.name === name);
-}
 
 const NOW = "2026-12-01T10:00:00Z";
 
@@ -258,5 +158,34 @@ Deno.test("e2e rules: a --rules file judges a custom kind, to Current and to Fai
       const generic = await kstatus(["status", "gadget/bad", "-n", ns, "-o", "json"]);
       assert.equal(reported(generic, "bad").at(-1)!.status, "Current", explain(generic));
     });
+  });
+});
+
+Deno.test("e2e rules: --rules builtin:strict holds a LoadBalancer Service until it has an address", async () => {
+  await inNamespace("rules-strict", async (ns) => {
+    await apply(
+      ns,
+      stream({
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "web" },
+        spec: { type: "LoadBalancer", ports: [{ port: 80 }], selector: { app: "web" } },
+      }),
+    );
+    // The contract alone calls it Current at once.
+    const plain = await kstatus(["wait", "svc/web", "-n", ns, ...FAST]);
+    assert.equal(plain.code, 0, explain(plain));
+    // With the strict checks it waits, and says before the wait why it may never end here.
+    const strict = background(["wait", "svc/web", "-n", ns, "--rules", "builtin:strict", ...FAST]);
+    await until(strict.output, "web", "InProgress");
+    // This test is the load-balancer controller: it gives the Service its address.
+    await setStatus(ns, "service/web", { loadBalancer: { ingress: [{ ip: "203.0.113.9" }] } });
+    const r = await strict.done;
+    assert.equal(r.code, 0, explain(r));
+    assert.match(r.stderr, /no Service of type LoadBalancer in this cluster has an address/);
+    const lines = reported(r, "web");
+    assert.equal(lines[0].message, "waiting for the load balancer to get an address", explain(r));
+    assert.equal(lines[0].rule, "strict:v1/Service");
+    assert.equal(lines.at(-1)!.status, "Current", explain(r));
   });
 });

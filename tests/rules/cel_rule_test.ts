@@ -121,6 +121,7 @@ Deno.test("evaluate: current true → Current, no conditions, the rule id", () =
     message: "current expression matched",
     conditions: [],
     rule: ID,
+    decidedBy: "current: status.phase == 'Ready' || status.phase == 'FailedReady'",
   });
   assert.equal(PHASES.id, ID);
   assert.equal(PHASES.definition.kind, "Widget");
@@ -137,6 +138,8 @@ Deno.test("evaluate: failed true → Failed with a Stalled condition", () => {
       message: "failed expression matched",
     }],
     rule: ID,
+    decidedBy: "failed: status.phase == 'Failed' || status.phase == 'Both' || " +
+      "status.phase == 'FailedReady'",
   });
 });
 
@@ -151,6 +154,7 @@ Deno.test("evaluate: inProgress true → InProgress with a Reconciling condition
       message: "inProgress expression matched",
     }],
     rule: ID,
+    decidedBy: "inProgress: status.phase == 'Pending' || status.phase == 'Both'",
   });
 });
 
@@ -319,6 +323,7 @@ Deno.test("message: a failing message expression falls back to the Ready conditi
     message: "all replicas are up",
     conditions: [],
     rule: ID,
+    decidedBy: "current: status.conditions.exists(c, c.type == 'Ready' && c.status == 'True')",
   });
   // Without a Ready message: the expression that matched.
   assert.equal(

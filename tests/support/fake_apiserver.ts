@@ -101,6 +101,8 @@ export interface AccessRequest {
   namespace: string;
   /** Name (`""` for collections). */
   name: string;
+  /** Subresource (`log`, `status`), `""` when none. */
+  subresource: string;
 }
 
 /** Options of {@linkcode startFakeApiServer}. */
@@ -232,6 +234,18 @@ export interface FakeApiServer {
   delayNext(matcher: RequestMatcher, ms: number, opts?: { times?: number }): void;
   /** Every request waits this long before being served (0 = none). */
   setLatency(ms: number): void;
+  /**
+   * What `pods/log` serves for a container (`previous` for the instance before the last
+   * restart). The pod must exist; `tailLines` and `limitBytes` are applied as the kubelet does
+   * (the byte limit counts from the first line sent).
+   */
+  setLogs(
+    namespace: string,
+    pod: string,
+    container: string,
+    text: string,
+    opts?: { previous?: boolean },
+  ): void;
   /** Continue tokens issued so far answer 410 Expired. */
   expireContinueTokens(): void;
   /** Watches from a resourceVersion older than now get an ERROR 410 ("too old resource version"). */
@@ -301,7 +315,8 @@ interface Fault {
 }
 
 interface FieldReq {
-  field: "metadata.name" | "metadata.namespace";
+  /** A dotted path: `metadata.name`, `type`, `regarding.name`. */
+  field: string;
   value: string;
   negate: boolean;
 }
@@ -417,6 +432,7 @@ export async function startFakeApiServer(
   let aggregated = options.aggregatedDiscovery ?? true;
   let forbidden = options.forbidden;
   let latency = 0;
+  const logs = new Map<string, string>();
 
   const kinds: KindEntry[] = [];
   const store = new Map<string, Map<string, Obj>>(); // gkKey → "ns/name" → object
@@ -540,7 +556,10 @@ export async function startFakeApiServer(
     if (namespace && m.namespace !== namespace) return false;
     if (selector && !selector.matches(labelsOf(o))) return false;
     for (const f of fields) {
-      const actual = String((f.field === "metadata.name" ? m.name : m.namespace) ?? "");
+      // Any dotted path, as the API server's per-kind field labels (type, regarding.name, ...).
+      let v: unknown = o;
+      for (const part of f.field.split(".")) v = (v as Obj | undefined)?.[part];
+      const actual = String(v ?? "");
       if ((actual === f.value) === f.negate) return false;
     }
     return true;
@@ -820,6 +839,7 @@ export async function startFakeApiServer(
         resource: record.resource,
         namespace: record.namespace,
         name: record.name,
+        subresource: record.subresource,
       })
     ) {
       send(res, record, 403, forbiddenStatus(id.user, record));
@@ -827,6 +847,9 @@ export async function startFakeApiServer(
     }
     switch (record.verb) {
       case "get":
+        if (record.subresource === "log" && k.plural === "pods" && !k.group) {
+          return serveLog(res, record);
+        }
         return serveGet(res, record, k);
       case "list":
         return serveList(res, record, k);
@@ -1056,14 +1079,8 @@ export async function startFakeApiServer(
     if (!text) return [];
     return text.split(",").map((s) => s.trim()).filter(Boolean).map((s) => {
       const m = /^([\w.]+)\s*(==|!=|=)\s*(.*)$/.exec(s);
-      if (!m || (m[1] !== "metadata.name" && m[1] !== "metadata.namespace")) {
-        throw new Error(
-          `"${
-            m?.[1] ?? s
-          }" is not a known field selector: only "metadata.name", "metadata.namespace"`,
-        );
-      }
-      return { field: m[1] as FieldReq["field"], value: m[3], negate: m[2] === "!=" };
+      if (!m) throw new Error(`"${s}" is not a field selector`);
+      return { field: m[1], value: m[3], negate: m[2] === "!=" };
     });
   }
 
@@ -1078,6 +1095,35 @@ export async function startFakeApiServer(
       send(res, r, 400, status(400, (e as Error).message));
       return undefined;
     }
+  }
+
+  function logKey(namespace: string, pod: string, container: string, previous: boolean): string {
+    return `${namespace}/${pod}/${container}/${previous}`;
+  }
+
+  function serveLog(res: ServerResponse, r: RequestRecord): void {
+    const pod = bucket(gkKey("", "Pod")).get(objKey(r.namespace, r.name));
+    if (!pod) return send(res, r, 404, notFound(r));
+    const previous = r.query.previous === "true";
+    const containers = ((pod.spec as Obj | undefined)?.containers ?? []) as Array<{ name: string }>;
+    const container = r.query.container ?? (containers.length === 1 ? containers[0].name : "");
+    if (!container) {
+      return send(res, r, 400, status(400, `a container name must be specified for pod ${r.name}`));
+    }
+    const text = logs.get(logKey(r.namespace, r.name, container, previous));
+    if (text === undefined) {
+      const message = previous
+        ? `previous terminated container "${container}" in pod "${r.name}" not found`
+        : `container "${container}" in pod "${r.name}" is waiting to start: ContainerCreating`;
+      return send(res, r, 400, status(400, message, { reason: "BadRequest" }));
+    }
+    let lines = text.split(/(?<=\n)/);
+    if (r.query.tailLines !== undefined) {
+      lines = lines.slice(Math.max(0, lines.length - Number(r.query.tailLines)));
+    }
+    let body = Buffer.from(lines.join(""), "utf8");
+    if (r.query.limitBytes !== undefined) body = body.subarray(0, Number(r.query.limitBytes));
+    send(res, r, 200, body.toString("utf8"), "text/plain");
   }
 
   function serveGet(res: ServerResponse, r: RequestRecord, k: KindEntry): void {
@@ -1567,6 +1613,9 @@ export async function startFakeApiServer(
     },
     setLatency(ms) {
       latency = ms;
+    },
+    setLogs(namespace, pod, container, text, opts = {}) {
+      logs.set(logKey(namespace, pod, container, opts.previous ?? false), text);
     },
     expireContinueTokens() {
       continueGeneration++;

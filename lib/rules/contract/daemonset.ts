@@ -27,11 +27,31 @@ export function daemonSetRule(obj: KubeObject): ComputeResult {
   const updated = intField(obj, ["status", "updatedNumberScheduled"], 0);
   const available = intField(obj, ["status", "numberAvailable"], 0);
   const ready = intField(obj, ["status", "numberReady"], 0);
-  if (desired > scheduled) return inProgress("LessCurrent", `Current: ${scheduled}/${desired}`);
-  if (desired > updated) return inProgress("LessUpdated", `Updated: ${updated}/${desired}`);
-  if (desired > available) {
-    return inProgress("LessAvailable", `Available: ${available}/${desired}`);
+  const short = (field: string, have: number) =>
+    `status.${field} ${have} < status.desiredNumberScheduled ${desired}`;
+  if (desired > scheduled) {
+    return inProgress(
+      "LessCurrent",
+      `Current: ${scheduled}/${desired}`,
+      short("currentNumberScheduled", scheduled),
+    );
   }
-  if (desired > ready) return inProgress("LessReady", `Ready: ${ready}/${desired}`);
+  if (desired > updated) {
+    return inProgress(
+      "LessUpdated",
+      `Updated: ${updated}/${desired}`,
+      short("updatedNumberScheduled", updated),
+    );
+  }
+  if (desired > available) {
+    return inProgress(
+      "LessAvailable",
+      `Available: ${available}/${desired}`,
+      short("numberAvailable", available),
+    );
+  }
+  if (desired > ready) {
+    return inProgress("LessReady", `Ready: ${ready}/${desired}`, short("numberReady", ready));
+  }
   return current(`All replicas scheduled as expected. Replicas: ${desired}`);
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { current, failed, inProgress } from "../../conditions.ts";
+import { current, describeCondition, failed, inProgress } from "../../conditions.ts";
 import { goSub, intField } from "../../fields.ts";
 import type { ComputeResult, KubeObject } from "../../types.ts";
 import type { RuleContext } from "./rule.ts";
@@ -22,7 +22,7 @@ export function deploymentRule(obj: KubeObject, { conditions }: RuleContext): Co
       // The reason decides, whatever the condition's status says.
       if (c.reason === "ProgressDeadlineExceeded") {
         return {
-          ...failed(c.reason, "Progress deadline exceeded"),
+          ...failed(c.reason, "Progress deadline exceeded", describeCondition(c)),
           conditions: [{ type: "Stalled", status: "True", reason: c.reason, message: c.message }],
         };
       }
@@ -37,16 +37,61 @@ export function deploymentRule(obj: KubeObject, { conditions }: RuleContext): Co
   const ready = intField(obj, ["status", "readyReplicas"], 0);
   const availableReplicas = intField(obj, ["status", "availableReplicas"], 0);
 
-  if (spec > replicas) return inProgress("LessReplicas", `Replicas: ${replicas}/${spec}`);
-  if (spec > updated) return inProgress("LessUpdated", `Updated: ${updated}/${spec}`);
+  if (spec > replicas) {
+    return inProgress(
+      "LessReplicas",
+      `Replicas: ${replicas}/${spec}`,
+      `status.replicas ${replicas} < spec.replicas ${spec}`,
+    );
+  }
+  if (spec > updated) {
+    return inProgress(
+      "LessUpdated",
+      `Updated: ${updated}/${spec}`,
+      `status.updatedReplicas ${updated} < spec.replicas ${spec}`,
+    );
+  }
   if (replicas > spec) {
-    return inProgress("ExtraPods", `Pending termination: ${goSub(replicas, spec)}`);
+    return inProgress(
+      "ExtraPods",
+      `Pending termination: ${goSub(replicas, spec)}`,
+      `status.replicas ${replicas} > spec.replicas ${spec}`,
+    );
   }
   if (updated > availableReplicas) {
-    return inProgress("LessAvailable", `Available: ${availableReplicas}/${updated}`);
+    return inProgress(
+      "LessAvailable",
+      `Available: ${availableReplicas}/${updated}`,
+      `status.availableReplicas ${availableReplicas} < status.updatedReplicas ${updated}`,
+    );
   }
-  if (spec > ready) return inProgress("LessReady", `Ready: ${ready}/${spec}`);
-  if (!progressing) return inProgress("ReplicaSetNotAvailable", "ReplicaSet not Available");
-  if (!available) return inProgress("DeploymentNotAvailable", "Deployment not Available");
-  return current(`Deployment is available. Replicas: ${replicas}`);
+  if (spec > ready) {
+    return inProgress(
+      "LessReady",
+      `Ready: ${ready}/${spec}`,
+      `status.readyReplicas ${ready} < spec.replicas ${spec}`,
+    );
+  }
+  const progressingCondition = conditions.find((c) => c.type === "Progressing");
+  if (!progressing) {
+    return inProgress(
+      "ReplicaSetNotAvailable",
+      "ReplicaSet not Available",
+      progressingCondition
+        ? `${describeCondition(progressingCondition)}, not True (NewReplicaSetAvailable)`
+        : "no Progressing condition",
+    );
+  }
+  const availableCondition = conditions.find((c) => c.type === "Available");
+  if (!available) {
+    return inProgress(
+      "DeploymentNotAvailable",
+      "Deployment not Available",
+      availableCondition ? describeCondition(availableCondition) : "no Available condition",
+    );
+  }
+  return current(
+    `Deployment is available. Replicas: ${replicas}`,
+    `Available=True, status.replicas ${replicas} all updated, available and ready`,
+  );
 }

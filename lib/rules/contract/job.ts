@@ -4,7 +4,7 @@
  * @module
  */
 
-import { current, failed, inProgress } from "../../conditions.ts";
+import { current, describeCondition, failed, inProgress } from "../../conditions.ts";
 import { boolField, intField, stringField } from "../../fields.ts";
 import type { ComputeResult, KubeObject } from "../../types.ts";
 import type { RuleContext } from "./rule.ts";
@@ -20,15 +20,19 @@ export function jobRule(obj: KubeObject, { conditions }: RuleContext): ComputeRe
   for (const c of conditions) {
     if (c.status !== "True") continue;
     if (c.type === "Complete") {
-      return current(`Job Completed. succeeded: ${succeeded}/${completions}`);
+      return current(`Job Completed. succeeded: ${succeeded}/${completions}`, describeCondition(c));
     }
     if (c.type === "Failed") {
-      return failed("JobFailed", `Job Failed. failed: ${failedCount}/${completions}`);
+      return failed(
+        "JobFailed",
+        `Job Failed. failed: ${failedCount}/${completions}`,
+        `${describeCondition(c)}${c.message ? `: ${c.message}` : ""}`,
+      );
     }
     if (c.type === "Suspended" && suspended) return current("Job is suspended");
   }
   if (stringField(obj, ["status", "startTime"], "") === "") {
-    return inProgress("JobNotStarted", "Job not started");
+    return inProgress("JobNotStarted", "Job not started", "no status.startTime");
   }
   return current(
     `Job in progress. success:${succeeded}, active: ${active}, failed: ${failedCount}`,

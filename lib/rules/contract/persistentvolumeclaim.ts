@@ -11,6 +11,8 @@ import type { ComputeResult, KubeObject } from "../../types.ts";
 /** A PersistentVolumeClaim is Current once Bound. */
 export function pvcRule(obj: KubeObject): ComputeResult {
   const phase = stringField(obj, ["status", "phase"], "unknown");
-  if (phase !== "Bound") return inProgress("NotBound", `PVC is not Bound. phase: ${phase}`);
-  return current("PVC is Bound");
+  if (phase !== "Bound") {
+    return inProgress("NotBound", `PVC is not Bound. phase: ${phase}`, `status.phase ${phase}`);
+  }
+  return current("PVC is Bound", "status.phase Bound");
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { current, failed, findCondition, inProgress } from "../../conditions.ts";
+import { current, describeCondition, failed, findCondition, inProgress } from "../../conditions.ts";
 import { ComputeError } from "../../errors.ts";
 import { isObject, lookup, stringField } from "../../fields.ts";
 import { parseRfc3339 } from "../../rfc3339.ts";
@@ -27,32 +27,46 @@ export function podRule(obj: KubeObject, { conditions, now }: RuleContext): Comp
   const phase = stringField(obj, ["status", "phase"], "");
   switch (phase) {
     case "Succeeded":
-      return current("Pod has completed successfully");
+      return current("Pod has completed successfully", "status.phase Succeeded");
     case "Failed":
-      return current("Pod has completed, but not successfully");
+      return current("Pod has completed, but not successfully", "status.phase Failed");
     case "Running": {
-      if (findCondition(conditions, "Ready", "True")) return current("Pod is Ready");
+      if (findCondition(conditions, "Ready", "True")) return current("Pod is Ready", "Ready=True");
       const looping = crashLoopingContainers(obj);
       if (looping.length > 0) {
         return failed(
           "ContainerCrashLooping",
           `Containers in CrashLoop state: ${looping.join(",")}`,
+          looping.map((name) => `container ${name} waiting: CrashLoopBackOff`).join("; "),
         );
       }
-      return inProgress("PodRunningNotReady", "Pod is running but is not Ready");
+      const ready = conditions.find((c) => c.type === "Ready");
+      return inProgress(
+        "PodRunningNotReady",
+        "Pod is running but is not Ready",
+        [ready ? describeCondition(ready) : "no Ready condition", ...containerStates(obj)]
+          .join("; "),
+      );
     }
     case "Pending": {
       const scheduled = findCondition(conditions, "PodScheduled", "False");
       if (scheduled?.reason === "Unschedulable") {
+        const because = `${describeCondition(scheduled)}${
+          scheduled.message ? `: ${scheduled.message}` : ""
+        }`;
         if (now.getTime() - SCHEDULE_WINDOW_MS < creationTime(obj)) {
-          return inProgress("PodNotScheduled", "Pod has not been scheduled");
+          return inProgress("PodNotScheduled", "Pod has not been scheduled", because);
         }
-        return failed("PodUnschedulable", "Pod could not be scheduled");
+        return failed("PodUnschedulable", "Pod could not be scheduled", because);
       }
-      return inProgress("PodPending", "Pod is in the Pending phase");
+      return inProgress(
+        "PodPending",
+        "Pod is in the Pending phase",
+        ["status.phase Pending", ...containerStates(obj)].join("; "),
+      );
     }
     case "":
-      return inProgress("PodNotObserved", "Pod phase not available");
+      return inProgress("PodNotObserved", "Pod phase not available", "no status.phase");
     default:
       throw new ComputeError(`unknown phase ${phase}`);
   }
@@ -66,6 +80,31 @@ function creationTime(obj: KubeObject): number {
   const ts = stringField(obj, ["metadata", "creationTimestamp"], "");
   const ms = ts ? parseRfc3339(ts) : NaN;
   return Number.isNaN(ms) ? -Infinity : ms;
+}
+
+/**
+ * Containers that are not running as they should, for people: `container app waiting:
+ * ImagePullBackOff`, `container app terminated: Error (exit code 1)`. Malformed entries are
+ * skipped (the verdict never depends on this).
+ */
+export function containerStates(obj: KubeObject): string[] {
+  const out: string[] = [];
+  for (const field of ["initContainerStatuses", "containerStatuses"]) {
+    const statuses = lookup(obj, ["status", field]);
+    if (!Array.isArray(statuses)) continue;
+    for (const cs of statuses) {
+      if (!isObject(cs) || typeof cs.name !== "string") continue;
+      const waiting = lookup(cs, ["state", "waiting", "reason"]);
+      const terminated = lookup(cs, ["state", "terminated"]);
+      if (typeof waiting === "string" && waiting !== "") {
+        out.push(`container ${cs.name} waiting: ${waiting}`);
+      } else if (isObject(terminated) && terminated.exitCode !== 0) {
+        const reason = typeof terminated.reason === "string" ? terminated.reason : "terminated";
+        out.push(`container ${cs.name} terminated: ${reason} (exit code ${terminated.exitCode})`);
+      }
+    }
+  }
+  return out;
 }
 
 /** Names of containers waiting in CrashLoopBackOff, in status order. */

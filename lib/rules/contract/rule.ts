@@ -22,3 +22,8 @@ export type KindRule = (obj: KubeObject, ctx: RuleContext) => ComputeResult;
 export function kindOf(obj: KubeObject): string {
   return typeof obj.kind === "string" ? obj.kind : "";
 }
+
+/** What decided a replica-count verdict: `status.readyReplicas 1 < spec.replicas 2`. */
+export function below(field: string, have: number, spec: number): string {
+  return `status.${field} ${have} < spec.replicas ${spec}`;
+}

@@ -12,7 +12,11 @@ import type { ComputeResult, KubeObject } from "../../types.ts";
 export function serviceRule(obj: KubeObject): ComputeResult {
   const type = stringField(obj, ["spec", "type"], "ClusterIP");
   if (type === "LoadBalancer" && stringField(obj, ["spec", "clusterIP"], "") === "") {
-    return inProgress("NoIPAssigned", "ClusterIP not set. Service type: LoadBalancer");
+    return inProgress(
+      "NoIPAssigned",
+      "ClusterIP not set. Service type: LoadBalancer",
+      "spec.type LoadBalancer without spec.clusterIP",
+    );
   }
   return current("Service is ready");
 }

@@ -6,7 +6,7 @@
 //
 //	kstatus-peer --kubeconfig FILE [--interval 2s] [--timeout 0] ID...
 //	kstatus-peer --kubeconfig FILE --namespace NS --kind Deployment --count 100 --prefix web-
-//	kstatus-peer --watcher ...               (cli-utils' DefaultStatusWatcher instead of the poller)
+//	kstatus-peer --watcher ...               (cli-utils' DefaultStatusWatcher; see watcher.go)
 //	echo 'Deployment.apps/default/web' | kstatus-peer --kubeconfig FILE
 //	kstatus-peer compute < objects.ndjson    (status.Compute per object; see compute.go)
 //	kstatus-peer augment < objects.ndjson    (status.Augment per object; see compute.go)
@@ -50,7 +50,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
-	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
 	"k8s.io/client-go/tools/clientcmd"
@@ -59,7 +58,6 @@ import (
 	"sigs.k8s.io/cli-utils/pkg/kstatus/polling/engine"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/polling/event"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
-	"sigs.k8s.io/cli-utils/pkg/kstatus/watcher"
 	"sigs.k8s.io/cli-utils/pkg/object"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
@@ -74,7 +72,6 @@ const (
 )
 
 type options struct {
-	watcher    bool
 	kubeconfig string
 	context    string
 	namespace  string
@@ -85,6 +82,7 @@ type options struct {
 	timeout    time.Duration
 	qps        float64
 	burst      int
+	watcher    bool
 	ids        []string
 }
 
@@ -168,12 +166,11 @@ func run() int {
 	defer cancelPoll()
 	var events <-chan event.Event
 	if opts.watcher {
-		dyn, err := dynamic.NewForConfigAndClient(cfg, httpClient)
+		events, err = watchWithStatusWatcher(pollCtx, cfg, mapper, ids)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "kstatus-peer: dynamic client:", err)
+			fmt.Fprintln(os.Stderr, "kstatus-peer: status watcher:", err)
 			return exitError
 		}
-		events = watcher.NewDefaultStatusWatcher(dyn, mapper).Watch(pollCtx, ids, watcher.Options{})
 	} else {
 		events = poller.Poll(pollCtx, ids, polling.PollOptions{PollInterval: opts.interval})
 	}
@@ -279,8 +276,7 @@ func parseFlags(args []string) (options, error) {
 	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this long (0: never)")
 	fs.Float64Var(&o.qps, "qps", 50, "client-side rate limit, requests per second")
 	fs.IntVar(&o.burst, "burst", 100, "client-side rate limit burst")
-	fs.BoolVar(&o.watcher, "watcher", false,
-		"use cli-utils' DefaultStatusWatcher (informers, what Helm 4's --wait uses) instead of the poller")
+	fs.BoolVar(&o.watcher, "watcher", false, "use cli-utils' DefaultStatusWatcher (informers) instead of the poller")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
