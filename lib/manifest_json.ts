@@ -218,19 +218,22 @@ function notJson(r: JsonRead, message: string, line: number): Error {
 /**
  * The objects of a JSON input, one at a time. Returns `"yaml"` when the input is not JSON and
  * nothing was handed on yet: the caller then reads the whole input (still in the cursor, from
- * position 0) as YAML.
+ * position 0) as YAML; `"rest"` when a `---` line follows JSON documents: the caller reads the
+ * rest, from the cursor's position, as YAML.
  *
  * @throws {InputError} naming the file and line.
  */
 export async function* jsonManifests(
   cursor: TextCursor,
-): AsyncGenerator<ManifestObject, "yaml" | undefined> {
+): AsyncGenerator<ManifestObject, "yaml" | "rest" | undefined> {
   const r: JsonRead = { cursor, committed: false };
   try {
     while (await skipWhitespace(cursor)) {
       if (r.committed) compact(cursor);
       const open = cursor.buf[cursor.pos];
       const line = lineAt(cursor, cursor.pos);
+      // Enough text to tell a `---` line (chunks may end anywhere).
+      while (open === "-" && cursor.buf.length < cursor.pos + 4 && await more(cursor));
       if (open === "[") {
         cursor.pos++;
         for await (const item of arrayItems(r)) {
@@ -244,6 +247,9 @@ export async function* jsonManifests(
           r.committed = true;
           yield obj;
         }
+      } else if (r.committed && /^---(\s|$)/.test(cursor.buf.slice(cursor.pos, cursor.pos + 4))) {
+        // A YAML stream of JSON documents (`---` between them): the YAML reader takes the rest.
+        return "rest";
       } else {
         throw notJson(r, "expected an object or a list", line);
       }

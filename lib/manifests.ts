@@ -113,11 +113,13 @@ export async function* streamManifests(
         yield next.value;
         await pace();
       }
-      if (next.value !== "yaml") continue;
-      // Not JSON after all (YAML flow style, or a mistake for the YAML parser to name).
-      cursor.pos = 0;
-      cursor.mark = 0;
-      cursor.line = 1;
+      if (next.value === undefined) continue;
+      if (next.value === "yaml") {
+        // Not JSON after all (YAML flow style, or a mistake for the YAML parser to name).
+        cursor.pos = 0;
+        cursor.mark = 0;
+        cursor.line = 1;
+      }
     }
     for await (const batch of yamlManifests(cursor)) {
       for (const obj of batch) {

@@ -805,3 +805,14 @@ Deno.test("stream: /dev/zero and a document without end are refused, not held", 
     },
   );
 });
+
+Deno.test("stream: JSON documents between --- lines, then YAML", opts, async () => {
+  const text = `${cmJson("a")}\n---\n${cmJson("b")}\n---\n${CM("c")}`;
+  for (const chunk of [1, 5, 1 << 20]) {
+    assert.deepEqual(summary(await fromStdin(bytes(text), chunk)), [
+      "ConfigMap/a@1",
+      "ConfigMap/b@3",
+      "ConfigMap/c@5",
+    ]);
+  }
+});

@@ -142,8 +142,10 @@ export function summaryLine(
   }
 }
 
-/** The shortest time between two frames of the live table. */
+/** The shortest time between two frames of a large live table. */
 const DRAW_EVERY_MS = 200;
+/** Up to this many resources, the live table is redrawn at every change. */
+const DRAW_EVERY_EVENT_UP_TO = 200;
 
 /** Creates the reporter for a mode. */
 export function createReporter(options: ReporterOptions): Reporter {
@@ -308,9 +310,11 @@ export function createReporter(options: ReporterOptions): Reporter {
         event(event, collector) {
           last = collector;
           if (event.type !== "ResourceUpdate" || pending) return;
-          // One frame for the events of one turn (a poll cycle's come together), and at most a
-          // few a second: a rollout of thousands sends events by the thousand, and each frame
-          // sorts and lays out every row.
+          // A small table is redrawn at every change, as it comes. A large one at most a few
+          // times a second, once for the events of one turn (a poll cycle's come together): a
+          // rollout of thousands sends events by the thousand, and each frame sorts and lays out
+          // every row.
+          if (collector.size <= DRAW_EVERY_EVENT_UP_TO) return draw(collector);
           const wait = Math.max(0, drawnAt + DRAW_EVERY_MS - options.now());
           pending = setTimeout(() => {
             pending = undefined;

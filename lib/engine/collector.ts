@@ -87,6 +87,11 @@ export class ResourceStatusCollector {
     }
   }
 
+  /** The number of resources tracked. */
+  get size(): number {
+    return this.#statuses.size;
+  }
+
   /** The latest status of `id`, if tracked. */
   get(id: ObjectIdentifier): ResourceStatus | undefined {
     return this.#statuses.get(identifierKey(id));
