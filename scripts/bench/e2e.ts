@@ -28,6 +28,7 @@ import { join, resolve } from "node:path";
 import { createClient, loadClientConfig } from "../../lib/kube/mod.ts";
 import type { KubeObject } from "../../mod.ts";
 import { type ChartSeries, lineChartSvg } from "./chart.ts";
+import { spawnTimed } from "./gnu_time.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const { values } = parseArgs({
@@ -71,13 +72,7 @@ async function runTool(
   isVerdict: (line: string) => boolean,
   perCycle: (lines: string[]) => string,
 ): Promise<ToolRun> {
-  const timeFile = await Deno.makeTempFile();
-  const child = new Deno.Command("/usr/bin/time", {
-    args: ["-f", "%U %S %M", "-o", timeFile, ...cmd],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
+  const { child, usage } = await spawnTimed(cmd);
   const lines: string[] = [];
   let verdictAt: number | undefined;
   let buffer = "";
@@ -96,14 +91,14 @@ async function runTool(
   const status = await child.status;
   const err = await stderr;
   if (status.code !== 0) console.error(`${name} exited ${status.code}: ${err.trim().slice(-500)}`);
-  const [user, sys, maxKb] = (await Deno.readTextFile(timeFile)).trim().split(/\s+/).map(Number);
-  await Deno.remove(timeFile);
+  // A tool that exits non-zero gets a line of its own before the figures: usage() reads the last.
+  const { cpuSeconds, peakMb } = await usage();
   return {
     name,
     verdictAt,
     requestsPerCycle: perCycle(lines),
-    cpuSeconds: user + sys,
-    peakMb: Math.round(maxKb / 1024),
+    cpuSeconds,
+    peakMb: Math.round(peakMb),
     exitCode: status.code,
   };
 }
