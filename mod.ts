@@ -84,10 +84,13 @@ export {
 
 // Manifests and identifiers
 export {
+  DEFAULT_MAX_DOCUMENT_SIZE,
   loadManifests,
   type LoadOptions,
   type ManifestObject,
   parseManifests,
+  type StdinSource,
+  streamManifests,
 } from "./lib/manifests.ts";
 export { type IdentifierOptions, identifiersFromObjects } from "./lib/identifiers.ts";
 export {

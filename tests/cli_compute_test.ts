@@ -486,3 +486,39 @@ Deno.test("closed pipe: compute | head -1 ends cleanly (no EPIPE stack trace)", 
     await rm(dir, { recursive: true });
   }
 });
+
+Deno.test("compute: a signal ends it while stdin stays open, with 130 or 143", opts, async () => {
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    const interrupt = new AbortController();
+    const err: string[] = [];
+    const out: string[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => release = resolve);
+    // One document, then stdin stays open until the test ends.
+    const readStdin = async function* () {
+      yield new TextEncoder().encode(CONFIG_MAP + "---\n");
+      await held;
+    };
+    setTimeout(() => interrupt.abort(signal), 50);
+    const { runCli } = await import("../main.ts");
+    const result = await runCli(["compute", "-o", "json", "-f", "-"], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      readStdin,
+      env: {},
+      isTerminal: false,
+      interrupt: interrupt.signal,
+    });
+    release();
+    assert.equal(result, code);
+    assert.deepEqual(err, [`interrupted (${signal})`]);
+    // The object read before the signal is printed; then, as on every exit with -o json, the
+    // error and a summary.
+    assert.deepEqual(
+      out.map((l) => JSON.parse(l).type),
+      ["status", "error", "summary"],
+      out.join("\n"),
+    );
+    assert.equal(JSON.parse(out[2]).exitCode, code);
+  }
+});

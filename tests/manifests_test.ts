@@ -608,3 +608,211 @@ Deno.test("YAML aliases: a few are fine, an expansion bomb is refused quickly", 
   const elapsed = performance.now() - started;
   assert.ok(elapsed < 1000, `refusing the bomb took ${elapsed.toFixed(0)}ms`);
 });
+
+// --- The streaming reader (files and stdin): JSON fast path, YAML document by document ---------
+
+/** Loads `input` as stdin: a string, or bytes cut into chunks of `chunk` bytes. */
+function fromStdin(input: string | Uint8Array, chunk = 7): Promise<ManifestObject[]> {
+  const readStdin = typeof input === "string" ? () => Promise.resolve(input) : async function* () {
+    for (let i = 0; i < input.length; i += chunk) yield input.subarray(i, i + chunk);
+  };
+  return loadManifests(["-"], { readStdin });
+}
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const cmJson = (name: string) =>
+  JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name } });
+
+Deno.test(
+  "stream: JSON lines, arrays and Lists, cut into small chunks anywhere",
+  opts,
+  async () => {
+    const cases: Array<[string, string, string[]]> = [
+      ["JSON lines", `${cmJson("a")}\n${cmJson("b")}\n\n${cmJson("c")}\n`, [
+        "ConfigMap/a@1",
+        "ConfigMap/b@2",
+        "ConfigMap/c@4",
+      ]],
+      ["an array", `[\n  ${cmJson("a")},\n  ${cmJson("b")}\n]\n`, [
+        "ConfigMap/a@2",
+        "ConfigMap/b@3",
+      ]],
+      [
+        "kubectl's List (kind after items)",
+        `{\n "apiVersion": "v1",\n "items": [\n  ${cmJson("a")},\n  ${cmJson("b")}\n ],\n` +
+        ` "kind": "List",\n "metadata": {"resourceVersion": ""}\n}\n`,
+        ["ConfigMap/a@4", "ConfigMap/b@5"],
+      ],
+      [
+        "a typed list, kind first",
+        `{"kind": "DeploymentList", "apiVersion": "apps/v1", "items": [\n{"metadata": {"name": "d"}}]}`,
+        ["Deployment/d@2"],
+      ],
+      [
+        "a typed list, kind last",
+        `{"apiVersion": "apps/v1", "items": [\n{"metadata": {"name": "d"}}], "kind": "DeploymentList"}`,
+        ["Deployment/d@2"],
+      ],
+      [
+        "an object of another kind keeps its items",
+        `{"apiVersion": "v1", "kind": "Widget", "items": [${
+          cmJson("x")
+        }], "metadata": {"name": "w"}}`,
+        ["Widget/w@1"],
+      ],
+      ["YAML flow style is still read", "{apiVersion: v1, kind: ConfigMap, metadata: {name: y}}", [
+        "ConfigMap/y@1",
+      ]],
+      [
+        "YAML documents, a directive, a document on the --- line",
+        "%YAML 1.2\n---\n" + CM("a") + "---\n" + CM("b") +
+        "--- {apiVersion: v1, kind: Service, metadata: {name: c}}\n---\n",
+        ["ConfigMap/a@3", "ConfigMap/b@8", "Service/c@12"],
+      ],
+      [
+        "multi-byte characters split across chunks",
+        CM("caf\u00e9-\u{1F600}") + "---\n" + CM("b"),
+        ["ConfigMap/caf\u00e9-\u{1F600}@1", "ConfigMap/b@6"],
+      ],
+    ];
+    for (const [what, text, expected] of cases) {
+      for (const chunk of [1, 5, 1 << 20]) {
+        assert.deepEqual(
+          summary(await fromStdin(bytes(text), chunk)),
+          expected,
+          `${what} (${chunk})`,
+        );
+      }
+      assert.deepEqual(summary(await fromStdin(text)), expected, what);
+    }
+  },
+);
+
+Deno.test("stream: bad JSON and bad bytes are refused at their line", opts, async () => {
+  const cases: Array<[string, string | Uint8Array, number, string]> = [
+    [
+      "a duplicate key after good objects",
+      cmJson("a") + '\n{"apiVersion": "v1", "kind": "A",\n"kind": "B"}\n',
+      3,
+      "malformed YAML: Map keys must be unique",
+    ],
+    [
+      "a duplicate key deep inside",
+      cmJson("a") + '\n{"apiVersion": "v1", "kind": "A", "metadata": {"name": "x",\n"name": "y"}}',
+      3,
+      "malformed YAML: Map keys must be unique",
+    ],
+    [
+      "YAML in the middle of JSON",
+      cmJson("a") + '\n{"apiVersion": "v1",\n"kind": nope}\n',
+      3,
+      "malformed JSON: a value that is not JSON in a JSON input",
+    ],
+    [
+      "cut short",
+      cmJson("a") + '\n{"apiVersion": "v1",\n"kind": "x"',
+      3,
+      "malformed JSON: the input ends where a key or } was expected",
+    ],
+    [
+      "a missing comma",
+      '{\n  "apiVersion": "v1"\n  "kind": "ConfigMap"\n}\n',
+      3, //
+      "malformed YAML: Missing , between flow map items",
+    ],
+    [
+      "a List whose kind is not a list kind, items first",
+      `{"apiVersion": "v1", "items": [\n${cmJson("x")}], "kind": "Foo"}`,
+      1,
+      "Foo has items that were read as a list's, but it is not a List kind",
+    ],
+    ["a NUL byte", CM("a") + "data:\n  k: a\0b\n", 6, "NUL byte: manifests must be text"],
+    [
+      "invalid UTF-8",
+      new Uint8Array([...bytes(CM("a") + "data:\n  k: "), 0xc3, 0x28, 10]),
+      6,
+      "invalid UTF-8: manifests must be UTF-8 text",
+    ],
+    [
+      "UTF-8 cut at the end",
+      new Uint8Array([...bytes(CM("a")), 0xe2, 0x82]),
+      5,
+      "invalid UTF-8: the input ends inside a character",
+    ],
+    [
+      "!!binary",
+      CM("a") + "data:\n  k: !!binary aGk=\n",
+      6,
+      "unsupported YAML: the tag !!binary is not plain data (a YAML 1.1 type or an application " +
+      "tag); Kubernetes reads only strings, numbers, booleans, null, mappings and lists",
+    ],
+    [
+      "!!set",
+      CM("a") + "data: !!set {a, b}\n",
+      5,
+      "unsupported YAML: the tag !!set is not plain data (a YAML 1.1 type or an application " +
+      "tag); Kubernetes reads only strings, numbers, booleans, null, mappings and lists",
+    ],
+    [
+      "an unknown tag",
+      CM("a") + "data:\n  k: !secret x\n",
+      6,
+      "unsupported YAML: Unresolved tag: !secret (manifests hold plain data)",
+    ],
+  ];
+  for (const [what, input, line, message] of cases) {
+    await assertInputError(() => fromStdin(typeof input === "string" ? bytes(input) : input), {
+      message: `-:${line}: ${message}`,
+      file: "-",
+      line,
+    }).catch((e) => {
+      throw new Error(`${what}: ${e.message}`, { cause: e });
+    });
+  }
+});
+
+Deno.test("stream: /dev/zero and a document without end are refused, not held", opts, async () => {
+  await assertInputError(() => loadManifests(["/dev/zero"]), {
+    message: "/dev/zero:1: NUL byte: manifests must be text",
+    file: "/dev/zero",
+    line: 1,
+  });
+  // `yes | kstatus compute -f -`: one endless YAML document.
+  const endless = async function* () {
+    const chunk = bytes("y\n".repeat(4096));
+    while (true) yield chunk;
+  };
+  await assertInputError(
+    () => loadManifests(["-"], { readStdin: endless, maxDocumentSize: 1 << 20 }),
+    {
+      message: `-:1: a single YAML document is larger than ${1 << 20} characters (the limit for ` +
+        "one document)",
+      file: "-",
+      line: 1,
+    },
+  );
+  const endlessJson = async function* () {
+    yield bytes('{"a": [');
+    while (true) yield bytes("1, ".repeat(4096));
+  };
+  await assertInputError(
+    () => loadManifests(["-"], { readStdin: endlessJson, maxDocumentSize: 1 << 20 }),
+    {
+      message: `-:1: a single object is larger than ${1 << 20} characters (the limit for one ` +
+        "object)",
+      file: "-",
+      line: 1,
+    },
+  );
+});
+
+Deno.test("stream: JSON documents between --- lines, then YAML", opts, async () => {
+  const text = `${cmJson("a")}\n---\n${cmJson("b")}\n---\n${CM("c")}`;
+  for (const chunk of [1, 5, 1 << 20]) {
+    assert.deepEqual(summary(await fromStdin(bytes(text), chunk)), [
+      "ConfigMap/a@1",
+      "ConfigMap/b@3",
+      "ConfigMap/c@5",
+    ]);
+  }
+});

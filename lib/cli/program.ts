@@ -11,12 +11,12 @@ import { InputError, KstatusError } from "../errors.ts";
 import { runtimeDescription, VERSION } from "../version.ts";
 import { installClusterCommands } from "./cluster_commands.ts";
 import type { Connector, ContextLister } from "./connection.ts";
+import type { StdinSource } from "../manifest_input.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { jsonErrorLine, jsonSummaryLine } from "../printers/json.ts";
-import { addRuleOptions, type RuleFlags, ruleSetFromFlags } from "./rule_flags.ts";
+import { addRuleOptions, lazyRuleSetFromFlags, type RuleFlags } from "./rule_flags.ts";
 import { installRulesCommands } from "./rules_command.ts";
 import { installCompletionCommands } from "./completion.ts";
-import type { KubeObject } from "../types.ts";
 import { escapeControlKeepLines } from "../text/escape.ts";
 
 /** Where the CLI reads and writes; tests replace these. */
@@ -25,8 +25,8 @@ export interface CliIo {
   out: (line: string) => void;
   /** Writes one line to stderr. */
   err: (line: string) => void;
-  /** Reads all of stdin. */
-  readStdin?: () => Promise<string>;
+  /** Reads stdin: all of it, or as byte chunks. */
+  readStdin?: StdinSource;
   /** Environment variables. */
   env: Record<string, string | undefined>;
   /** True when stdout is a terminal. */
@@ -45,6 +45,8 @@ export interface CliIo {
   listContexts?: ContextLister;
   /** Aborted on SIGINT/SIGTERM, with the signal name as reason. */
   interrupt?: AbortSignal;
+  /** Resolves when stdout takes more lines; without it lines are written without waiting. */
+  drain?: () => Promise<void>;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -144,15 +146,12 @@ Examples:
       if (opts.filename.length === 0) {
         throw new CliExit(ExitCode.BadInput, "error: compute needs at least one -f FILE|DIR|-");
       }
-      const ruleSetFor = (objects?: readonly KubeObject[]) =>
-        ruleSetFromFlags(opts, {
-          readStdin: io.readStdin,
-          stdinTaken: opts.filename.includes("-"),
-          objects,
-        });
-      // With --rules, a bad rule is reported before the manifests are read; without, the set
-      // is made for the objects read, so CEL loads only when one of them needs it.
-      const ruleSet = opts.rules.length > 0 ? await ruleSetFor() : ruleSetFor;
+      // A bad --rules file is reported before the manifests are read; without one, CEL loads
+      // only once an object that a pack or strict rule judges comes.
+      const ruleSet = await lazyRuleSetFromFlags(opts, {
+        readStdin: io.readStdin,
+        stdinTaken: opts.filename.includes("-"),
+      });
       const { runCompute } = await import("./compute_command.ts");
       setCode(
         await runCompute({
@@ -163,6 +162,8 @@ Examples:
           write: io.out,
           warn: io.err,
           readStdin: io.readStdin,
+          interrupt: io.interrupt,
+          drain: io.drain,
         }),
       );
     });

@@ -159,6 +159,11 @@ export function summaryLine(
   }
 }
 
+/** The shortest time between two frames of a large live table. */
+const DRAW_EVERY_MS = 200;
+/** Up to this many resources, the live table is redrawn at every change. */
+const DRAW_EVERY_EVENT_UP_TO = 200;
+
 /** Creates the reporter for a mode. */
 export function createReporter(options: ReporterOptions): Reporter {
   // Stderr is not the reporter's: the command prints the one line that explains exit code 4.
@@ -349,7 +354,12 @@ export function createReporter(options: ReporterOptions): Reporter {
         ...(warnings.length > 0 ? ["", ...warnings.map(fit)] : []),
       ];
       let live = true;
-      const draw = (c: ResourceStatusCollector) => region.draw(block(c));
+      let drawnAt = -Infinity;
+      let pending: ReturnType<typeof setTimeout> | undefined;
+      const draw = (c: ResourceStatusCollector) => {
+        drawnAt = options.now();
+        region.draw(block(c));
+      };
       // Redraw every second so the elapsed time moves even when nothing changes, and at once
       // when the terminal is resized.
       const timer = setInterval(() => last && draw(last), 1000);
@@ -367,12 +377,23 @@ export function createReporter(options: ReporterOptions): Reporter {
         },
         event(event, collector) {
           last = collector;
-          if (event.type === "ResourceUpdate") draw(collector);
+          if (event.type !== "ResourceUpdate" || pending) return;
+          // A small table is redrawn at every change, as it comes. A large one at most a few
+          // times a second, once for the events of one turn (a poll cycle's come together): a
+          // rollout of thousands sends events by the thousand, and each frame sorts and lays out
+          // every row.
+          if (collector.size <= DRAW_EVERY_EVENT_UP_TO) return draw(collector);
+          const wait = Math.max(0, drawnAt + DRAW_EVERY_MS - options.now());
+          pending = setTimeout(() => {
+            pending = undefined;
+            draw(collector);
+          }, wait);
         },
         finish(outcome, collector, _code, diagnostics) {
           clearInterval(timer);
           stopResize?.();
           live = false;
+          clearTimeout(pending);
           region.draw(block(collector), { fit: false });
           out(summary(outcome, collector));
           const statuses = collector.latestObservation().resourceStatuses;

@@ -6,6 +6,7 @@
  */
 
 import type { Command } from "../deps/commander.ts";
+import type { StdinSource } from "../manifest_input.ts";
 import { InputError } from "../errors.ts";
 import type { RuleCompiler, RuleSet } from "../rules/rule_layers.ts";
 import type { KubeObject } from "../types.ts";
@@ -47,20 +48,39 @@ export function addRuleOptions(cmd: Command): Command {
 
 /**
  * The rule set of the flags: the user's rules (compiled now, so a bad rule is reported before
- * anything else), then the built-in pack unless turned off, and the strict checks with
- * `--rules builtin:strict`. Given the `objects` to judge (`compute`), the CEL evaluator loads
- * only when one of them has a user, pack or strict rule.
+ * anything else), then the built-in pack unless turned off, and the strict checks when asked.
  *
- * @throws {InputError} for an unreadable or malformed rules file, or an unknown built-in set.
+ * @throws {InputError} for an unreadable or malformed rules file.
  */
 export async function ruleSetFromFlags(
   flags: RuleFlags,
-  options: {
-    readStdin?: () => Promise<string>;
-    stdinTaken?: boolean;
-    objects?: readonly KubeObject[];
-  } = {},
+  options: { readStdin?: StdinSource; stdinTaken?: boolean } = {},
 ): Promise<RuleSet> {
+  return (await lazyRuleSetFromFlags(flags, options, false)).set;
+}
+
+/** A rule set whose CEL evaluator loads only when an object needs it. */
+export interface LazyRuleSet {
+  /** The rule set. */
+  set: RuleSet;
+  /**
+   * Call before `set.compute(obj)`: a promise to await when `obj` is the first object that
+   * needs the CEL evaluator (a pack or strict rule judges it), else `undefined`.
+   */
+  prepare(obj: KubeObject): Promise<void> | undefined;
+}
+
+/**
+ * As {@linkcode ruleSetFromFlags}, but without `--rules` files the CEL library loads only once
+ * an object judged by a pack or strict rule comes (`compute` of built-in kinds starts faster).
+ *
+ * @throws {InputError} for an unreadable or malformed rules file.
+ */
+export async function lazyRuleSetFromFlags(
+  flags: RuleFlags,
+  options: { readStdin?: StdinSource; stdinTaken?: boolean } = {},
+  lazy = true,
+): Promise<LazyRuleSet> {
   if (options.stdinTaken && flags.rules.includes("-")) {
     throw new InputError("--rules - and -f - both read standard input; it can be read only once");
   }
@@ -82,7 +102,7 @@ export async function ruleSetFromFlags(
   const strict = sets.length > 0
     ? (await import("../rules/builtin/strict.gen.ts")).STRICT_RULES
     : undefined;
-  if (paths.length > 0 || options.objects === undefined) {
+  if (paths.length > 0 || !lazy) {
     const [{ loadRuleFiles }, { celRuleCompiler }] = await Promise.all([
       import("../rules/rule_file.ts"),
       import("../rules/rule_set.ts"),
@@ -90,20 +110,31 @@ export async function ruleSetFromFlags(
     const rules = paths.length > 0
       ? await loadRuleFiles(paths, { readStdin: options.readStdin })
       : [];
-    return createRuleSetWith({ rules, builtin, strict }, celRuleCompiler);
+    return {
+      set: createRuleSetWith({ rules, builtin, strict }, celRuleCompiler),
+      prepare: () => undefined,
+    };
   }
-  // The objects are known and no file rule was given: most objects (built-in kinds) need no CEL.
+  // No file rule was given: most objects (built-in kinds) need no CEL.
   let compiler: RuleCompiler | undefined;
+  let loading: Promise<void> | undefined;
   const set = createRuleSetWith({ builtin, strict }, () => {
-    if (!compiler) throw new Error("internal: an object not given to ruleSetFromFlags");
+    if (!compiler) throw new Error("internal: prepare() was not awaited for this object");
     return compiler;
   });
   const text = (v: unknown) => typeof v === "string" ? v : "";
-  const needsCel = options.objects.some((o) => {
-    const [apiVersion, kind] = [text(o.apiVersion), text(o.kind)];
-    return set.ruleFor(apiVersion, kind).layer === "builtin" ||
-      set.strictFor(apiVersion, kind) !== undefined;
-  });
-  if (needsCel) compiler = (await import("../rules/rule_set.ts")).celRuleCompiler();
-  return set;
+  return {
+    set,
+    prepare(o) {
+      if (compiler) return undefined;
+      const [apiVersion, kind] = [text(o.apiVersion), text(o.kind)];
+      const needsCel = set.ruleFor(apiVersion, kind).layer === "builtin" ||
+        set.strictFor(apiVersion, kind) !== undefined;
+      if (!needsCel) return undefined;
+      loading ??= import("../rules/rule_set.ts").then((m) => {
+        compiler = m.celRuleCompiler();
+      });
+      return loading;
+    },
+  };
 }

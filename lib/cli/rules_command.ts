@@ -6,6 +6,7 @@
  */
 
 import type { Command } from "../deps/commander.ts";
+import type { StdinSource } from "../manifest_input.ts";
 import { groupOf } from "../groupkind.ts";
 import { globMatcher } from "../rules/glob.ts";
 import { InputError } from "../errors.ts";
@@ -41,7 +42,7 @@ export interface RulesCommandIo {
   /** A line on stderr. */
   err: (line: string) => void;
   /** Reads stdin for `-`. */
-  readStdin?: () => Promise<string>;
+  readStdin?: StdinSource;
 }
 
 /** Adds `rules test`, `rules list` and `rules show` to `program`. */

@@ -7,8 +7,9 @@
 
 import { InputError } from "../errors.ts";
 import { identifierKey } from "../groupkind.ts";
-import { identifiersFromObjects } from "../identifiers.ts";
-import { loadManifests, type ManifestObject } from "../manifests.ts";
+import { identifiersFromStream } from "../identifiers.ts";
+import type { StdinSource } from "../manifest_input.ts";
+import type { ManifestObject } from "../manifest_objects.ts";
 import type { ObjectIdentifier } from "../types.ts";
 import type { Connection } from "./connection.ts";
 import { pathSegmentProblem } from "../kube/path_segment.ts";
@@ -32,7 +33,7 @@ export interface TargetFlags {
 }
 
 /** Reads stdin for `-f -`. */
-export type StdinReader = () => Promise<string>;
+export type StdinReader = StdinSource;
 
 /** Options of {@linkcode resolveTargets}. */
 export interface ResolveOptions {
@@ -105,36 +106,20 @@ export async function resolveTargets(
   const add = (id: ObjectIdentifier) => out.set(identifierKey(id), id);
 
   if (flags.files.length > 0) {
-    const manifests = await loadManifests(flags.files, {
+    // Loaded when needed: the YAML readers stay out of the start-up of every other command.
+    const { streamManifests } = await import("../manifests.ts");
+    const manifests = streamManifests(flags.files, {
       recursive: flags.recursive,
       readStdin: options.readStdin,
+      signal: options.signal,
     });
-    for (const m of manifests) {
-      const meta = (m.object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
-      for (const what of ["name", "namespace"] as const) {
-        const value = meta[what];
-        const problem = typeof value === "string" ? pathSegmentProblem(value) : undefined;
-        if (problem) {
-          throw new InputError(
-            `${m.file}:${m.line}: metadata.${what} ${JSON.stringify(value)} ${problem}`,
-          );
-        }
-      }
-    }
-    const idOptions = {
+    const ids = await identifiersFromStream(checkedNames(manifests), {
       defaultNamespace: conn.namespace,
       mapper: conn.api.mapper,
       signal: options.signal,
-    };
-    const ids = await identifiersFromObjects(manifests.map((m) => m.object), idOptions);
+      onIdentifier: options.onManifest,
+    });
     ids.forEach(add);
-    if (options.onManifest) {
-      // One at a time, for the id of each (scopes are cached by the mapper).
-      for (const m of manifests) {
-        const [id] = await identifiersFromObjects([m.object], idOptions);
-        options.onManifest(m, id);
-      }
-    }
   }
 
   for (const arg of args) {
@@ -175,4 +160,23 @@ export async function resolveTargets(
     }
   }
   return [...out.values()];
+}
+
+/** The manifests, refusing (with file and line) a name or namespace no request path may hold. */
+async function* checkedNames(
+  manifests: AsyncIterable<ManifestObject>,
+): AsyncGenerator<ManifestObject> {
+  for await (const m of manifests) {
+    const meta = (m.object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+    for (const what of ["name", "namespace"] as const) {
+      const value = meta[what];
+      const problem = typeof value === "string" ? pathSegmentProblem(value) : undefined;
+      if (problem) {
+        throw new InputError(
+          `${m.file}:${m.line}: metadata.${what} ${JSON.stringify(value)} ${problem}`,
+        );
+      }
+    }
+    yield m;
+  }
 }

@@ -7,8 +7,7 @@
 
 import { identifierKey } from "../groupkind.ts";
 import { sortResourceStatuses } from "../resource_status.ts";
-import type { ObjectIdentifier, ResourceStatus } from "../types.ts";
-import { aggregateStatus } from "./aggregator.ts";
+import type { ObjectIdentifier, ResourceStatus, Status } from "../types.ts";
 import type { Event, EventType } from "./events.ts";
 
 /** What a wait waits for. */
@@ -51,6 +50,8 @@ export interface Observation {
  */
 export class ResourceStatusCollector {
   #statuses = new Map<string, ResourceStatus>();
+  /** How many resources have each status: `isDone` after every event must not walk them all. */
+  #counts = new Map<Status, number>();
   #lastEventType?: EventType;
   #error?: Error;
 
@@ -61,7 +62,7 @@ export class ResourceStatusCollector {
    */
   constructor(identifiers: readonly ObjectIdentifier[]) {
     for (const id of identifiers) {
-      this.#statuses.set(identifierKey(id), {
+      this.#set(identifierKey(id), {
         identifier: id,
         status: "Unknown",
         message: "",
@@ -70,13 +71,25 @@ export class ResourceStatusCollector {
     }
   }
 
+  #set(key: string, status: ResourceStatus): void {
+    const previous = this.#statuses.get(key)?.status;
+    if (previous !== undefined) this.#counts.set(previous, this.#counts.get(previous)! - 1);
+    this.#counts.set(status.status, (this.#counts.get(status.status) ?? 0) + 1);
+    this.#statuses.set(key, status);
+  }
+
   /** Applies one event. */
   apply(event: Event): void {
     this.#lastEventType = event.type;
     if (event.type === "Error") this.#error = event.error;
     if (event.type === "ResourceUpdate") {
-      this.#statuses.set(identifierKey(event.resource.identifier), event.resource);
+      this.#set(identifierKey(event.resource.identifier), event.resource);
     }
+  }
+
+  /** The number of resources tracked. */
+  get size(): number {
+    return this.#statuses.size;
   }
 
   /** The latest status of `id`, if tracked. */
@@ -95,14 +108,17 @@ export class ResourceStatusCollector {
 
   /** True when `condition` holds for the statuses collected so far. */
   isDone(condition: StopCondition): boolean {
-    const statuses = [...this.#statuses.values()].map((r) => r.status);
+    const count = (s: Status) => this.#counts.get(s) ?? 0;
+    // As aggregateStatus over every status, from the counts (see the aggregator).
+    const all = (desired: Status) =>
+      count("Failed") === 0 && count(desired) === this.#statuses.size;
     switch (condition) {
       case "known":
-        return statuses.every((s) => s !== "Unknown");
+        return count("Unknown") === 0;
       case "current":
-        return aggregateStatus(statuses, "Current") === "Current";
+        return all("Current");
       case "deleted":
-        return aggregateStatus(statuses, "NotFound") === "NotFound";
+        return all("NotFound");
       case "forever":
         return false;
     }

@@ -9,7 +9,7 @@
 import { isMap, isNode, isSeq } from "../deps/yaml.ts";
 import { InputError } from "../errors.ts";
 import { isObject } from "../fields.ts";
-import { parseYamlDocuments, readInputs } from "../manifests.ts";
+import { parseYamlDocuments, readInputs, type StdinSource } from "../manifests.ts";
 import { ALL_STATUSES, type KubeObject, type Status } from "../types.ts";
 
 /** The expressions of a rule, by key. */
@@ -286,7 +286,7 @@ function describe(v: unknown): string {
  */
 export async function loadRuleFiles(
   paths: readonly string[],
-  options: { readStdin?: () => Promise<string> } = {},
+  options: { readStdin?: StdinSource } = {},
 ): Promise<RuleDefinition[]> {
   const inputs = await readInputs(paths, {
     flag: "--rules ",

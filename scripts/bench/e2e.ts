@@ -16,7 +16,9 @@
  *   ratio N=1000 kstatus(watch)/cli-utils(watcher): cpu 0.20x memory 0.45x latency 57ms/4610ms
  *
  * and writes the figures as an SVG chart (docs/bench-e2e.svg, `--chart` to
- * change the path, `--chart ""` for none). Figures are printed, never asserted.
+ * change the path, `--chart ""` for none). Figures are printed, never asserted. With
+ * `--profile DIR`, kstatus runs from source under Deno with `--cpu-prof` (a profile per N and
+ * reader in DIR; `deno run -A scripts/profile_summary.ts FILE` lists where the time went).
  *
  * @module
  */
@@ -26,6 +28,7 @@ import { join, resolve } from "node:path";
 import { createClient, loadClientConfig } from "../../lib/kube/mod.ts";
 import type { KubeObject } from "../../mod.ts";
 import { type ChartSeries, lineChartSvg } from "./chart.ts";
+import { spawnTimed } from "./gnu_time.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const { values } = parseArgs({
@@ -33,6 +36,8 @@ const { values } = parseArgs({
     counts: { type: "string", default: "100,1000" },
     interval: { type: "string", default: "2s" },
     chart: { type: "string", default: "docs/bench-e2e.svg" },
+    // Runs kstatus from source under Deno with --cpu-prof, one profile directory per N and reader.
+    profile: { type: "string" },
   },
 });
 
@@ -67,13 +72,7 @@ async function runTool(
   isVerdict: (line: string) => boolean,
   perCycle: (lines: string[]) => string,
 ): Promise<ToolRun> {
-  const timeFile = await Deno.makeTempFile();
-  const child = new Deno.Command("/usr/bin/time", {
-    args: ["-f", "%U %S %M", "-o", timeFile, ...cmd],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
+  const { child, usage } = await spawnTimed(cmd);
   const lines: string[] = [];
   let verdictAt: number | undefined;
   let buffer = "";
@@ -92,14 +91,14 @@ async function runTool(
   const status = await child.status;
   const err = await stderr;
   if (status.code !== 0) console.error(`${name} exited ${status.code}: ${err.trim().slice(-500)}`);
-  const [user, sys, maxKb] = (await Deno.readTextFile(timeFile)).trim().split(/\s+/).map(Number);
-  await Deno.remove(timeFile);
+  // A tool that exits non-zero gets a line of its own before the figures: usage() reads the last.
+  const { cpuSeconds, peakMb } = await usage();
   return {
     name,
     verdictAt,
     requestsPerCycle: perCycle(lines),
-    cpuSeconds: user + sys,
-    peakMb: Math.round(maxKb / 1024),
+    cpuSeconds,
+    peakMb: Math.round(peakMb),
     exitCode: status.code,
   };
 }
@@ -178,7 +177,16 @@ async function benchOnce(n: number): Promise<ToolRun[]> {
     const interval = values.interval!;
     const binary = join(root, "dist/kstatus");
     const kstatusArgs = (reader: string) => [
-      binary,
+      ...(values.profile
+        ? [
+          Deno.execPath(),
+          "run",
+          "-A",
+          "--cpu-prof",
+          `--cpu-prof-dir=${join(values.profile, `${n}-${reader}`)}`,
+          join(root, "main.ts"),
+        ]
+        : [binary]),
       "wait",
       "-l",
       `bench=${ns}`,

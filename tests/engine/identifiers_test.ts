@@ -111,3 +111,38 @@ test("identifiers: the mapper is asked once per kind", async () => {
   );
   assert.equal(asked, 1);
 });
+
+test("identifiers: from a stream, a nameless object is named by file and line", async () => {
+  const { identifiersFromStream } = await import("../../lib/identifiers.ts");
+  const stream = async function* () {
+    yield { object: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a" } } };
+    yield {
+      object: { apiVersion: "v1", kind: "ConfigMap", metadata: {} },
+      file: "x.yaml",
+      line: 7,
+    };
+  };
+  await assert.rejects(
+    identifiersFromStream(stream(), options),
+    (e) =>
+      e instanceof InputError && e.message === "x.yaml:7: ConfigMap object has no metadata.name",
+  );
+});
+
+test("identifiers: many objects of one kind ask the mapper once", async () => {
+  let asked = 0;
+  const counting: RestMapper = {
+    mapping: (gk, o) => {
+      asked++;
+      return mapper.mapping(gk, o);
+    },
+  };
+  const objs = Array.from({ length: 500 }, (_, i) => ({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: `cm-${i}` },
+  }));
+  const ids = await identifiersFromObjects(objs, { defaultNamespace: "team", mapper: counting });
+  assert.equal(ids.length, 500);
+  assert.equal(asked, 1);
+});

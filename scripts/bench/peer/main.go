@@ -10,6 +10,7 @@
 //	echo 'Deployment.apps/default/web' | kstatus-peer --kubeconfig FILE
 //	kstatus-peer compute < objects.ndjson    (status.Compute per object; see compute.go)
 //	kstatus-peer augment < objects.ndjson    (status.Augment per object; see compute.go)
+//	kstatus-peer compute-files FILE...       (as kstatus compute -f; see compute_files.go)
 //
 // An ID is KIND[.GROUP]/NAMESPACE/NAME, or KIND[.GROUP]/NAME for a cluster-scoped kind. Without a
 // group the kind is looked up through discovery (Deployment -> apps). IDs come from the arguments,
@@ -92,6 +93,9 @@ func main() {
 func run() int {
 	if len(os.Args) > 1 && (os.Args[1] == "compute" || os.Args[1] == "augment") {
 		return runCompute(os.Args[1], os.Stdin, os.Stdout, os.Stderr)
+	}
+	if len(os.Args) > 1 && os.Args[1] == "compute-files" {
+		return runComputeFiles(os.Args[2:], os.Stdout, os.Stderr)
 	}
 	opts, err := parseFlags(os.Args[1:])
 	if err != nil {
