@@ -147,16 +147,26 @@ async function benchOnce(n: number): Promise<ToolRun[]> {
   });
   const watchAbort = new AbortController();
   try {
-    // Watch pods from now on, recording when each turns Ready.
+    // Watch pods from now on, recording when each turns Ready. A watch the server ends is
+    // resumed from a fresh LIST (pods Ready by then are recorded at that moment), so a long
+    // rollout is measured to its end.
     const readyAt = new Map<string, number>();
+    const record = (pod: KubeObject) => {
+      const name = String((pod.metadata as { name?: string })?.name);
+      if (isReady(pod) && !readyAt.has(name)) readyAt.set(name, performance.now());
+    };
     const podWatch = (async () => {
       try {
-        for await (
-          const ev of client.watch(podMapping, ns, { signal: watchAbort.signal })
-        ) {
-          const name = String((ev.object.metadata as { name?: string })?.name);
-          if (ev.type !== "BOOKMARK" && isReady(ev.object) && !readyAt.has(name)) {
-            readyAt.set(name, performance.now());
+        while (!watchAbort.signal.aborted) {
+          const listed = await client.list(podMapping, ns, { signal: watchAbort.signal });
+          listed.items.forEach(record);
+          for await (
+            const ev of client.watch(podMapping, ns, {
+              signal: watchAbort.signal,
+              resourceVersion: listed.resourceVersion,
+            })
+          ) {
+            if (ev.type !== "BOOKMARK") record(ev.object);
           }
         }
       } catch (e) {
