@@ -8,6 +8,7 @@
  */
 
 import { genericStatusReader } from "./base.ts";
+import { containerStatuses } from "../lib/containers.ts";
 import { isObject, lookup } from "../lib/fields.ts";
 import { groupKindKey } from "../lib/groupkind.ts";
 import type { StatusReader, StatusReaderRegistry } from "../lib/status_reader.ts";
@@ -37,17 +38,12 @@ export function podFailOnCause(
   pod: KubeObject,
   reasons: ReadonlySet<FailOnReason>,
 ): string | undefined {
-  for (const field of ["initContainerStatuses", "containerStatuses"]) {
-    const statuses = lookup(pod, ["status", field]);
-    if (!Array.isArray(statuses)) continue;
-    for (const cs of statuses) {
-      if (!isObject(cs)) continue;
-      const waiting = lookup(cs, ["state", "waiting"]);
-      if (!isObject(waiting) || typeof waiting.reason !== "string") continue;
-      if (!reasons.has(waiting.reason as FailOnReason)) continue;
-      const name = typeof cs.name === "string" ? cs.name : "?";
-      return withMessage(`container ${name}: ${waiting.reason}`, waiting.message);
-    }
+  for (const cs of containerStatuses(pod)) {
+    const waiting = lookup(cs, ["state", "waiting"]);
+    if (!isObject(waiting) || typeof waiting.reason !== "string") continue;
+    if (!reasons.has(waiting.reason as FailOnReason)) continue;
+    const name = typeof cs.name === "string" ? cs.name : "?";
+    return withMessage(`container ${name}: ${waiting.reason}`, waiting.message);
   }
   if (reasons.has("Unschedulable")) {
     const conditions = lookup(pod, ["status", "conditions"]);

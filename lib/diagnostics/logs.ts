@@ -6,6 +6,7 @@
  * @module
  */
 
+import { containerStatuses } from "../containers.ts";
 import { isObject, lookup } from "../fields.ts";
 import type { KubeObject } from "../types.ts";
 import type { DiagnosticLog, DiagnosticsApi } from "./types.ts";
@@ -30,19 +31,15 @@ export function logTargets(pod: KubeObject): LogTarget[] {
   const name = String(lookup(pod, ["metadata", "name"]) ?? "");
   const namespace = String(lookup(pod, ["metadata", "namespace"]) ?? "");
   const out: LogTarget[] = [];
-  for (const field of ["initContainerStatuses", "containerStatuses"]) {
-    const statuses = lookup(pod, ["status", field]);
-    if (!Array.isArray(statuses)) continue;
-    for (const cs of statuses) {
-      if (!isObject(cs) || typeof cs.name !== "string") continue;
-      const restarts = typeof cs.restartCount === "number" ? cs.restartCount : 0;
-      const lastTerminated = lookup(cs, ["lastState", "terminated"]);
-      const terminated = lookup(cs, ["state", "terminated"]);
-      if (restarts > 0 || isObject(lastTerminated)) {
-        out.push({ pod: name, namespace, container: cs.name, previous: true });
-      } else if (isObject(terminated) && terminated.exitCode !== 0) {
-        out.push({ pod: name, namespace, container: cs.name, previous: false });
-      }
+  for (const cs of containerStatuses(pod)) {
+    if (typeof cs.name !== "string") continue;
+    const restarts = typeof cs.restartCount === "number" ? cs.restartCount : 0;
+    const lastTerminated = lookup(cs, ["lastState", "terminated"]);
+    const terminated = lookup(cs, ["state", "terminated"]);
+    if (restarts > 0 || isObject(lastTerminated)) {
+      out.push({ pod: name, namespace, container: cs.name, previous: true });
+    } else if (isObject(terminated) && terminated.exitCode !== 0) {
+      out.push({ pod: name, namespace, container: cs.name, previous: false });
     }
   }
   return out;

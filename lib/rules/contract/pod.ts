@@ -5,6 +5,7 @@
  */
 
 import { current, describeCondition, failed, findCondition, inProgress } from "../../conditions.ts";
+import { containerStatuses } from "../../containers.ts";
 import { ComputeError } from "../../errors.ts";
 import { isObject, lookup, stringField } from "../../fields.ts";
 import { parseRfc3339 } from "../../rfc3339.ts";
@@ -89,19 +90,15 @@ function creationTime(obj: KubeObject): number {
  */
 export function containerStates(obj: KubeObject): string[] {
   const out: string[] = [];
-  for (const field of ["initContainerStatuses", "containerStatuses"]) {
-    const statuses = lookup(obj, ["status", field]);
-    if (!Array.isArray(statuses)) continue;
-    for (const cs of statuses) {
-      if (!isObject(cs) || typeof cs.name !== "string") continue;
-      const waiting = lookup(cs, ["state", "waiting", "reason"]);
-      const terminated = lookup(cs, ["state", "terminated"]);
-      if (typeof waiting === "string" && waiting !== "") {
-        out.push(`container ${cs.name} waiting: ${waiting}`);
-      } else if (isObject(terminated) && terminated.exitCode !== 0) {
-        const reason = typeof terminated.reason === "string" ? terminated.reason : "terminated";
-        out.push(`container ${cs.name} terminated: ${reason} (exit code ${terminated.exitCode})`);
-      }
+  for (const cs of containerStatuses(obj)) {
+    if (typeof cs.name !== "string") continue;
+    const waiting = lookup(cs, ["state", "waiting", "reason"]);
+    const terminated = lookup(cs, ["state", "terminated"]);
+    if (typeof waiting === "string" && waiting !== "") {
+      out.push(`container ${cs.name} waiting: ${waiting}`);
+    } else if (isObject(terminated) && terminated.exitCode !== 0) {
+      const reason = typeof terminated.reason === "string" ? terminated.reason : "terminated";
+      out.push(`container ${cs.name} terminated: ${reason} (exit code ${terminated.exitCode})`);
     }
   }
   return out;
