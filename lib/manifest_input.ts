@@ -110,8 +110,16 @@ export async function* processStdin(): AsyncGenerator<Uint8Array> {
 }
 
 /** Reads all of standard input as text, on Deno, Bun and Node. */
-export async function readStdin(): Promise<string> {
-  return await readAll({ file: "-", chunks: checkedText(processStdin(), "-") });
+export function readStdin(): Promise<string> {
+  return readStdinText(processStdin);
+}
+
+/**
+ * Reads all of `read`'s standard input as text, checked as every input is (invalid UTF-8 and
+ * NUL bytes refused with their line): for a stdin several consumers share.
+ */
+export function readStdinText(read: StdinSource): Promise<string> {
+  return readAll({ file: "-", chunks: checkedText(stdinBytes(read), "-") });
 }
 
 /**

@@ -20,7 +20,7 @@ import { rfc3339 } from "../printers/json.ts";
 import { createLiveRegion, renderTable } from "../printers/table.ts";
 import { escapeControl } from "../text/escape.ts";
 import type { ContextLister } from "./connection.ts";
-import type { StdinSource } from "../manifest_input.ts";
+import { readStdinText, type StdinSource } from "../manifest_input.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import {
   createReporter,
@@ -203,17 +203,7 @@ async function chooseContexts(
 /** Stdin read once, as text, for every context (a byte stream can be consumed only once). */
 function once(read: StdinSource): () => Promise<string> {
   let text: Promise<string> | undefined;
-  const readText = async () => {
-    const got = read();
-    if (!(Symbol.asyncIterator in Object(got))) return await (got as Promise<string>);
-    const decoder = new TextDecoder();
-    let out = "";
-    for await (const chunk of got as AsyncIterable<Uint8Array>) {
-      out += decoder.decode(chunk, { stream: true });
-    }
-    return out + decoder.decode();
-  };
-  return () => text ??= readText();
+  return () => text ??= readStdinText(read);
 }
 
 /** The merged output of the contexts. */
