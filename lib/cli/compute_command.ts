@@ -93,11 +93,12 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
     readStdin: options.readStdin,
     signal: stop.signal,
   });
-  const ruleSet = options.ruleSet;
+  const { set, prepare } = "set" in options.ruleSet
+    ? options.ruleSet
+    : { set: options.ruleSet, prepare: undefined };
   // Rows still held when the input turns out bad are dropped: a short input with a mistake
   // prints only the error, as before.
   for await (const manifest of untilInterrupted(objects, options.interrupt, stop)) {
-    const { set, prepare } = "set" in ruleSet ? ruleSet : { set: ruleSet, prepare: undefined };
     const ready = prepare?.(manifest.object);
     if (ready) await ready;
     const { status, conditions } = judge(manifest.object, set, options.now);
