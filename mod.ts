@@ -35,7 +35,8 @@ export {
 } from "./lib/groupkind.ts";
 export type { KindRule, RuleContext } from "./lib/rules/contract/rule.ts";
 export { KIND_RULES } from "./lib/rules/contract/kind_rules.ts";
-export { SCHEDULE_WINDOW_MS } from "./lib/rules/contract/pod.ts";
+export { podVerdictMayExpire, SCHEDULE_WINDOW_MS } from "./lib/rules/contract/pod.ts";
+export { tickRecheck } from "./lib/rules/tick_recheck.ts";
 
 // Health rules as data: CEL rules, rule sets, the built-in pack
 export {

@@ -36,6 +36,12 @@ export interface StatusPollerOptions {
   /** Time source; tests inject a manual clock. */
   clock?: Clock;
   /**
+   * With a cluster reader that reports every change (the watch reader), which resources a tick
+   * reads again: pass `tickRecheck` (the built-in rules' answer) to skip the settled ones.
+   * Default: every resource on every tick. See `PollerEngineOptions.tickRecheck`.
+   */
+  tickRecheck?: (status: ResourceStatus) => boolean;
+  /**
    * Applied to the status of each polled resource (not its children) before the engine
    * compares it with the last one, e.g. a wait's goal judge: what it changes is an event too.
    */
@@ -78,6 +84,7 @@ export function createStatusPoller(options: StatusPollerOptions): PollerEngine {
       : genericStatusReader,
     compute: options.compute,
     clock: options.clock,
+    tickRecheck: options.tickRecheck,
   });
 }
 

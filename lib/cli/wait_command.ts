@@ -10,6 +10,7 @@ import { isRefusal, isUnreachable } from "../cluster/errors.ts";
 import { type Clock, systemClock } from "../engine/clock.ts";
 import { ResourceStatusCollector } from "../engine/collector.ts";
 import { createStatusPoller } from "../polling.ts";
+import { tickRecheck } from "../rules/tick_recheck.ts";
 import { InputError, KstatusError } from "../errors.ts";
 import type { FailOnReason } from "../../readers/fail_on.ts";
 import { identifierKey } from "../groupkind.ts";
@@ -318,6 +319,8 @@ async function pollUntilDone(
     failOn: options.failOn,
     compute: ruleSet.compute,
     transform: judge,
+    // The watch reader reports every change: a tick need only read what time alone can change.
+    tickRecheck,
   });
   const seen = new Set<string>();
   let firstLookDone = false;

@@ -45,6 +45,14 @@ export interface PollerEngineOptions {
   compute?: ComputeFn;
   /** Time source; tests inject a manual clock. Defaults to the system clock. */
   clock?: Clock;
+  /**
+   * With a cluster reader that reports every change (`nextChange`, the watch reader), which
+   * resources a tick reads again, given their last status: those a change cannot reach, such as
+   * verdicts that depend on time or reads that failed. Default: every resource, as the Go
+   * original does. A resource never read, and every resource after the change feed failed, is
+   * always read.
+   */
+  tickRecheck?: (status: ResourceStatus) => boolean;
 }
 
 /** Options of {@linkcode PollerEngine.poll}. */
@@ -90,6 +98,7 @@ export class PollerEngine {
   #fallback: StatusReader;
   #compute?: ComputeFn;
   #clock: Clock;
+  #tickRecheck?: (status: ResourceStatus) => boolean;
 
   /**
    * Creates an engine; nothing is read until {@linkcode PollerEngine.poll}.
@@ -103,6 +112,7 @@ export class PollerEngine {
     this.#fallback = options.defaultStatusReader;
     this.#compute = options.compute;
     this.#clock = options.clock ?? systemClock;
+    this.#tickRecheck = options.tickRecheck;
   }
 
   /**
@@ -240,16 +250,34 @@ export class PollerEngine {
           signal,
         );
         if (next === "aborted") return;
-        fullCycle = next === "tick";
-        targets = next === "tick"
-          ? identifiers
-          : await this.#affected(identifiers, positions, next, cluster, signal);
+        fullCycle = next === "tick" || next === "tick, feed failed";
+        if (next === "tick") targets = this.#tickTargets(identifiers, last, cluster);
+        else if (next === "tick, feed failed") targets = identifiers;
+        else targets = await this.#affected(identifiers, positions, next, cluster, signal);
       }
     } finally {
       outer?.removeEventListener("abort", onAbort);
       controller.abort();
       cluster?.close?.();
     }
+  }
+
+  /**
+   * What a tick reads: everything, unless the cluster reader reports every change and
+   * `tickRecheck` says which statuses a change cannot update (then a tick costs what is
+   * unsettled, not the number of resources).
+   */
+  #tickTargets(
+    identifiers: readonly ObjectIdentifier[],
+    last: ReadonlyMap<string, ResourceStatus>,
+    cluster: ClusterReader,
+  ): readonly ObjectIdentifier[] {
+    const recheck = this.#tickRecheck;
+    if (!recheck || !cluster.nextChange) return identifiers;
+    return identifiers.filter((id) => {
+      const status = last.get(identifierKey(id));
+      return status === undefined || recheck(status);
+    });
   }
 
   /**
@@ -260,7 +288,7 @@ export class PollerEngine {
     cluster: ClusterReader,
     ms: number,
     signal: AbortSignal,
-  ): Promise<"tick" | "aborted" | ObjectIdentifier[]> {
+  ): Promise<"tick" | "tick, feed failed" | "aborted" | ObjectIdentifier[]> {
     if (ms <= 0) return "tick";
     if (!cluster.nextChange) {
       try {
@@ -287,12 +315,13 @@ export class PollerEngine {
       // A reason of our own: a new DOMException per change was a visible cost under load.
       race.abort(RACE_SETTLED);
     }
-    // The change feed failed: wait for the tick. Polling at once would spin while it keeps failing.
+    // The change feed failed: wait for the tick, which reads everything (changes may be lost).
+    // Polling at once would spin while it keeps failing.
     const rest = deadline - this.#clock.now();
-    if (rest <= 0) return "tick";
+    if (rest <= 0) return "tick, feed failed";
     try {
       await this.#clock.sleep(rest, signal);
-      return "tick";
+      return "tick, feed failed";
     } catch {
       return "aborted";
     }

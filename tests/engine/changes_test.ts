@@ -12,6 +12,7 @@ import {
   type ObjectIdentifier,
   type StatusReader,
   type StatusReaderRegistry,
+  tickRecheck,
 } from "../../mod.ts";
 import {
   callLines,
@@ -262,6 +263,98 @@ eachReader(
     await r.released();
   },
 );
+
+eachReader(
+  "changes: with tickRecheck, a watch reader's tick reads only what time alone can change",
+  async (kind) => {
+    const waiting = deploymentTree("api");
+    // A pod the scheduler could not place: InProgress for its first 15 s, then Failed.
+    waiting[2] = {
+      ...waiting[2],
+      metadata: {
+        ...(waiting[2].metadata as object),
+        creationTimestamp: new Date(START).toISOString(),
+      },
+      status: {
+        phase: "Pending",
+        conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable" }],
+      },
+    };
+    const objects = [configMap("a"), ...deploymentTree("web"), ...waiting];
+    const read: string[] = [];
+    const r = rig(kind, objects, { registry: loggingRegistry(read), tickRecheck });
+    const ids = [
+      id("", "ConfigMap", "a"),
+      id("apps", "Deployment", "web"),
+      id("apps", "Deployment", "api"),
+      id("", "ConfigMap", "missing"),
+    ];
+    const ctl = new AbortController();
+    const run = record(r.engine.poll(ids, { pollInterval: INTERVAL, signal: ctl.signal }));
+    await until(() => run.events.length === 4, "the first poll");
+    assert.deepEqual(read, ["a", "web", "api", "missing"]);
+    const all = ["a", "web", "api", "missing"];
+    const atTick = async (expected: string[]) => {
+      read.length = 0;
+      await r.tick();
+      assert.deepEqual(read, kind === "watch" ? expected : all);
+    };
+    // The settled ones are left alone: a change would have been reported.
+    await atTick(["api", "missing"]);
+    for (let i = 0; i < 14; i++) await atTick(["api", "missing"]);
+    // Past the window the pod is Failed, noticed by a tick though nothing was written.
+    const last = updates(run.events).at(-1)!;
+    assert.deepEqual(tree(last), [
+      "Deployment/api Current",
+      "  ReplicaSet/api-rs Current",
+      "    Pod/api-rs-0 Failed",
+    ]);
+    // Scheduled and Ready: the change is read at once, and later ticks skip it too.
+    read.length = 0;
+    r.cluster.put({
+      ...waiting[2],
+      status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }] },
+    });
+    await settle();
+    if (kind === "watch") assert.deepEqual(read, ["api"]);
+    await atTick(["missing"]);
+    // The missing ConfigMap appears: found by the change (watch) or the tick (others).
+    r.cluster.put(configMap("missing"));
+    await settle();
+    await atTick([]);
+    assert.equal(updates(run.events).at(-1)!.status, "Current");
+    ctl.abort();
+    await run.done;
+    await r.released();
+  },
+);
+
+test("changes: tickRecheck is not used once the change feed failed", async () => {
+  const cluster = createMemoryCluster([configMap("a")]);
+  const clock = createManualClock(START);
+  const ctl = new AbortController();
+  const engine = updatesPoller({
+    mapper: cluster.mapper,
+    clusterReaderFactory: () => ({
+      ...createDirectClusterReader(cluster.api),
+      nextChange: () => Promise.reject(new Error("watch broken")),
+    }),
+    clock,
+    tickRecheck: () => false,
+  });
+  const run = record(engine.poll([id("", "ConfigMap", "a")], {
+    pollInterval: INTERVAL,
+    signal: ctl.signal,
+  }));
+  await settle();
+  assert.equal(cluster.calls.length, 1);
+  // Changes may have been lost: the tick reads everything, settled or not.
+  await clock.advance(INTERVAL);
+  await settle();
+  assert.equal(cluster.calls.length, 2);
+  ctl.abort();
+  await run.done;
+});
 
 test("changes: a tick that passes during a change cycle runs right after it", async () => {
   // Ticks passing during a full cycle are dropped (spec §6); one passing while a change is

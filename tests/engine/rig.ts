@@ -22,6 +22,7 @@ import {
   type KubeObject,
   type ManualClock,
   type MemoryCluster,
+  type ResourceStatus,
   type RestMapper,
   type StatusReaderRegistry,
   systemClock,
@@ -107,6 +108,8 @@ export interface RigOptions {
   systemClock?: boolean;
   /** The API the reader uses instead of the cluster's. */
   api?: (cluster: MemoryCluster) => WatchKubeApi;
+  /** The engine's `tickRecheck`. */
+  tickRecheck?: (status: ResourceStatus) => boolean;
 }
 
 /** An engine polling a memory cluster holding `objects` through the `kind` reader. */
@@ -141,6 +144,7 @@ export function rig(kind: ReaderKind, objects: KubeObject[] = [], o: RigOptions 
     clusterReaderFactory: factory,
     statusReaders: o.registry,
     clock: engineClock,
+    tickRecheck: o.tickRecheck,
   });
   const r: Rig = {
     kind,

@@ -4,12 +4,19 @@
  * @module
  */
 
-import { current, describeCondition, failed, findCondition, inProgress } from "../../conditions.ts";
+import {
+  current,
+  describeCondition,
+  failed,
+  findCondition,
+  inProgress,
+  readConditions,
+} from "../../conditions.ts";
 import { containerStatuses } from "../../containers.ts";
 import { ComputeError } from "../../errors.ts";
 import { isObject, lookup, stringField } from "../../fields.ts";
 import { parseRfc3339 } from "../../rfc3339.ts";
-import type { ComputeResult, KubeObject } from "../../types.ts";
+import type { ComputeResult, Condition, KubeObject } from "../../types.ts";
 import type { RuleContext } from "./rule.ts";
 
 /**
@@ -50,8 +57,8 @@ export function podRule(obj: KubeObject, { conditions, now }: RuleContext): Comp
       );
     }
     case "Pending": {
-      const scheduled = findCondition(conditions, "PodScheduled", "False");
-      if (scheduled?.reason === "Unschedulable") {
+      const scheduled = unschedulable(conditions);
+      if (scheduled) {
         const because = `${describeCondition(scheduled)}${
           scheduled.message ? `: ${scheduled.message}` : ""
         }`;
@@ -77,6 +84,41 @@ export function podRule(obj: KubeObject, { conditions, now }: RuleContext): Comp
  * Creation time in ms; a missing timestamp, or one Go's RFC3339 parser refuses
  * (`2024-05-01`, a zone-less time, an RFC 2822 date), is the zero time (long ago).
  */
+/** The `PodScheduled=False` condition of a pod the scheduler could not place, if any. */
+function unschedulable(conditions: readonly Condition[]): Condition | undefined {
+  const scheduled = findCondition(conditions, "PodScheduled", "False");
+  return scheduled?.reason === "Unschedulable" ? scheduled : undefined;
+}
+
+/**
+ * Whether the pod rule's verdict on `obj` may change with time alone, with no write to the
+ * object: a Pending pod the scheduler could not place turns Failed when its scheduling window
+ * ({@linkcode SCHEDULE_WINDOW_MS}) has passed. The only such verdict of the contract.
+ *
+ * @example
+ * ```ts
+ * import { podVerdictMayExpire } from "@kstatus/kstatus";
+ * const pod = {
+ *   apiVersion: "v1",
+ *   kind: "Pod",
+ *   metadata: { name: "p", creationTimestamp: "2026-01-01T00:00:00Z" },
+ *   status: {
+ *     phase: "Pending",
+ *     conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable" }],
+ *   },
+ * };
+ * console.log(podVerdictMayExpire(pod)); // true
+ * ```
+ */
+export function podVerdictMayExpire(obj: KubeObject): boolean {
+  try {
+    return stringField(obj, ["status", "phase"], "") === "Pending" &&
+      unschedulable(readConditions(obj)) !== undefined;
+  } catch {
+    return true; // a malformed pod: no telling, so yes
+  }
+}
+
 function creationTime(obj: KubeObject): number {
   const ts = stringField(obj, ["metadata", "creationTimestamp"], "");
   const ms = ts ? parseRfc3339(ts) : NaN;
