@@ -389,7 +389,7 @@ async function pollUntilDone(
       }
       continue;
     }
-    if (allMet(collector)) {
+    if (collector.allAtGoal()) {
       outcome = { kind: "goal" };
       break;
     }
@@ -650,11 +650,6 @@ function what(options: WaitCommandOptions, namespace: string): string {
   }
   if (options.files.length > 0) parts.push(`${options.files.join(", ")} held no objects`);
   return parts.join("; ") || "no inputs";
-}
-
-/** True when every resource has reached its goal (as the goal judge said). */
-function allMet(collector: ResourceStatusCollector): boolean {
-  return collector.latestObservation().resourceStatuses.every((s) => s.goal?.met);
 }
 
 /** A resource not read (skipped before polling). */

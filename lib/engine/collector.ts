@@ -52,6 +52,10 @@ export class ResourceStatusCollector {
   #statuses = new Map<string, ResourceStatus>();
   /** How many resources have each status: `isDone` after every event must not walk them all. */
   #counts = new Map<Status, number>();
+  /** How many resources a wait's goal judge said are at their goal (`goal.met`). */
+  #met = 0;
+  /** The sorted statuses, until the next update: sorting them after every event was quadratic. */
+  #sorted?: ResourceStatus[];
   #lastEventType?: EventType;
   #error?: Error;
 
@@ -72,10 +76,15 @@ export class ResourceStatusCollector {
   }
 
   #set(key: string, status: ResourceStatus): void {
-    const previous = this.#statuses.get(key)?.status;
-    if (previous !== undefined) this.#counts.set(previous, this.#counts.get(previous)! - 1);
+    const previous = this.#statuses.get(key);
+    if (previous !== undefined) {
+      this.#counts.set(previous.status, this.#counts.get(previous.status)! - 1);
+      if (previous.goal?.met) this.#met--;
+    }
     this.#counts.set(status.status, (this.#counts.get(status.status) ?? 0) + 1);
+    if (status.goal?.met) this.#met++;
     this.#statuses.set(key, status);
+    this.#sorted = undefined;
   }
 
   /** Applies one event. */
@@ -97,13 +106,22 @@ export class ResourceStatusCollector {
     return this.#statuses.get(identifierKey(id));
   }
 
-  /** A snapshot: last event type, sorted statuses, last error. */
+  /** A snapshot: last event type, sorted statuses (do not modify them), last error. */
   latestObservation(): Observation {
+    this.#sorted ??= sortResourceStatuses([...this.#statuses.values()]);
     return {
       lastEventType: this.#lastEventType,
-      resourceStatuses: sortResourceStatuses([...this.#statuses.values()]),
+      resourceStatuses: this.#sorted,
       error: this.#error,
     };
+  }
+
+  /**
+   * True when a wait's goal judge has said every resource is at its goal (each status carries
+   * `goal.met`, see `GoalState`); counted as events arrive, so asking after each one is cheap.
+   */
+  allAtGoal(): boolean {
+    return this.#met === this.#statuses.size;
   }
 
   /** True when `condition` holds for the statuses collected so far. */

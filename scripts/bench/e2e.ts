@@ -16,8 +16,10 @@
  *   ratio N=1000 kstatus(watch)/cli-utils(watcher): cpu 0.20x memory 0.45x latency 57ms/4610ms
  *
  * and writes the figures as an SVG chart (docs/bench-e2e.svg, `--chart` to
- * change the path, `--chart ""` for none). Figures are printed, never asserted. With
- * `--profile DIR`, kstatus runs from source under Deno with `--cpu-prof` (a profile per N and
+ * change the path, `--chart ""` for none). Figures are printed, never asserted.
+ * `--tools watch,caching` runs a subset (of watch, caching, watcher, poller), `--binary PATH`
+ * another kstatus build (an older one, to compare). With
+ * `--profile DIR`, kstatus runs from source under Deno (`--profiler bun`: the binary) with `--cpu-prof` (a profile per N and
  * reader in DIR; `deno run -A scripts/profile_summary.ts FILE` lists where the time went).
  *
  * @module
@@ -38,8 +40,23 @@ const { values } = parseArgs({
     chart: { type: "string", default: "docs/bench-e2e.svg" },
     // Runs kstatus from source under Deno with --cpu-prof, one profile directory per N and reader.
     profile: { type: "string" },
+    // The runtime profiled with --profile: deno (default) or bun (the release binary's runtime).
+    profiler: { type: "string", default: "deno" },
+    // A subset of the tools, for a quick look: watch, caching, watcher, poller.
+    tools: { type: "string", default: "watch,caching,watcher,poller" },
+    // Another kstatus binary instead of dist/kstatus (an older build, to compare).
+    binary: { type: "string" },
   },
 });
+
+const TOOLS = ["watch", "caching", "watcher", "poller"];
+const selectedTools = values.tools!.split(",").map((t) => t.trim()).filter(Boolean);
+for (const t of selectedTools) {
+  if (!TOOLS.includes(t)) {
+    console.error(`--tools: unknown tool "${t}"; expected some of ${TOOLS.join(",")}`);
+    Deno.exit(3);
+  }
+}
 
 function clusterVars(): Record<string, string> {
   const dir = Deno.env.get("KSTATUS_CLUSTER_DIR") ??
@@ -185,17 +202,24 @@ async function benchOnce(n: number): Promise<ToolRun[]> {
     );
 
     const interval = values.interval!;
-    const binary = join(root, "dist/kstatus");
+    const binary = values.binary ? resolve(values.binary) : join(root, "dist/kstatus");
     const kstatusArgs = (reader: string) => [
       ...(values.profile
-        ? [
-          Deno.execPath(),
-          "run",
-          "-A",
-          "--cpu-prof",
-          `--cpu-prof-dir=${join(values.profile, `${n}-${reader}`)}`,
-          join(root, "main.ts"),
-        ]
+        ? values.profiler === "bun"
+          ? [
+            // The binary itself: Bun reads its runtime flags from BUN_OPTIONS.
+            "env",
+            `BUN_OPTIONS=--cpu-prof --cpu-prof-dir=${join(values.profile, `${n}-${reader}`)}`,
+            binary,
+          ]
+          : [
+            Deno.execPath(),
+            "run",
+            "-A",
+            "--cpu-prof",
+            `--cpu-prof-dir=${join(values.profile, `${n}-${reader}`)}`,
+            join(root, "main.ts"),
+          ]
         : [binary]),
       "wait",
       "-l",
@@ -249,12 +273,15 @@ async function benchOnce(n: number): Promise<ToolRun[]> {
     ];
     const isSummary = (l: string) => l.includes('"type":"summary"');
     const isAllCurrent = (l: string) => l.includes('"allCurrent":true');
-    const runs = await Promise.all([
-      runTool("kstatus(watch)", kstatusArgs("watch"), isSummary, kstatusPerCycle),
-      runTool("kstatus(caching)", kstatusArgs("caching"), isSummary, kstatusPerCycle),
-      runTool("cli-utils(watcher)", peer(true), isAllCurrent, () => "- (informers, no cycles)"),
-      runTool("cli-utils(poller)", peer(false), isAllCurrent, peerPerCycle),
-    ]);
+    const tools: Record<string, () => Promise<ToolRun>> = {
+      watch: () => runTool("kstatus(watch)", kstatusArgs("watch"), isSummary, kstatusPerCycle),
+      caching: () =>
+        runTool("kstatus(caching)", kstatusArgs("caching"), isSummary, kstatusPerCycle),
+      watcher: () =>
+        runTool("cli-utils(watcher)", peer(true), isAllCurrent, () => "- (informers, no cycles)"),
+      poller: () => runTool("cli-utils(poller)", peer(false), isAllCurrent, peerPerCycle),
+    };
+    const runs = await Promise.all(selectedTools.map((t) => tools[t]()));
     watchAbort.abort();
     await podWatch;
     const lastReady = Math.max(...readyAt.values());
@@ -304,7 +331,9 @@ if (import.meta.main) {
   console.log("");
   for (const [n, runs] of results) {
     const byName = new Map(runs.map((r) => [r.name, r]));
-    for (const [a, b] of RATIOS) console.log(ratioLine(n, byName.get(a)!, byName.get(b)!));
+    for (const [a, b] of RATIOS) {
+      if (byName.has(a) && byName.has(b)) console.log(ratioLine(n, byName.get(a)!, byName.get(b)!));
+    }
   }
   if (values.chart) {
     const series: ChartSeries[] = [...results.values()][0].map((r) => ({

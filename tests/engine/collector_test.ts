@@ -105,6 +105,40 @@ test("collector: stop conditions", () => {
   }
 });
 
+test("collector: allAtGoal counts the goal judge's verdicts as updates replace each other", () => {
+  const collector = new ResourceStatusCollector([a, b]);
+  const met = (i: typeof a, yes: boolean) =>
+    collector.apply({
+      type: "ResourceUpdate",
+      resource: status(i, yes ? "Current" : "InProgress", { goal: { met: yes } }),
+    });
+  assert.equal(collector.allAtGoal(), false, "unread resources are not at their goal");
+  met(a, true);
+  assert.equal(collector.allAtGoal(), false);
+  met(b, true);
+  assert.equal(collector.allAtGoal(), true);
+  met(a, false); // a goal met can be lost again
+  assert.equal(collector.allAtGoal(), false);
+  met(a, true);
+  met(a, true); // the same update twice counts once
+  assert.equal(collector.allAtGoal(), true);
+  collector.apply({ type: "ResourceUpdate", resource: status(extra, "Current") });
+  assert.equal(collector.allAtGoal(), false, "a resource added without a goal verdict");
+  assert.equal(new ResourceStatusCollector([]).allAtGoal(), true);
+});
+
+test("collector: the sorted snapshot is reused until the next update", () => {
+  const collector = new ResourceStatusCollector([a, b]);
+  const first = collector.latestObservation().resourceStatuses;
+  assert.equal(collector.latestObservation().resourceStatuses, first);
+  collector.apply({ type: "Sync" });
+  assert.equal(collector.latestObservation().resourceStatuses, first);
+  collector.apply({ type: "ResourceUpdate", resource: status(a, "Current") });
+  const second = collector.latestObservation().resourceStatuses;
+  assert.notEqual(second, first);
+  assert.deepEqual(second.map((s) => s.status), ["Unknown", "Current"]);
+});
+
 /** An upstream that yields `events` then hangs, recording how far it was pulled. */
 function upstream(events: Event[]) {
   const log = { pulled: 0, finished: false };
