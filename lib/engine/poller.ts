@@ -203,6 +203,7 @@ export class PollerEngine {
       const positions = new Map(identifiers.map((id, i) => [identifierKey(id), i]));
       let fullCycle = true;
       let nextTick = firstStart;
+      const waitForTickOrChange = tickOrChange(this.#clock, cluster, signal);
       while (!signal.aborted) {
         if (fullCycle) {
           try {
@@ -244,11 +245,7 @@ export class PollerEngine {
           const elapsed = this.#clock.now() - firstStart;
           nextTick = this.#clock.now() + interval - (elapsed % interval);
         }
-        const next = await this.#waitForTickOrChange(
-          cluster,
-          nextTick - this.#clock.now(),
-          signal,
-        );
+        const next = await waitForTickOrChange(nextTick);
         if (next === "aborted") return;
         fullCycle = next === "tick" || next === "tick, feed failed";
         if (next === "tick") targets = this.#tickTargets(identifiers, last, cluster);
@@ -278,53 +275,6 @@ export class PollerEngine {
       const status = last.get(identifierKey(id));
       return status === undefined || recheck(status);
     });
-  }
-
-  /**
-   * Sleeps until the next tick, or until the cluster reader reports changed
-   * objects (watch-backed readers), whichever comes first.
-   */
-  async #waitForTickOrChange(
-    cluster: ClusterReader,
-    ms: number,
-    signal: AbortSignal,
-  ): Promise<"tick" | "tick, feed failed" | "aborted" | ObjectIdentifier[]> {
-    if (ms <= 0) return "tick";
-    if (!cluster.nextChange) {
-      try {
-        await this.#clock.sleep(ms, signal);
-        return "tick";
-      } catch {
-        return "aborted";
-      }
-    }
-    const deadline = this.#clock.now() + ms;
-    // One controller for both waits, so the loser is cancelled and nothing is left pending.
-    const race = new AbortController();
-    const onAbort = () => race.abort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    try {
-      return await Promise.race([
-        this.#clock.sleep(ms, race.signal).then(() => "tick" as const),
-        cluster.nextChange({ signal: race.signal }),
-      ]);
-    } catch {
-      if (signal.aborted) return "aborted";
-    } finally {
-      signal.removeEventListener("abort", onAbort);
-      // A reason of our own: a new DOMException per change was a visible cost under load.
-      race.abort(RACE_SETTLED);
-    }
-    // The change feed failed: wait for the tick, which reads everything (changes may be lost).
-    // Polling at once would spin while it keeps failing.
-    const rest = deadline - this.#clock.now();
-    if (rest <= 0) return "tick, feed failed";
-    try {
-      await this.#clock.sleep(rest, signal);
-      return "tick, feed failed";
-    } catch {
-      return "aborted";
-    }
   }
 
   /**
@@ -426,8 +376,45 @@ export class PollerEngine {
   }
 }
 
-/** Why the losing wait of a tick-or-change race is cancelled; nobody sees it. */
-const RACE_SETTLED = new DOMException("the race is settled", "AbortError");
+type TickOrChange = "tick" | "tick, feed failed" | "aborted" | ObjectIdentifier[];
+
+/**
+ * Waits until a tick (`nextTick`, in clock time), or until the cluster reader reports changed
+ * objects (watch-backed readers), whichever comes first. The loser is kept for the next call
+ * rather than cancelled: one timer per tick and one pending `nextChange` at a time, where a
+ * timer, a controller and listeners per change were a visible cost with many changes.
+ */
+function tickOrChange(
+  clock: Clock,
+  cluster: ClusterReader,
+  signal: AbortSignal,
+): (nextTick: number) => Promise<TickOrChange> {
+  let tick: { at: number; done: Promise<"tick" | "aborted"> } | undefined;
+  let change: Promise<ObjectIdentifier[] | "failed" | "aborted"> | undefined;
+  const tickAt = (at: number) => {
+    if (tick?.at !== at) {
+      tick = {
+        at,
+        done: clock.sleep(at - clock.now(), signal).then(() => "tick" as const, () => "aborted"),
+      };
+    }
+    return tick.done;
+  };
+  return async (nextTick) => {
+    if (signal.aborted) return "aborted";
+    if (nextTick - clock.now() <= 0) return "tick";
+    if (!cluster.nextChange) return await tickAt(nextTick);
+    change ??= cluster.nextChange({ signal }).catch(() => signal.aborted ? "aborted" : "failed");
+    const first = await Promise.race([tickAt(nextTick), change]);
+    if (first === "tick" || first === "aborted") return first;
+    change = undefined;
+    if (first !== "failed") return first;
+    // The change feed failed: wait for the tick, which reads everything (changes may be lost).
+    // Polling at once would spin while it keeps failing.
+    const at = await tickAt(nextTick);
+    return at === "tick" ? "tick, feed failed" : at;
+  };
+}
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
