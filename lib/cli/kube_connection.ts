@@ -8,6 +8,7 @@
 import { watchClusterReaderFactory } from "../cluster/watch.ts";
 import { createClient, loadClientConfig } from "../kube/mod.ts";
 import { kubeconfigContexts } from "../kube/config.ts";
+import { formatDuration } from "../printers/format.ts";
 import { type Connection, type ConnectionFlags, connectionFromApi } from "./connection.ts";
 
 /** Opens a connection to the cluster the flags and environment point at. */
@@ -41,6 +42,13 @@ export async function connectToCluster(
     factories: { watch: watchClusterReaderFactory(client) },
     close: () => client.close(),
     requests: client.requests,
+    stalledOn() {
+      const plugin = client.pendingCredential();
+      return plugin &&
+        `exec plugin "${plugin.command}" has not answered after ${
+          formatDuration(Date.now() - plugin.since)
+        }`;
+    },
     resourceTypes: async (signal) =>
       (await client.mapper.resources({ signal }))
         .filter((r) => r.verbs.includes("list") && !r.resource.includes("/"))
