@@ -713,7 +713,8 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
           }
           const meta = (page.metadata ?? {}) as { resourceVersion?: string; continue?: string };
           for (const item of (Array.isArray(page.items) ? page.items : []) as KubeObject[]) {
-            items.push({ apiVersion, kind: m.kind, ...item });
+            const full = { apiVersion, kind: m.kind, ...item };
+            if (!options.keep || options.keep(full)) items.push(full);
           }
           resourceVersion = meta.resourceVersion ?? resourceVersion;
           cont = meta.continue || undefined;
