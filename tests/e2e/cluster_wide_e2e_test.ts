@@ -32,7 +32,7 @@ function workloadRequests(r: RunResult): Record<string, number> {
   const out: Record<string, number> = {};
   for (const line of r.stderr.split("\n")) {
     const m =
-      /^GET \S+?\/(?:api\/v1|apis\/apps\/v1)(\/namespaces\/[^/]+)?\/(deployments|replicasets|pods)\?(\S*) (\d+)/
+      /^GET \S+?\/(?:api\/v1|apis\/apps\/v1)(\/namespaces\/[^/]+)?\/(deployments|replicasets|pods)\?(\S*) (\d+|failed)/
         .exec(line);
     if (!m || m[3].includes("continue=")) continue;
     const verb = /(^|&)watch=(1|true)/.test(m[3]) ? "watch" : "list";
