@@ -38,7 +38,8 @@ export async function connectToCluster(
     namespace: config.namespace,
     server: config.server,
     resolveKind: (text, signal) => client.mapper.resolve(text, { signal }),
-    // `--reader watch`: one LIST then one WATCH per kind and namespace (lib/cluster/watch.ts).
+    // `--reader watch`: one LIST then one WATCH per kind and namespace, or per kind cluster-wide
+    // when namespaces are many (lib/cluster/watch.ts).
     factories: { watch: watchClusterReaderFactory(client) },
     close: () => client.close(),
     requests: client.requests,
