@@ -19,7 +19,7 @@ import {
   manifestFile,
   type RunResult,
 } from "./cluster.ts";
-import { deployment, stream } from "./manifests.ts";
+import { deployment, restrictedReadsWorkloads, stream } from "./manifests.ts";
 
 const COUNT = 12;
 
@@ -77,28 +77,7 @@ Deno.test(`e2e: ${COUNT} namespaces, one cluster-wide watch per kind; a user all
     assert.equal(stats.byVerb["watch pods"], 1);
 
     // The restricted user may read the three kinds in these namespaces only.
-    const rbac = namespaces.flatMap((ns) => [
-      {
-        apiVersion: "rbac.authorization.k8s.io/v1",
-        kind: "Role",
-        metadata: { name: "read-workloads", namespace: ns },
-        rules: [
-          {
-            apiGroups: ["apps"],
-            resources: ["deployments", "replicasets"],
-            verbs: ["get", "list", "watch"],
-          },
-          { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
-        ],
-      },
-      {
-        apiVersion: "rbac.authorization.k8s.io/v1",
-        kind: "RoleBinding",
-        metadata: { name: "restricted-reads-workloads", namespace: ns },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "read-workloads" },
-        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "restricted" }],
-      },
-    ]);
+    const rbac = namespaces.flatMap((ns) => restrictedReadsWorkloads(ns));
     await kubectl(["apply", "-f", "-"], stream(...rbac));
     const restricted = await kstatus([...wait, "-v"], {
       kubeconfig: clusterEnv().restrictedKubeconfig,
