@@ -20,7 +20,15 @@ import {
 import { ForbiddenError } from "../../lib/kube/errors.ts";
 import { startInformer } from "../../lib/cluster/informer.ts";
 import { DEPLOYMENTS, obj, scriptedApi } from "./scripted_api.ts";
-import { eventually } from "./helpers.ts";
+import {
+  deployment,
+  eventually,
+  id,
+  requestsOf,
+  startRun,
+  update,
+  withCluster,
+} from "./helpers.ts";
 
 const DEPLOY: GroupKind = { group: "apps", kind: "Deployment" };
 const RS: GroupKind = { group: "apps", kind: "ReplicaSet" };
@@ -281,4 +289,40 @@ Deno.test("cluster-wide informer: other namespaces' objects are dropped from LIS
     lifetime.abort();
     await informer.done;
   }
+});
+
+Deno.test("cluster-wide: the engine over the HTTPS client follows 12 namespaces through 3 watches", async () => {
+  await withCluster(async (api, client) => {
+    const namespaces = Array.from({ length: 12 }, (_, i) => nsName(i));
+    for (const ns of namespaces) api.put(deployment("web", 0, 2, ns));
+    api.put(deployment("web", 0, 2, "elsewhere"));
+    const run = startRun(client, namespaces.map((ns) => id("apps", "Deployment", "web", ns)));
+    try {
+      await run.waitFor(update("web", (r) => r.status === "InProgress"));
+      await api.waitForWatches(3);
+      const from = run.events.length;
+      for (const ns of namespaces) api.put(deployment("web", 2, 2, ns));
+      const current = new Set<string>();
+      await run.waitFor(
+        (e) => {
+          if (e.type === "ResourceUpdate" && e.resource.status === "Current") {
+            current.add(e.resource.identifier.namespace);
+          }
+          return current.size === namespaces.length;
+        },
+        5_000,
+        from,
+      );
+      const sent = requestsOf(api, ["list", "watch"]);
+      assert.equal(
+        sent.length,
+        6,
+        sent.map((r) => `${r.verb} ${r.resource} ${r.namespace}`).join(),
+      );
+      assert.ok(sent.every((r) => r.namespace === ""), "every LIST and WATCH cluster-wide");
+      assert.equal(run.syncs(), 1, "the changes came from the watches, not from ticks");
+    } finally {
+      await run.stop();
+    }
+  });
 });
