@@ -105,3 +105,50 @@ Deno.test("the cluster answers again in time: the goal is reached, exit 0", asyn
   ]);
   assert.deepEqual(r.err, []);
 });
+
+/** A cluster whose reads wait for ever (until aborted) while an exec plugin has not answered. */
+async function runStalled(args: string[], readsFirst: number) {
+  const cluster = createMemoryCluster([deployment("web", { ready: 1 }) as KubeObject]);
+  let reads = 0;
+  const stalled = <T>(call: () => Promise<T>, signal?: AbortSignal): Promise<T> =>
+    reads++ < readsFirst ? call() : new Promise<T>((_, reject) => {
+      signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+    });
+  const api: KubeApi = {
+    mapper: cluster.api.mapper,
+    get: (m, ns, name, o) => stalled(() => cluster.api.get(m, ns, name, o), o?.signal),
+    list: (m, ns, o) => stalled(() => cluster.api.list(m, ns, o), o?.signal),
+  };
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli([...args, "--interval", "20ms"], {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    env: {},
+    isTerminal: false,
+    connect: () =>
+      Promise.resolve(connectionFromApi(api, {
+        namespace: "default",
+        server: SERVER,
+        resolveKind: (t) => cluster.resolveKind(t),
+        stalledOn: () => 'exec plugin "login.sh" has not answered after 0.3s',
+      })),
+  });
+  return { code, out, err, text: [...out, ...err].join("\n") };
+}
+
+Deno.test("exit 4: the timeout fires while polling, nothing read, an exec plugin not answering", async () => {
+  const r = await runStalled(["wait", "deploy/web", "--timeout", "300ms", "-o", "json"], 0);
+  assert.equal(r.code, 4, r.text);
+  assert.deepEqual(r.err, [
+    'error: timed out after 300ms: exec plugin "login.sh" has not answered after 0.3s',
+  ]);
+  const summary = JSON.parse(r.out.at(-1)!);
+  assert.equal(summary.exitCode, 4);
+  // Something was read before the plugin stalled (a credential refresh): the statuses decide.
+  const read = await runStalled(
+    ["wait", "deploy/web", "--timeout", "300ms", "--no-diagnostics"],
+    10,
+  );
+  assert.equal(read.code, 2, read.text);
+});
