@@ -7,11 +7,36 @@ import { runCli } from "../../main.ts";
 import { connectionFromApi } from "../../lib/cli/connection.ts";
 import type { KubeApi } from "../../lib/cluster/types.ts";
 import { ConnectionError } from "../../lib/kube/errors.ts";
-import { createMemoryCluster, type KubeObject } from "../../mod.ts";
+import { createMemoryCluster, type KubeObject, type MemoryCluster } from "../../mod.ts";
 import { deployment, job } from "./fixtures/objects.ts";
 
 const SERVER = "https://10.0.0.1:6443";
 const REFUSED = `cannot reach the API server at ${SERVER}: connection refused`;
+
+/** Runs the CLI in-process over `api` (reads) and `cluster` (kinds); `stalledOn` as given. */
+async function runOn(
+  cluster: MemoryCluster,
+  api: KubeApi,
+  args: string[],
+  stalledOn?: () => string | undefined,
+) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli([...args, "--interval", "20ms"], {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    env: {},
+    isTerminal: false,
+    connect: () =>
+      Promise.resolve(connectionFromApi(api, {
+        namespace: "default",
+        server: SERVER,
+        resolveKind: (t) => cluster.resolveKind(t),
+        stalledOn,
+      })),
+  });
+  return { code, out, err, text: out.join("\n") };
+}
 
 /**
  * An in-memory cluster whose reads fail with "connection refused" once `state.down` is set;
@@ -29,23 +54,7 @@ function flakyCluster(objects: unknown[]) {
     get: (...args) => guard(args[0].resource, () => cluster.api.get(...args)),
     list: (...args) => guard(args[0].resource, () => cluster.api.list(...args)),
   };
-  const run = async (args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli([...args, "--interval", "20ms"], {
-      out: (l) => out.push(l),
-      err: (l) => err.push(l),
-      env: {},
-      isTerminal: false,
-      connect: () =>
-        Promise.resolve(connectionFromApi(api, {
-          namespace: "default",
-          server: SERVER,
-          resolveKind: (t) => cluster.resolveKind(t),
-        })),
-    });
-    return { code, out, err, text: out.join("\n") };
-  };
+  const run = (args: string[]) => runOn(cluster, api, args);
   return { state, run };
 }
 
@@ -119,22 +128,12 @@ async function runStalled(args: string[], readsFirst: number) {
     get: (m, ns, name, o) => stalled(() => cluster.api.get(m, ns, name, o), o?.signal),
     list: (m, ns, o) => stalled(() => cluster.api.list(m, ns, o), o?.signal),
   };
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli([...args, "--interval", "20ms"], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    env: {},
-    isTerminal: false,
-    connect: () =>
-      Promise.resolve(connectionFromApi(api, {
-        namespace: "default",
-        server: SERVER,
-        resolveKind: (t) => cluster.resolveKind(t),
-        stalledOn: () => 'exec plugin "login.sh" has not answered after 0.3s',
-      })),
-  });
-  return { code, out, err, text: [...out, ...err].join("\n") };
+  return await runOn(
+    cluster,
+    api,
+    args,
+    () => 'exec plugin "login.sh" has not answered after 0.3s',
+  );
 }
 
 Deno.test("exit 4: the timeout fires while polling, nothing read, an exec plugin not answering", async () => {
