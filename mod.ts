@@ -149,9 +149,11 @@ export {
   createCachingClusterReader,
 } from "./lib/cluster/caching.ts";
 export { createDirectClusterReader, directClusterReaderFactory } from "./lib/cluster/direct.ts";
-// Watch-backed reader: LIST then WATCH per kind and namespace, changes reported at once.
+// Watch-backed reader: LIST then WATCH per kind and namespace (or per kind, cluster-wide, when
+// namespaces are many), changes reported at once.
 export {
   type BackoffOptions,
+  CLUSTER_WIDE_THRESHOLD,
   createWatchClusterReader,
   type InformerSleep,
   type InformerStats,

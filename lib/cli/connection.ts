@@ -49,6 +49,11 @@ export interface Connection {
   stats(): RequestStats;
   /** The resource types the server serves, as typed on a command line (shell completion). */
   resourceTypes?(signal?: AbortSignal): Promise<string[]>;
+  /**
+   * What every request is waiting on now, when it is not the server (an exec credential plugin
+   * that has not answered): a deadline that fires meanwhile names it.
+   */
+  stalledOn?(): string | undefined;
 }
 
 /** The requests a connection has sent so far. */
@@ -94,6 +99,8 @@ export function connectionFromApi(
     requests?: { total(): number; snapshot(): Record<string, number> };
     /** The resource types the server serves (discovery). */
     resourceTypes?: Connection["resourceTypes"];
+    /** What requests wait on, when not the server. */
+    stalledOn?: Connection["stalledOn"];
   },
 ): Connection {
   return {
@@ -111,5 +118,6 @@ export function connectionFromApi(
       byVerb: options.requests?.snapshot() ?? {},
     }),
     resourceTypes: options.resourceTypes,
+    stalledOn: options.stalledOn,
   };
 }

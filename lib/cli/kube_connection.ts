@@ -8,6 +8,7 @@
 import { watchClusterReaderFactory } from "../cluster/watch.ts";
 import { createClient, loadClientConfig } from "../kube/mod.ts";
 import { kubeconfigContexts } from "../kube/config.ts";
+import { formatDuration } from "../printers/format.ts";
 import { type Connection, type ConnectionFlags, connectionFromApi } from "./connection.ts";
 
 /** Opens a connection to the cluster the flags and environment point at. */
@@ -37,10 +38,18 @@ export async function connectToCluster(
     namespace: config.namespace,
     server: config.server,
     resolveKind: (text, signal) => client.mapper.resolve(text, { signal }),
-    // `--reader watch`: one LIST then one WATCH per kind and namespace (lib/cluster/watch.ts).
+    // `--reader watch`: one LIST then one WATCH per kind and namespace, or per kind cluster-wide
+    // when namespaces are many (lib/cluster/watch.ts).
     factories: { watch: watchClusterReaderFactory(client) },
     close: () => client.close(),
     requests: client.requests,
+    stalledOn() {
+      const plugin = client.pendingCredential();
+      return plugin &&
+        `exec plugin "${plugin.command}" has not answered after ${
+          formatDuration(Date.now() - plugin.since)
+        }`;
+    },
     resourceTypes: async (signal) =>
       (await client.mapper.resources({ signal }))
         .filter((r) => r.verbs.includes("list") && !r.resource.includes("/"))

@@ -124,9 +124,10 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
   // Before polling starts (connecting, reading stdin) a signal or the timeout ends the command
   // at once, even when what it waits on cannot be cancelled (a stdin that stays open).
   let waitingFor = "before the resources to wait for were known";
+  let conn: Connection | undefined;
   const stoppedEarly = () =>
     timedOut
-      ? new CliExit(
+      ? stalledExit(conn, options.timeoutMs) ?? new CliExit(
         ExitCode.NotReady,
         `error: timed out after ${formatDuration(options.timeoutMs)} ${waitingFor}`,
       )
@@ -135,7 +136,6 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
         `interrupted (${deps.interrupt?.reason === "SIGTERM" ? "SIGTERM" : "SIGINT"}) ` +
           waitingFor,
       );
-  let conn: Connection | undefined;
   try {
     // Rules first: a malformed rules file is bad input, said before any connection is made.
     // Like connecting, it ends at once on a signal or the timeout (`--rules -` with an open stdin).
@@ -199,7 +199,9 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
         );
       }
     } catch (e) {
-      // Out of time while requests were out: the server did not answer (exit 4, named).
+      // Out of time while requests were out: what they waited on did not answer (exit 4, named).
+      const stalled = timedOut ? stalledExit(conn, options.timeoutMs) : undefined;
+      if (stalled) throw stalled;
       if (timedOut && conn.stats().requests > 0) {
         throw new CliExit(
           ExitCode.Cluster,
@@ -425,7 +427,12 @@ async function pollUntilDone(
   const unreachable = outcome.kind === "timeout" || outcome.kind === "once"
     ? statuses.map(findUnreachable).find((e) => e !== undefined)
     : undefined;
-  const code = unreachable && !statuses.some((s) => s.status === "Failed")
+  // Out of time with nothing read while every request waited on something else than the
+  // server (an exec plugin that has not answered): exit 4 naming it, as before polling.
+  const stalled = outcome.kind === "timeout" && !statuses.some(wasRead)
+    ? conn.stalledOn?.()
+    : undefined;
+  const code = (unreachable || stalled) && !statuses.some((s) => s.status === "Failed")
     ? ExitCode.Cluster
     : exitCodeFor(outcome, statuses, deps);
   // Diagnostics never change the exit code: a failure to gather them is a note, or at worst
@@ -448,6 +455,8 @@ async function pollUntilDone(
     );
   } else if (outcome.kind === "error") {
     deps.err(`error: ${escapeControl(outcome.error.message)}`);
+  } else if (code === ExitCode.Cluster && stalled) {
+    deps.err(`error: timed out after ${formatDuration(options.timeoutMs)}: ${stalled}`);
   } else if (code === ExitCode.Cluster && unreachable) {
     const prefix = outcome.kind === "timeout" ? "timed out: " : "";
     deps.err(`error: ${prefix}${escapeControl(serverNamed(unreachable, conn.server))}`);
@@ -506,7 +515,7 @@ function explainedStatuses(
   statuses: ResourceStatus[],
 ): ResourceStatus[] {
   // A resource never read (an early stop) has nothing to explain.
-  const read = (s: ResourceStatus) => s.resource !== undefined || s.error !== undefined;
+  const read = wasRead;
   if (options.explain) return statuses.filter(read);
   switch (outcome.kind) {
     case "failed":
@@ -572,6 +581,30 @@ function untilAborted<T>(
   });
 }
 
+/** A resource read at least once (an object or an error came back). */
+function wasRead(s: ResourceStatus): boolean {
+  return s.resource !== undefined || s.error !== undefined;
+}
+
+/**
+ * Exit 4 for a timeout that fired while every request waited on something else than the server
+ * (an exec credential plugin that has not answered), naming it and how long it was waited on.
+ */
+function stalledExit(conn: Connection | undefined, timeoutMs: number): CliExit | undefined {
+  const stalled = conn?.stalledOn?.();
+  if (!stalled) return undefined;
+  return new CliExit(
+    ExitCode.Cluster,
+    `error: timed out after ${formatDuration(timeoutMs)}: ${escapeControl(stalled)}`,
+  );
+}
+
+/** An exec credential plugin that did not answer in time: nothing could be read. */
+function isStalledCredential(e: unknown): boolean {
+  return e instanceof Error && e.name === "ExecPluginError" &&
+    (e as { timedOut?: unknown }).timedOut === true;
+}
+
 function interruptCode(deps: WaitDeps): number {
   return deps.interrupt?.reason === "SIGTERM" ? ExitCode.Terminated : ExitCode.Interrupted;
 }
@@ -591,9 +624,8 @@ function findRefusal(status: ResourceStatus): Error | undefined {
  * not be reached, or answered with a server error (5xx, 429) even after retries.
  */
 function findUnreachable(status: ResourceStatus): Error | undefined {
-  if (status.error && (isUnreachable(status.error) || isServerFault(status.error))) {
-    return status.error;
-  }
+  const e = status.error;
+  if (e && (isUnreachable(e) || isServerFault(e) || isStalledCredential(e))) return e;
   for (const child of status.generatedResources) {
     const found = findUnreachable(child);
     if (found) return found;
@@ -609,14 +641,18 @@ function isServerFault(e: Error): boolean {
 
 /** `message`, with the server named when it does not say which one it is about. */
 function serverNamed(e: Error, server: string): string {
-  return e.message.includes(server) ? e.message : `the API server at ${server}: ${e.message}`;
+  if (isStalledCredential(e) || e.message.includes(server)) return e.message;
+  return `the API server at ${server}: ${e.message}`;
 }
 
 /** Maps setup errors to exit codes: bad input 3, cluster unreachable or refusing 4. */
 function classify(e: unknown, server: string): CliExit {
   if (e instanceof CliExit) return e;
   const message = e instanceof Error ? e.message : String(e);
-  if (isUnreachable(e) || (e instanceof Error && e.name === "BadResponseError")) {
+  if (
+    isUnreachable(e) || isStalledCredential(e) ||
+    (e instanceof Error && e.name === "BadResponseError")
+  ) {
     return new CliExit(ExitCode.Cluster, `error: ${message}`);
   }
   if (isRefusal(e)) {

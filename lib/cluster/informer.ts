@@ -1,5 +1,6 @@
 /**
- * One (GroupKind, namespace) kept in memory: a LIST, then a WATCH kept open
+ * One (GroupKind, namespace) kept in memory (or one kind across the
+ * namespaces wanted, by a single cluster-wide LIST and WATCH): a LIST, then a WATCH kept open
  * from the list's resourceVersion, resumed after a dropped connection, a
  * server-closed stream or a stream silent for longer than the idle deadline,
  * relisted after `410 Gone`, retried with bounded, jittered exponential
@@ -76,12 +77,31 @@ export interface RequestBudget {
 /** How an informer waits: an abortable sleep that rejects when the signal aborts. */
 export type InformerSleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
+/** An object an informer reports as changed: its namespace (the pair's, or its own) and name. */
+export interface ChangedObject {
+  /** The pair's namespace; cluster-wide, the object's own (`""` for a cluster-scoped kind). */
+  namespace: string;
+  /** Its name. */
+  name: string;
+}
+
 /** Options of {@linkcode startInformer}. */
 export interface InformerOptions {
   /** Aborting stops the loop and closes the watch. */
   signal: AbortSignal;
-  /** Called with the names of changed objects, or `"all"` when the pair's state changed. */
-  onChange(names: string[] | "all"): void;
+  /** Called with the changed objects, or `"all"` when the pair's state changed. */
+  onChange(changed: ChangedObject[] | "all"): void;
+  /**
+   * Cluster-wide: one LIST and one WATCH of every namespace, keeping only the objects of these
+   * namespaces (the others are dropped as they arrive, so memory follows what is waited on).
+   * The informer's `namespace` is then ignored.
+   */
+  namespaces?: ReadonlySet<string>;
+  /**
+   * Cluster-wide only: the server refused the cluster-wide LIST or WATCH (403). The loop stops
+   * after this call (what it holds stays readable), so that the caller can watch per namespace.
+   */
+  onForbidden?(error: Error): void;
   /** Reconnection backoff. */
   backoff?: BackoffOptions;
   /** Server-side watch timeout, renewed by a resume; default a random 5-10 minutes. */
@@ -128,7 +148,7 @@ export type InformerState =
 export interface Informer {
   /** The kind. */
   readonly gk: GroupKind;
-  /** The namespace of the identifiers (kept even for cluster-scoped kinds). */
+  /** The namespace of the identifiers (kept even for cluster-scoped kinds); cluster-wide `""`. */
   readonly namespace: string;
   /**
    * Settles once the first LIST completed or failed; rejects only when the
@@ -139,12 +159,12 @@ export interface Informer {
   readonly done: Promise<void>;
   /** The current state. */
   state(): InformerState;
-  /** One object by name. */
-  get(name: string): KubeObject | undefined;
-  /** Every object (a new array). */
-  list(): KubeObject[];
+  /** One object by name (cluster-wide: in `namespace`). */
+  get(name: string, namespace?: string): KubeObject | undefined;
+  /** Every object (cluster-wide: of `namespace`; a new array). */
+  list(namespace?: string): KubeObject[];
   /** The objects whose controller ownerReference has `uid` (a new array). */
-  controlledBy(uid: string): KubeObject[];
+  controlledBy(uid: string, namespace?: string): KubeObject[];
   /** The resourceVersion the next watch resumes from. */
   resourceVersion(): string;
   /** Counters. */
@@ -168,10 +188,24 @@ export function startInformer(
   const budget = createBudget(options.budget, options.now ?? Date.now);
   const idleMs = options.idleTimeoutMs ?? 30_000;
   const stats = emptyStats();
+  const wanted = options.namespaces;
   let state: InformerState = { kind: "pending" };
-  let byName = new Map<string, KubeObject>();
-  let byOwner = new Map<string, Map<string, KubeObject>>();
+  // Objects by bucket: the pair's namespace, or cluster-wide each wanted namespace's own.
+  let buckets = new Map<string, Bucket>();
   let rv = "";
+  /** Where `obj` is kept; undefined: not wanted (another namespace, seen cluster-wide). */
+  const bucketOf = (mapping: ResourceMapping, obj: KubeObject): string | undefined => {
+    if (!wanted) return namespace;
+    if (!mapping.namespaced) return "";
+    const ns = metaOf(obj)?.namespace;
+    return typeof ns === "string" && wanted.has(ns) ? ns : undefined;
+  };
+  /** The bucket a read of `ns` looks in. */
+  const bucketFor = (ns: string | undefined): Bucket | undefined => {
+    if (!wanted) return buckets.get(namespace);
+    const namespaced = state.kind !== "ready" || state.mapping.namespaced;
+    return buckets.get(namespaced ? ns ?? "" : "");
+  };
   // Before the first sync settles, nothing the engine has read can be stale: no reports.
   let settled = false;
   let settle!: () => void;
@@ -185,27 +219,10 @@ export function startInformer(
   });
   firstSync.catch(() => {}); // the reader awaits it; nobody else must see an unhandled rejection
 
-  const index = (obj: KubeObject) => {
-    const name = nameOf(obj);
-    const uid = controllerUid(obj);
-    if (!uid) return;
-    let owned = byOwner.get(uid);
-    if (!owned) byOwner.set(uid, owned = new Map());
-    owned.set(name, obj);
-  };
-  const unindex = (obj: KubeObject) => {
-    const uid = controllerUid(obj);
-    const owned = uid ? byOwner.get(uid) : undefined;
-    if (!owned) return;
-    owned.delete(nameOf(obj));
-    if (owned.size === 0) byOwner.delete(uid!);
-  };
-
   const setError = (error: Error) => {
     const previous = state;
     state = { kind: "error", error };
-    byName = new Map();
-    byOwner = new Map();
+    buckets = new Map();
     const same = previous.kind === "error" && previous.error.name === error.name &&
       previous.error.message === error.message;
     if (settled && !same) onChange("all");
@@ -214,40 +231,52 @@ export function startInformer(
 
   const replace = (mapping: ResourceMapping, items: KubeObject[]) => {
     const previous = state;
-    const old = byName;
-    byName = new Map();
-    byOwner = new Map();
+    const old = buckets;
+    buckets = new Map();
     for (const item of items) {
-      byName.set(nameOf(item), item);
-      index(item);
+      const key = bucketOf(mapping, item);
+      if (key === undefined) continue;
+      let bucket = buckets.get(key);
+      if (!bucket) buckets.set(key, bucket = emptyBucket());
+      put(bucket, item);
     }
     state = { kind: "ready", mapping };
     if (!settled) return settle();
     if (previous.kind !== "ready") return onChange("all");
     // A relist: report what differs from what was held.
-    const changed: string[] = [];
-    for (const [name, obj] of byName) {
-      const before = old.get(name);
-      if (!before || !sameVersion(before, obj)) changed.push(name);
+    const changed: ChangedObject[] = [];
+    for (const [ns, bucket] of buckets) {
+      const before = old.get(ns)?.byName;
+      for (const [name, obj] of bucket.byName) {
+        const was = before?.get(name);
+        if (!was || !sameVersion(was, obj)) changed.push({ namespace: ns, name });
+      }
     }
-    for (const name of old.keys()) if (!byName.has(name)) changed.push(name);
+    for (const [ns, bucket] of old) {
+      for (const name of bucket.byName.keys()) {
+        if (!buckets.get(ns)?.byName.has(name)) changed.push({ namespace: ns, name });
+      }
+    }
     if (changed.length) onChange(changed);
   };
 
-  const apply = (type: string, obj: KubeObject) => {
+  const apply = (mapping: ResourceMapping, type: string, obj: KubeObject) => {
+    const ns = bucketOf(mapping, obj);
+    if (ns === undefined) return; // another namespace, seen cluster-wide: not kept
     const name = nameOf(obj);
-    const before = byName.get(name);
+    let bucket = buckets.get(ns);
+    const before = bucket?.byName.get(name);
     if (type === "DELETED") {
       if (!before) return;
-      unindex(before);
-      byName.delete(name);
+      remove(bucket!, before);
+      if (bucket!.byName.size === 0) buckets.delete(ns);
     } else {
       if (before && sameVersion(before, obj)) return;
-      if (before) unindex(before);
-      byName.set(name, obj);
-      index(obj);
+      if (!bucket) buckets.set(ns, bucket = emptyBucket());
+      if (before) remove(bucket, before);
+      put(bucket, obj);
     }
-    onChange([name]);
+    onChange([{ namespace: ns, name }]);
   };
 
   /** Waits out the next backoff delay; false when aborted meanwhile. */
@@ -275,7 +304,25 @@ export function startInformer(
   // Set when a watch delivered an event or a bookmark: the pair is making progress.
   let delivered = false;
 
-  type WatchOutcome = "aborted" | "gone" | "ended" | "idle" | "retry" | "relist" | "stalled";
+  type WatchOutcome =
+    | "aborted"
+    | "gone"
+    | "ended"
+    | "idle"
+    | "retry"
+    | "relist"
+    | "stalled"
+    | { forbidden: Error };
+  // The namespace asked for: cluster-wide, every one.
+  const asked = wanted ? "" : namespace;
+  /** Cluster-wide and refused: the caller watches per namespace instead. */
+  const refused = (e: unknown): e is Error =>
+    wanted !== undefined && options.onForbidden !== undefined && isForbidden(e);
+  let handedOver = false;
+  const handOver = (e: Error) => {
+    handedOver = true;
+    options.onForbidden!(e);
+  };
 
   const watchOnce = async (mapping: ResourceMapping): Promise<WatchOutcome> => {
     let progressed = false;
@@ -294,7 +341,7 @@ export function startInformer(
     };
     if (idleMs > 0) arm(idleMs);
     try {
-      const stream = api.watch(mapping, listNamespace(mapping, namespace), {
+      const stream = api.watch(mapping, listNamespace(mapping, asked), {
         resourceVersion: rv || undefined,
         allowWatchBookmarks: true,
         timeoutSeconds: options.watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300),
@@ -319,7 +366,7 @@ export function startInformer(
           continue;
         }
         stats.events++;
-        apply(event.type, withKind(mapping, [event.object])[0]);
+        apply(mapping, event.type, withKind(mapping, [event.object])[0]);
         if (version) rv = version;
       }
       // The server ended the stream (its timeout): resume; pause first if it gave us nothing.
@@ -331,6 +378,7 @@ export function startInformer(
         return "stalled";
       }
       if (isGone(e)) return "gone";
+      if (refused(e)) return { forbidden: e };
       // A dropped or refused connection, or a server in trouble: resume where we were.
       if (isTransient(e)) return "retry";
       // Anything else (Forbidden, NotFound...): relist, which records the error if it persists.
@@ -363,9 +411,15 @@ export function startInformer(
         stats.lists++;
         let result: { items: KubeObject[]; resourceVersion?: string };
         try {
-          result = await api.list(mapping, listNamespace(mapping, namespace), { signal });
+          const m = mapping;
+          result = await api.list(mapping, listNamespace(mapping, asked), {
+            signal,
+            // Cluster-wide, the other namespaces' objects are dropped page by page.
+            keep: wanted && ((item) => bucketOf(m, item) !== undefined),
+          });
         } catch (e) {
           if (isCancellation(e, signal)) return;
+          if (refused(e)) return handOver(e);
           setError(asError(e));
           if (!await pause()) return;
           continue;
@@ -381,6 +435,7 @@ export function startInformer(
       const outcome = await watchOnce(mapping!);
       if (delivered) goneSinceProgress = 0;
       if (outcome === "aborted") return;
+      if (typeof outcome === "object") return handOver(outcome.forbidden);
       if (outcome === "gone") {
         stats.relists++;
         needList = true;
@@ -395,8 +450,11 @@ export function startInformer(
   };
   const done = run().then(
     // Closed before the first LIST finished: whoever waits for it must not wait forever.
+    // Refused cluster-wide: the caller watches per namespace and waits for those instead.
     () => {
-      if (!settled) fail(signal.reason);
+      if (settled) return;
+      if (handedOver) settle();
+      else fail(signal.reason);
     },
     (e) => {
       // The loop catches what it expects; anything else is a bug, surfaced on the pair.
@@ -407,16 +465,46 @@ export function startInformer(
 
   return {
     gk,
-    namespace,
+    namespace: asked,
     firstSync,
     done,
     state: () => state,
-    get: (name) => byName.get(name),
-    list: () => [...byName.values()],
-    controlledBy: (uid) => [...byOwner.get(uid)?.values() ?? []],
+    get: (name, ns) => bucketFor(ns)?.byName.get(name),
+    list: (ns) => [...bucketFor(ns)?.byName.values() ?? []],
+    controlledBy: (uid, ns) => [...bucketFor(ns)?.byOwner.get(uid)?.values() ?? []],
     resourceVersion: () => rv,
     stats: () => ({ ...stats }),
   };
+}
+
+/** The objects of one namespace (or pair), by name and by controller uid. */
+interface Bucket {
+  byName: Map<string, KubeObject>;
+  byOwner: Map<string, Map<string, KubeObject>>;
+}
+
+function emptyBucket(): Bucket {
+  return { byName: new Map(), byOwner: new Map() };
+}
+
+function put(bucket: Bucket, obj: KubeObject): void {
+  const name = nameOf(obj);
+  bucket.byName.set(name, obj);
+  const uid = controllerUid(obj);
+  if (!uid) return;
+  let owned = bucket.byOwner.get(uid);
+  if (!owned) bucket.byOwner.set(uid, owned = new Map());
+  owned.set(name, obj);
+}
+
+function remove(bucket: Bucket, obj: KubeObject): void {
+  const name = nameOf(obj);
+  bucket.byName.delete(name);
+  const uid = controllerUid(obj);
+  const owned = uid ? bucket.byOwner.get(uid) : undefined;
+  if (!owned) return;
+  owned.delete(name);
+  if (owned.size === 0) bucket.byOwner.delete(uid!);
 }
 
 /** Counters at zero. */
@@ -504,6 +592,12 @@ function controllerUid(obj: KubeObject): string | undefined {
     }
   }
   return undefined;
+}
+
+/** `403 Forbidden`: not allowed (here: cluster-wide). */
+function isForbidden(e: unknown): boolean {
+  return e instanceof Error &&
+    (e.name === "ForbiddenError" || (e as { code?: unknown }).code === 403);
 }
 
 /** `410 Gone` / `Expired`: the resourceVersion is too old, relist. */

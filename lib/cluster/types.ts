@@ -92,11 +92,19 @@ export interface KubeApi {
     name: string,
     options?: CallOptions,
   ): Promise<KubeObject>;
-  /** LIST (all pages) in a namespace, or cluster-wide with `""`. */
+  /**
+   * LIST (all pages) in a namespace, or cluster-wide with `""`. `keep`, when given, may drop
+   * items as pages arrive (an API that ignores it returns them all; callers filter again).
+   */
   list(
     mapping: ResourceMapping,
     namespace: string,
-    options?: CallOptions & { labelSelector?: string; fieldSelector?: string; limit?: number },
+    options?: CallOptions & {
+      labelSelector?: string;
+      fieldSelector?: string;
+      limit?: number;
+      keep?: (item: KubeObject) => boolean;
+    },
   ): Promise<{ items: KubeObject[]; resourceVersion?: string }>;
   /** A container's log as text (`pods/log`), when the API serves logs (diagnostics use it). */
   logs?(namespace: string, pod: string, options?: LogOptions): Promise<string>;

@@ -1,7 +1,9 @@
 /**
  * The watch-backed cluster reader: per (GroupKind, namespace) it needs, one
  * LIST then one WATCH kept open (`informer.ts`), objects held in memory and
- * indexed by name and by controller. Reads are answered from memory, a
+ * indexed by name and by controller. A kind needed in many namespaces is
+ * listed and watched once, cluster-wide, when the user may (a 403 falls back
+ * to one pair per namespace). Reads are answered from memory, a
  * steady `sync` costs no request, and `nextChange` tells the engine which
  * objects changed as soon as the API server says so.
  *
@@ -18,6 +20,7 @@ import {
   type BackoffOptions,
   emptyStats,
   type Informer,
+  type InformerOptions,
   type InformerSleep,
   type InformerStats,
   type RequestBudget,
@@ -55,7 +58,16 @@ export interface WatchReaderOptions {
   idleTimeoutMs?: number;
   /** Clock of the budgets; default `Date.now`. */
   now?: () => number;
+  /**
+   * A kind needed in at least this many namespaces is listed and watched once, cluster-wide,
+   * keeping only the objects of those namespaces; if the server refuses that (403), one pair
+   * per namespace as below. Default 10; `0`: never.
+   */
+  clusterWideThreshold?: number;
 }
+
+/** Default of {@linkcode WatchReaderOptions.clusterWideThreshold}. */
+export const CLUSTER_WIDE_THRESHOLD = 10;
 
 /** A watch-backed ClusterReader: `nextChange` and `close` are always there. */
 export interface WatchClusterReader extends ClusterReader {
@@ -67,6 +79,8 @@ export interface WatchClusterReader extends ClusterReader {
   readonly closed: Promise<void>;
   /** Requests and events so far, summed over the pairs. */
   stats(): InformerStats;
+  /** The kinds listed and watched cluster-wide now (`apps/Deployment`, `Pod`). */
+  clusterWide(): string[];
 }
 
 const pairKey = (gk: GroupKind, namespace: string) => `${groupKindKey(gk)}|${namespace}`;
@@ -75,7 +89,10 @@ const pairKey = (gk: GroupKind, namespace: string) => `${groupKindKey(gk)}|${nam
  * Creates a reader that lists and watches what `args.identifiers` (and
  * their child kinds) need, starting at once. Problems of one pair (Forbidden,
  * NotFound, a kind not served yet) are returned by the reads that need that
- * pair, as the caching reader does, and retried in the background.
+ * pair, as the caching reader does, and retried in the background. A kind
+ * needed in `clusterWideThreshold` namespaces or more is read by one
+ * cluster-wide LIST and WATCH, which falls back to per-namespace pairs when
+ * the server refuses it (403: asking first would cost a request more).
  *
  * @example
  * ```ts ignore
@@ -114,29 +131,122 @@ export function createWatchClusterReader(
     );
   };
 
+  // What answers each pair: its own informer, or its kind's cluster-wide one.
   const informers = new Map<string, Informer>();
-  for (const { gk, namespace } of cachePairs(args)) {
-    informers.set(
-      pairKey(gk, namespace),
-      startInformer(api, gk, namespace, {
-        signal: lifetime.signal,
-        backoff: options.backoff,
-        watchTimeoutSeconds: options.watchTimeoutSeconds,
-        sleep: options.sleep,
-        budget: options.budget,
-        idleTimeoutMs: options.idleTimeoutMs,
-        now: options.now,
-        onChange(names) {
-          report(
-            names === "all"
-              ? concerning(gk, namespace)
-              : names.map((name) => ({ group: gk.group, kind: gk.kind, namespace, name })),
-          );
-        },
-      }),
-    );
+  // Every informer started (fallbacks included), for `closed` and `stats`.
+  const started: Informer[] = [];
+  // What `sync` waits for: one promise per pair, or per kind read cluster-wide.
+  const firstSyncs: Promise<void>[] = [];
+  const wide = new Set<string>();
+
+  const start = (
+    gk: GroupKind,
+    namespace: string,
+    onChange: InformerOptions["onChange"],
+    extra: Pick<InformerOptions, "namespaces" | "onForbidden"> = {},
+  ): Informer => {
+    const informer = startInformer(api, gk, namespace, {
+      signal: lifetime.signal,
+      backoff: options.backoff,
+      watchTimeoutSeconds: options.watchTimeoutSeconds,
+      sleep: options.sleep,
+      budget: options.budget,
+      idleTimeoutMs: options.idleTimeoutMs,
+      now: options.now,
+      onChange,
+      ...extra,
+    });
+    started.push(informer);
+    return informer;
+  };
+
+  /** One pair: LIST and WATCH in `namespace`. */
+  const startPair = (gk: GroupKind, namespace: string) =>
+    start(gk, namespace, (changed) =>
+      report(
+        changed === "all"
+          ? concerning(gk, namespace)
+          : changed.map(({ name }) => ({ group: gk.group, kind: gk.kind, namespace, name })),
+      ));
+
+  /** One kind across `namespaces`, cluster-wide; per namespace again if that is refused. */
+  const startWide = (gk: GroupKind, namespaces: string[]) => {
+    const wanted = new Set(namespaces);
+    let fellBack = false;
+    let resolve!: () => void;
+    let reject!: (e: unknown) => void;
+    const synced = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    synced.catch(() => {}); // `sync` awaits it; nobody else must see an unhandled rejection
+    const shared = start(gk, "", (changed) => {
+      if (changed === "all") return report(namespaces.flatMap((ns) => concerning(gk, ns)));
+      report(changed.flatMap(({ namespace, name }) =>
+        // A cluster-scoped kind (all in `""`) concerns every namespace it was wanted in.
+        (namespace === "" ? namespaces : [namespace])
+          .map((ns) => ({ group: gk.group, kind: gk.kind, namespace: ns, name }))
+      ));
+    }, {
+      namespaces: wanted,
+      onForbidden() {
+        fellBack = true;
+        wide.delete(groupKindKey(gk));
+        // Nothing held yet (the LIST was refused): the pairs answer at once. Otherwise (the
+        // WATCH was refused) what is held answers until each pair has listed, then the
+        // engine re-reads what that pair concerns.
+        const held = shared.state().kind !== "pending";
+        const pairs = namespaces.map((ns) => {
+          const pair = startPair(gk, ns);
+          if (!held) informers.set(pairKey(gk, ns), pair);
+          else {
+            pair.firstSync.then(() => {
+              informers.set(pairKey(gk, ns), pair);
+              report(concerning(gk, ns));
+            }, () => {});
+          }
+          return pair.firstSync;
+        });
+        Promise.all(pairs).then(resolve, reject);
+      },
+    });
+    shared.firstSync.then(() => {
+      if (!fellBack) resolve();
+    }, reject);
+    wide.add(groupKindKey(gk));
+    for (const ns of namespaces) informers.set(pairKey(gk, ns), shared);
+    firstSyncs.push(synced);
+  };
+
+  // Kinds needed in many namespaces are read cluster-wide; the rest pair by pair.
+  const threshold = options.clusterWideThreshold ?? CLUSTER_WIDE_THRESHOLD;
+  const pairs = cachePairs(args);
+  const namespacesOf = new Map<string, { gk: GroupKind; namespaces: string[] }>();
+  for (const { gk, namespace } of pairs) {
+    if (namespace === "") continue;
+    const key = groupKindKey(gk);
+    const entry = namespacesOf.get(key);
+    if (entry) entry.namespaces.push(namespace);
+    else namespacesOf.set(key, { gk, namespaces: [namespace] });
   }
-  const closed = Promise.all([...informers.values()].map((i) => i.done)).then(() => {});
+  for (const { gk, namespaces } of namespacesOf.values()) {
+    if (threshold > 0 && namespaces.length >= threshold) startWide(gk, namespaces);
+  }
+  for (const { gk, namespace } of pairs) {
+    if (informers.has(pairKey(gk, namespace))) continue;
+    const informer = startPair(gk, namespace);
+    informers.set(pairKey(gk, namespace), informer);
+    firstSyncs.push(informer.firstSync);
+  }
+  // Fallback pairs are started inside a loop that has not ended yet: they are in `started`
+  // before the `done` awaited here resolves, and awaited in turn.
+  const closed = (async () => {
+    for (let seen = 0; seen < started.length;) {
+      const batch = started.slice(seen);
+      seen = started.length;
+      await Promise.all(batch.map((i) => i.done));
+    }
+  })();
 
   /** The mapping and objects of a pair; rejects with the pair's stored error. */
   const ready = (gk: GroupKind, namespace: string) => {
@@ -167,7 +277,7 @@ export function createWatchClusterReader(
 
   const list = (gk: GroupKind, namespace: string, selector: Selector | undefined) =>
     answer(() => {
-      const items = ready(gk, namespace).informer.list();
+      const items = ready(gk, namespace).informer.list(namespace);
       return selector ? items.filter((o) => selector.matches(labelsOf(o))) : items;
     });
 
@@ -175,7 +285,7 @@ export function createWatchClusterReader(
     get(id) {
       return answer(() => {
         const { informer, mapping } = ready(id, id.namespace);
-        const obj = informer.get(id.name);
+        const obj = informer.get(id.name, id.namespace);
         if (!obj) throw new ResourceNotFoundError(notFoundMessage(mapping, id.name), id);
         return obj;
       });
@@ -183,14 +293,11 @@ export function createWatchClusterReader(
     listNamespaceScoped: (gk, namespace, selector) => list(gk, namespace, selector),
     listClusterScoped: (gk, selector) => list(gk, "", selector),
     listControlledBy(gk, namespace, ownerUid) {
-      return answer(() => ready(gk, namespace).informer.controlledBy(ownerUid));
+      return answer(() => ready(gk, namespace).informer.controlledBy(ownerUid, namespace));
     },
     async sync(callOptions) {
       if (synced) return;
-      await abortable(
-        Promise.all([...informers.values()].map((i) => i.firstSync)),
-        callOptions?.signal,
-      );
+      await abortable(Promise.all(firstSyncs), callOptions?.signal);
       synced = true;
     },
     nextChange(callOptions) {
@@ -233,9 +340,10 @@ export function createWatchClusterReader(
       pending.clear();
     },
     closed,
+    clusterWide: () => [...wide],
     stats() {
       const total = emptyStats();
-      for (const informer of informers.values()) {
+      for (const informer of started) {
         const s = informer.stats();
         for (const k of Object.keys(total) as Array<keyof InformerStats>) total[k] += s[k];
       }

@@ -40,6 +40,8 @@ export interface CredentialSource {
   secrets(): string[];
   /** Stops what is running (an exec plugin). */
   close?(): void;
+  /** The exec plugin requests are waiting on now, and since when (ms since epoch). */
+  pending?(): { command: string; since: number } | undefined;
 }
 
 /** Options of {@linkcode createCredentialSource}. */
@@ -135,6 +137,8 @@ function execSource(config: ClientConfig, opts: CredentialOptions): CredentialSo
   const now = opts.now ?? Date.now;
   let current: (ExecCredential & { generation: number }) | undefined;
   let running: Promise<ExecCredential & { generation: number }> | undefined;
+  // When the running plugin was started: a deadline that fires meanwhile names it.
+  let runningSince = 0;
   let generation = 0;
   const used = new Set<string>();
   // Kills a plugin still running when the client closes.
@@ -148,6 +152,7 @@ function execSource(config: ClientConfig, opts: CredentialOptions): CredentialSo
     async get(signal) {
       if (!fresh()) {
         // One run serves every request waiting for it; an abort only stops its own caller.
+        if (!running) runningSince = now();
         running ??= runExecPlugin(exec, {
           cluster: config,
           stdinIsTerminal: opts.stdinIsTerminal,
@@ -176,5 +181,6 @@ function execSource(config: ClientConfig, opts: CredentialOptions): CredentialSo
     },
     secrets: () => [...used],
     close: () => lifetime.abort(),
+    pending: () => running ? { command: exec.command, since: runningSince } : undefined,
   };
 }

@@ -20,6 +20,7 @@ import {
   ConfigError,
   ConnectionError,
   type ErrorContext,
+  ExecPluginError,
   GoneError,
   isStatus,
 } from "./errors.ts";
@@ -181,6 +182,8 @@ export interface KubeClient {
     name: string,
     options?: DeleteOptions,
   ): Promise<KubeObject>;
+  /** The exec credential plugin requests are waiting on now (its command, when it started). */
+  pendingCredential(): { command: string; since: number } | undefined;
   /** Aborts what is in flight and releases the runtime's HTTP client. */
   close(): void;
 }
@@ -334,6 +337,29 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
   }
 
   /**
+   * Credentials for one try. A request timeout covers them too (as an exec plugin runs inside
+   * client-go's round trip): a plugin that does not answer within it fails the request, named.
+   */
+  async function credentialsFor(signal: AbortSignal): Promise<RequestCredentials> {
+    if (!requestTimeoutMs) return await credentials.get(signal);
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), requestTimeoutMs);
+    try {
+      return await credentials.get(AbortSignal.any([signal, deadline.signal]));
+    } catch (e) {
+      const pending = credentials.pending?.();
+      if (!deadline.signal.aborted || signal.aborted || !pending) throw e;
+      throw new ExecPluginError(
+        pending.command,
+        `did not answer within the request timeout (${seconds(requestTimeoutMs)})`,
+        { timedOut: true },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
    * Sends a request with retries and resolves to a 2xx response, else throws
    * a typed error. Unless `stream` is set, the body is read inside the retry
    * loop, so a connection dropped mid-body is retried like any other reset.
@@ -347,7 +373,7 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
     let authRetried = false;
     for (let attempt = 1;; attempt++) {
       signal.throwIfAborted();
-      const creds = await credentials.get(signal);
+      const creds = await credentialsFor(signal);
       const transport = await transportFor(creds);
       const headers: Record<string, string | readonly string[]> = {
         accept: spec.accept ?? "application/json",
@@ -687,7 +713,8 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
           }
           const meta = (page.metadata ?? {}) as { resourceVersion?: string; continue?: string };
           for (const item of (Array.isArray(page.items) ? page.items : []) as KubeObject[]) {
-            items.push({ apiVersion, kind: m.kind, ...item });
+            const full = { apiVersion, kind: m.kind, ...item };
+            if (!options.keep || options.keep(full)) items.push(full);
           }
           resourceVersion = meta.resourceVersion ?? resourceVersion;
           cont = meta.continue || undefined;
@@ -767,6 +794,7 @@ export function createClient(config: ClientConfig, opts: ClientOptions = {}): Ku
         signal: options.signal,
       });
     },
+    pendingCredential: () => credentials.pending?.(),
     close() {
       if (lifetime.signal.aborted) return;
       lifetime.abort(new DOMException("the Kubernetes client was closed", "AbortError"));

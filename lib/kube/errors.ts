@@ -552,15 +552,18 @@ export class ExecPluginError extends KstatusError {
   override name = "ExecPluginError";
   /** The plugin's command. */
   command: string;
+  /** The plugin did not answer in time: nothing could be read (not a configuration mistake). */
+  timedOut: boolean;
   /**
    * Creates the error.
    *
    * @param command the plugin's command
    * @param message what went wrong (never the plugin's output: it holds secrets)
-   * @param options `cause`
+   * @param options `cause`; `timedOut` when the plugin did not answer in time
    */
-  constructor(command: string, message: string, options?: { cause?: unknown }) {
+  constructor(command: string, message: string, options?: { cause?: unknown; timedOut?: boolean }) {
     super(`exec plugin "${command}": ${message}`, options);
     this.command = command;
+    this.timedOut = options?.timedOut ?? false;
   }
 }

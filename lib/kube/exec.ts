@@ -138,7 +138,11 @@ export async function runExecPlugin(
     };
     const timer = setTimeout(
       () =>
-        killWith(new ExecPluginError(exec.command, `did not finish within ${timeoutMs / 1000}s`)),
+        killWith(
+          new ExecPluginError(exec.command, `did not finish within ${timeoutMs / 1000}s`, {
+            timedOut: true,
+          }),
+        ),
       timeoutMs,
     );
     const onAbort = () => killWith(opts.signal!.reason);

@@ -35,6 +35,8 @@ export interface ListOptions extends CallOptions {
   fieldSelector?: string;
   /** Page size; default 500. */
   limit?: number;
+  /** Only items it accepts are kept, page by page (a cluster-wide list of a few namespaces). */
+  keep?: (item: KubeObject) => boolean;
 }
 
 /** The result of a LIST: all items of all pages and the list's resourceVersion. */

@@ -7,11 +7,36 @@ import { runCli } from "../../main.ts";
 import { connectionFromApi } from "../../lib/cli/connection.ts";
 import type { KubeApi } from "../../lib/cluster/types.ts";
 import { ConnectionError } from "../../lib/kube/errors.ts";
-import { createMemoryCluster, type KubeObject } from "../../mod.ts";
+import { createMemoryCluster, type KubeObject, type MemoryCluster } from "../../mod.ts";
 import { deployment, job } from "./fixtures/objects.ts";
 
 const SERVER = "https://10.0.0.1:6443";
 const REFUSED = `cannot reach the API server at ${SERVER}: connection refused`;
+
+/** Runs the CLI in-process over `api` (reads) and `cluster` (kinds); `stalledOn` as given. */
+async function runOn(
+  cluster: MemoryCluster,
+  api: KubeApi,
+  args: string[],
+  stalledOn?: () => string | undefined,
+) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli([...args, "--interval", "20ms"], {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    env: {},
+    isTerminal: false,
+    connect: () =>
+      Promise.resolve(connectionFromApi(api, {
+        namespace: "default",
+        server: SERVER,
+        resolveKind: (t) => cluster.resolveKind(t),
+        stalledOn,
+      })),
+  });
+  return { code, out, err, text: out.join("\n") };
+}
 
 /**
  * An in-memory cluster whose reads fail with "connection refused" once `state.down` is set;
@@ -29,23 +54,7 @@ function flakyCluster(objects: unknown[]) {
     get: (...args) => guard(args[0].resource, () => cluster.api.get(...args)),
     list: (...args) => guard(args[0].resource, () => cluster.api.list(...args)),
   };
-  const run = async (args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli([...args, "--interval", "20ms"], {
-      out: (l) => out.push(l),
-      err: (l) => err.push(l),
-      env: {},
-      isTerminal: false,
-      connect: () =>
-        Promise.resolve(connectionFromApi(api, {
-          namespace: "default",
-          server: SERVER,
-          resolveKind: (t) => cluster.resolveKind(t),
-        })),
-    });
-    return { code, out, err, text: out.join("\n") };
-  };
+  const run = (args: string[]) => runOn(cluster, api, args);
   return { state, run };
 }
 
@@ -104,4 +113,41 @@ Deno.test("the cluster answers again in time: the goal is reached, exit 0", asyn
     "deployment.apps/default/web is Current: Deployment is available. Replicas: 2",
   ]);
   assert.deepEqual(r.err, []);
+});
+
+/** A cluster whose reads wait for ever (until aborted) while an exec plugin has not answered. */
+async function runStalled(args: string[], readsFirst: number) {
+  const cluster = createMemoryCluster([deployment("web", { ready: 1 }) as KubeObject]);
+  let reads = 0;
+  const stalled = <T>(call: () => Promise<T>, signal?: AbortSignal): Promise<T> =>
+    reads++ < readsFirst ? call() : new Promise<T>((_, reject) => {
+      signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+    });
+  const api: KubeApi = {
+    mapper: cluster.api.mapper,
+    get: (m, ns, name, o) => stalled(() => cluster.api.get(m, ns, name, o), o?.signal),
+    list: (m, ns, o) => stalled(() => cluster.api.list(m, ns, o), o?.signal),
+  };
+  return await runOn(
+    cluster,
+    api,
+    args,
+    () => 'exec plugin "login.sh" has not answered after 0.3s',
+  );
+}
+
+Deno.test("exit 4: the timeout fires while polling, nothing read, an exec plugin not answering", async () => {
+  const r = await runStalled(["wait", "deploy/web", "--timeout", "300ms", "-o", "json"], 0);
+  assert.equal(r.code, 4, r.text);
+  assert.deepEqual(r.err, [
+    'error: timed out after 300ms: exec plugin "login.sh" has not answered after 0.3s',
+  ]);
+  const summary = JSON.parse(r.out.at(-1)!);
+  assert.equal(summary.exitCode, 4);
+  // Something was read before the plugin stalled (a credential refresh): the statuses decide.
+  const read = await runStalled(
+    ["wait", "deploy/web", "--timeout", "300ms", "--no-diagnostics"],
+    10,
+  );
+  assert.equal(read.code, 2, read.text);
 });

@@ -4,7 +4,9 @@
  * fetch reads on its own), and 450 watches at once (150 namespaces of Deployments:
  * Deployments, ReplicaSets and Pods each). Bun's `fetch` runs at most 256
  * requests at once; the watches beyond that never started and the wait timed
- * out although every Deployment was ready. Builds its own binary (one second).
+ * out although every Deployment was ready. (With the right to list cluster-wide,
+ * those 150 namespaces cost one watch per kind; the server here refuses that, as
+ * RBAC does for a user allowed per namespace.) Builds its own binary (one second).
  */
 
 import assert from "node:assert/strict";
@@ -40,50 +42,61 @@ Deno.test("bun binary: HTTPS_PROXY in the environment (which Bun's fetch reads i
   }
 });
 
-Deno.test("bun binary: 450 watches open and the wait ends when all 150 Deployments are ready", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "kstatus-bun-watches-" });
-  const api = await startFakeApiServer();
-  try {
-    const kstatus = await binary();
-    const n = 150;
-    let manifest = "";
-    for (let i = 0; i < n; i++) {
-      api.put(deployment("web", 0, 2, `ns-${i}`));
-      manifest +=
-        `---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: ns-${i}}\n`;
+for (const wide of [false, true]) {
+  const what = wide
+    ? "3 cluster-wide watches serve 150 namespaces"
+    : "450 watches open (cluster-wide refused)";
+  Deno.test(`bun binary: ${what}, and the wait ends when all 150 Deployments are ready`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "kstatus-bun-watches-" });
+    // Refused cluster-wide (as RBAC does for a user allowed per namespace): one LIST and one
+    // WATCH per kind and namespace.
+    const api = await startFakeApiServer({
+      forbidden: (r) => !wide && r.namespace === "" && (r.verb === "list" || r.verb === "watch"),
+    });
+    try {
+      const kstatus = await binary();
+      const n = 150;
+      let manifest = "";
+      for (let i = 0; i < n; i++) {
+        api.put(deployment("web", 0, 2, `ns-${i}`));
+        manifest +=
+          `---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: ns-${i}}\n`;
+      }
+      const file = join(dir, "many.yaml");
+      await Deno.writeTextFile(file, manifest);
+      const child = new Deno.Command(kstatus, {
+        args: [
+          "wait",
+          "-f",
+          file,
+          "--timeout",
+          "60s",
+          "-o",
+          "events",
+          "--kubeconfig",
+          await api.kubeconfig(),
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const output = child.output();
+      await api.waitForWatches(wide ? 3 : 3 * n, { verb: "watch" }, 30_000);
+      const watches = api.requests.filter((r) => r.verb === "watch");
+      assert.equal(watches.every((r) => r.namespace === ""), wide);
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) api.put(deployment("web", 2, 2, `ns-${i}`));
+      const { code, stdout, stderr } = await output;
+      const elapsed = performance.now() - t0;
+      const out = new TextDecoder().decode(stdout);
+      assert.equal(code, 0, `${out.slice(-500)}\n${new TextDecoder().decode(stderr)}`);
+      assert.match(out, /all 150 resources Current/);
+      assert.ok(elapsed < 15_000, `ended ${elapsed} ms after the change`);
+    } finally {
+      await api.close();
+      await Deno.remove(dir, { recursive: true });
     }
-    const file = join(dir, "many.yaml");
-    await Deno.writeTextFile(file, manifest);
-    const child = new Deno.Command(kstatus, {
-      args: [
-        "wait",
-        "-f",
-        file,
-        "--timeout",
-        "60s",
-        "-o",
-        "events",
-        "--kubeconfig",
-        await api.kubeconfig(),
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const output = child.output();
-    await api.waitForWatches(3 * n, { verb: "watch" }, 30_000);
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) api.put(deployment("web", 2, 2, `ns-${i}`));
-    const { code, stdout, stderr } = await output;
-    const elapsed = performance.now() - t0;
-    const out = new TextDecoder().decode(stdout);
-    assert.equal(code, 0, `${out.slice(-500)}\n${new TextDecoder().decode(stderr)}`);
-    assert.match(out, /all 150 resources Current/);
-    assert.ok(elapsed < 15_000, `ended ${elapsed} ms after the change`);
-  } finally {
-    await api.close();
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  });
+}
 
 Deno.test("bun binary: a server that accepts and never answers is exit 4 naming it, at --request-timeout", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -11,7 +11,7 @@
 
 import assert from "node:assert/strict";
 import { apply, clusterEnv, explain, inNamespace, jsonLines, kstatus, kubectl } from "./cluster.ts";
-import { deployment, stream } from "./manifests.ts";
+import { deployment, restrictedReadsWorkloads, stream } from "./manifests.ts";
 
 const FAST = ["--interval", "500ms"];
 
@@ -146,31 +146,7 @@ Deno.test("e2e diagnostics: without rights to events and logs, the wait's exit c
     const none = await waitFor(ns, "web", "2s", [], restricted);
     assert.equal(none.code, 4, explain(none));
     // Rights to read the workload, none to events or logs: exit 2 and the notes.
-    await kubectl(
-      ["apply", "-n", ns, "-f", "-"],
-      stream(
-        {
-          apiVersion: "rbac.authorization.k8s.io/v1",
-          kind: "Role",
-          metadata: { name: "read-workloads" },
-          rules: [
-            {
-              apiGroups: ["apps"],
-              resources: ["deployments", "replicasets"],
-              verbs: ["get", "list", "watch"],
-            },
-            { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
-          ],
-        },
-        {
-          apiVersion: "rbac.authorization.k8s.io/v1",
-          kind: "RoleBinding",
-          metadata: { name: "restricted-reads-workloads" },
-          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "read-workloads" },
-          subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "restricted" }],
-        },
-      ),
-    );
+    await kubectl(["apply", "-n", ns, "-f", "-"], stream(...restrictedReadsWorkloads()));
     const r = await waitFor(ns, "web", "2s", [], restricted);
     assert.equal(r.code, 2, explain(r));
     assert.match(r.stdout, /^ {4}note: events: forbidden \(403\)$/m, explain(r));

@@ -129,3 +129,33 @@ export function widgetCrd(group: string): Obj {
 export function widget(group: string, name: string): Obj {
   return { apiVersion: `${group}/v1`, kind: "Widget", metadata: { name }, spec: { size: 1 } };
 }
+
+/**
+ * A Role reading Deployments, ReplicaSets and Pods (get, list, watch) and its binding to the
+ * cluster's `restricted` user, in `namespace` (or the one they are applied in).
+ */
+export function restrictedReadsWorkloads(namespace?: string): Obj[] {
+  const at = namespace ? { namespace } : {};
+  return [
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata: { name: "read-workloads", ...at },
+      rules: [
+        {
+          apiGroups: ["apps"],
+          resources: ["deployments", "replicasets"],
+          verbs: ["get", "list", "watch"],
+        },
+        { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
+      ],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "restricted-reads-workloads", ...at },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "read-workloads" },
+      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "restricted" }],
+    },
+  ];
+}

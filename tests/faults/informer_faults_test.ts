@@ -14,13 +14,20 @@ import { eventually, id } from "../watch/helpers.ts";
 const gone = () =>
   Object.assign(new Error("too old resource version"), { name: "GoneError", code: 410 });
 
+/** `web` in 150 namespaces: read by one cluster-wide LIST and WATCH. */
+const MANY = Array.from({ length: 150 }, (_, i) => id("apps", "Deployment", "web", `ns-${i}`));
+
 /** A reader over `api` on a virtual clock that `sleep` advances; real time barely moves. */
-function virtualReader(api: ScriptedApi, idleTimeoutMs = 0) {
+function virtualReader(
+  api: ScriptedApi,
+  idleTimeoutMs = 0,
+  identifiers = [id("apps", "Deployment", "web")],
+) {
   let now = 0;
   const pauses: number[] = [];
   const reader = createWatchClusterReader(
     api,
-    { identifiers: [id("apps", "Deployment", "web")], mapper: api.mapper, childKinds: () => [] },
+    { identifiers, mapper: api.mapper, childKinds: () => [] },
     {
       idleTimeoutMs,
       now: () => now,
@@ -53,27 +60,38 @@ function failEveryWatch(api: ScriptedApi, error: () => Error | undefined) {
   };
 }
 
-Deno.test("faults: a 410 storm stays within the request budget, with growing jittered pauses", async () => {
-  const api = scriptedApi([DEPLOYMENTS]);
-  api.objects.set("deployments/ns", [obj("Deployment", "web", "1")]);
-  failEveryWatch(api, gone);
-  const { reader, pauses, now } = virtualReader(api);
-  try {
-    await reader.sync();
-    // One virtual minute of a server that answers every watch with 410.
-    await eventually(() => now() >= 60_000, 10_000);
-  } finally {
-    await shut(reader);
-  }
-  const lists = api.calls.filter((c) => c.startsWith("list")).length;
-  const watches = api.calls.filter((c) => c.startsWith("watch")).length;
-  // Budget: 6 at once, then one per 2 s: 6 + 60/2 = 36 over the minute (without: thousands).
-  assert.ok(lists + watches <= 37, `${lists} lists + ${watches} watches in one minute`);
-  assert.ok(lists >= 5, `still relisting (${lists})`);
-  // The backoff grows to its cap (5 s, jittered to 3.75 s here; budget waits are at most 2 s):
-  // no tight loop even without the budget.
-  assert.ok(Math.max(...pauses) >= 3_000, `pauses ${pauses.join(",")}`);
-});
+for (const wide of [false, true]) {
+  const what = wide ? " (one cluster-wide watch for 150 namespaces)" : "";
+  Deno.test(`faults: a 410 storm stays within the request budget, with growing jittered pauses${what}`, async () => {
+    const api = scriptedApi([DEPLOYMENTS]);
+    api.objects.set(wide ? "deployments/" : "deployments/ns", [
+      obj("Deployment", "web", "1", { namespace: wide ? "ns-0" : "ns" }),
+    ]);
+    failEveryWatch(api, gone);
+    const { reader, pauses, now } = virtualReader(api, 0, wide ? MANY : undefined);
+    try {
+      await reader.sync();
+      // One virtual minute of a server that answers every watch with 410.
+      await eventually(() => now() >= 60_000, 10_000);
+      if (wide) assert.deepEqual(reader.clusterWide(), ["apps/Deployment"]);
+    } finally {
+      await shut(reader);
+    }
+    const lists = api.calls.filter((c) => c.startsWith("list")).length;
+    const watches = api.calls.filter((c) => c.startsWith("watch")).length;
+    // Budget: 6 at once, then one per 2 s: 6 + 60/2 = 36 over the minute (without: thousands).
+    // Cluster-wide, the same for the 150 namespaces together.
+    assert.ok(lists + watches <= 37, `${lists} lists + ${watches} watches in one minute`);
+    assert.ok(lists >= 5, `still relisting (${lists})`);
+    if (wide) {
+      const perNamespace = api.calls.filter((c) => /^(list|watch) deployments \S/.test(c));
+      assert.deepEqual(perNamespace, [], "every request cluster-wide");
+    }
+    // The backoff grows to its cap (5 s, jittered to 3.75 s here; budget waits are at most 2 s):
+    // no tight loop even without the budget.
+    assert.ok(Math.max(...pauses) >= 3_000, `pauses ${pauses.join(",")}`);
+  });
+}
 
 Deno.test("faults: watches that end at once (no event) cannot spin: backoff and budget", async () => {
   const api = scriptedApi([DEPLOYMENTS]);
@@ -88,38 +106,49 @@ Deno.test("faults: watches that end at once (no event) cannot spin: backoff and 
   assert.ok(api.calls.length <= 40, `${api.calls.length} requests in one virtual minute`);
 });
 
-Deno.test("faults: a watch silent past the idle deadline is resumed from its resourceVersion", async () => {
-  const api = scriptedApi([DEPLOYMENTS]);
-  api.objects.set("deployments/ns", [obj("Deployment", "web", "1")]);
-  api.listVersion = "7";
-  const reader = createWatchClusterReader(
-    api,
-    { identifiers: [id("apps", "Deployment", "web")], mapper: api.mapper, childKinds: () => [] },
-    { idleTimeoutMs: 80 },
-  );
-  try {
-    await reader.sync();
-    const first = await api.nthStream(1);
-    // A half-open connection: the stream stays open and says nothing.
-    const second = await api.nthStream(2);
-    assert.ok(first.closed, "the silent stream was closed");
-    assert.equal(second.options.resourceVersion, "7", "resumed, not relisted");
-    assert.equal(api.calls.filter((c) => c.startsWith("list")).length, 1);
-    assert.equal(reader.stats().stalls >= 1, true);
-    // The resumed stream delivers what the silent one held back.
-    second.push("MODIFIED", obj("Deployment", "web", "8"));
-    const changed = await reader.nextChange();
-    assert.deepEqual(changed.map((c) => c.name), ["web"]);
-    // Events keep the deadline from firing.
-    for (let i = 0; i < 4; i++) {
-      await new Promise((r) => setTimeout(r, 40));
-      second.push("BOOKMARK", { metadata: { resourceVersion: String(9 + i) } });
+for (const wide of [false, true]) {
+  const what = wide ? " (cluster-wide)" : "";
+  Deno.test(`faults: a watch silent past the idle deadline is resumed from its resourceVersion${what}`, async () => {
+    const ns = wide ? "ns-3" : "ns";
+    const api = scriptedApi([DEPLOYMENTS]);
+    api.objects.set(wide ? "deployments/" : "deployments/ns", [
+      obj("Deployment", "web", "1", { namespace: ns }),
+    ]);
+    api.listVersion = "7";
+    const reader = createWatchClusterReader(
+      api,
+      {
+        identifiers: wide ? MANY : [id("apps", "Deployment", "web")],
+        mapper: api.mapper,
+        childKinds: () => [],
+      },
+      { idleTimeoutMs: 80 },
+    );
+    try {
+      await reader.sync();
+      const first = await api.nthStream(1);
+      // A half-open connection: the stream stays open and says nothing.
+      const second = await api.nthStream(2);
+      assert.ok(first.closed, "the silent stream was closed");
+      assert.equal(second.options.resourceVersion, "7", "resumed, not relisted");
+      assert.equal(api.calls.filter((c) => c.startsWith("list")).length, 1);
+      assert.equal(reader.stats().stalls >= 1, true);
+      // The resumed stream delivers what the silent one held back.
+      second.push("MODIFIED", obj("Deployment", "web", "8", { namespace: ns }));
+      const changed = await reader.nextChange();
+      assert.deepEqual(changed.map((c) => `${c.namespace}/${c.name}`), [`${ns}/web`]);
+      assert.equal(second.namespace, wide ? "" : "ns");
+      // Events keep the deadline from firing.
+      for (let i = 0; i < 4; i++) {
+        await new Promise((r) => setTimeout(r, 40));
+        second.push("BOOKMARK", { metadata: { resourceVersion: String(9 + i) } });
+      }
+      assert.equal(second.closed, false, "a stream that delivers stays open");
+    } finally {
+      await shut(reader);
     }
-    assert.equal(second.closed, false, "a stream that delivers stays open");
-  } finally {
-    await shut(reader);
-  }
-});
+  });
+}
 
 Deno.test("budget: a burst, then one request per refill period", () => {
   let t = 0;

@@ -97,6 +97,26 @@ Deno.test("client: list pages with limit and continue", async () => {
   });
 });
 
+Deno.test("client: list keeps only what `keep` accepts, page by page, every page read", async () => {
+  await withServer(async (api) => {
+    for (let i = 0; i < 7; i++) api.put(deployment(`d${i}`, i % 2 ? "a" : "b"));
+    await withClient(api, async ({ client }) => {
+      const seen: string[] = [];
+      const { items } = await client.list(DEPLOYMENTS, "", {
+        limit: 3,
+        keep(item) {
+          seen.push(nameOf(item));
+          return (item.metadata as { namespace?: string }).namespace === "a";
+        },
+      });
+      assert.deepEqual(items.map(nameOf), ["d1", "d3", "d5"]);
+      assert.equal(seen.length, 7, "every item is offered");
+      assert.equal(items[0].kind, "Deployment", "offered with kind filled in");
+      assert.equal(api.requests.filter((r) => r.verb === "list").length, 3);
+    });
+  });
+});
+
 Deno.test("client: an expired continue token restarts the list", async () => {
   await withServer(async (api) => {
     for (let i = 0; i < 5; i++) api.put(deployment(`d${i}`, "ns"));

@@ -47,6 +47,8 @@ export interface ScriptedApi extends WatchKubeApi {
   listFailures: Map<string, Error[]>;
   /** resourceVersion returned by LIST. */
   listVersion: string;
+  /** Whether each LIST was given a `keep` filter (a cluster-wide one is); it is not applied. */
+  listKeeps: boolean[];
   /** Resolves when a stream number `n` (1-based) has been opened. */
   nthStream(n: number): Promise<Stream>;
 }
@@ -100,6 +102,7 @@ export function scriptedApi(mappings: ResourceMapping[]): ScriptedApi {
     objects,
     listFailures,
     listVersion: "1",
+    listKeeps: [],
     mapper: {
       mapping(gk) {
         calls.push(`mapping ${gk.group}/${gk.kind}`);
@@ -110,8 +113,9 @@ export function scriptedApi(mappings: ResourceMapping[]): ScriptedApi {
     get() {
       return Promise.reject(new Error("the watch reader must not GET"));
     },
-    list(mapping, namespace) {
+    list(mapping, namespace, options) {
       calls.push(`list ${mapping.resource} ${namespace}`);
+      api.listKeeps.push(options?.keep !== undefined);
       const failure = listFailures.get(mapping.resource)?.shift();
       if (failure) return Promise.reject(failure);
       const items = objects.get(`${mapping.resource}/${namespace}`) ?? [];
