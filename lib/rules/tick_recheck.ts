@@ -12,7 +12,8 @@ import { podVerdictMayExpire } from "./contract/pod.ts";
  * Whether a resource's status may change without a change to any object it was computed from,
  * so that only a tick can notice: a read that failed or found nothing (retried on every tick,
  * as the Go original does), or a tree holding a verdict that expires with time (a pod waiting
- * to be scheduled, see {@linkcode podVerdictMayExpire}). Rule sets (CEL) do not read the clock.
+ * to be scheduled, until it was judged Failed when its window passed; see
+ * {@linkcode podVerdictMayExpire}). Rule sets (CEL) do not read the clock.
  *
  * @example
  * ```ts
@@ -27,10 +28,14 @@ export function tickRecheck(status: ResourceStatus): boolean {
   return expires(status);
 }
 
+/** A pod in the tree judged InProgress by a verdict that turns Failed when its window passes. */
 function expires(status: ResourceStatus): boolean {
   const { identifier, resource } = status;
-  if (identifier.group === "" && identifier.kind === "Pod" && resource) {
-    if (podVerdictMayExpire(resource)) return true;
+  if (
+    identifier.group === "" && identifier.kind === "Pod" && resource &&
+    status.status !== "Failed" && podVerdictMayExpire(resource)
+  ) {
+    return true;
   }
   return status.generatedResources.some(expires);
 }

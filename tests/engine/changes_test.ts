@@ -309,6 +309,8 @@ eachReader(
       "  ReplicaSet/api-rs Current",
       "    Pod/api-rs-0 Failed",
     ]);
+    // Failed for good once its window passed: ticks leave it alone.
+    await atTick(["missing"]);
     // Scheduled and Ready: the change is read at once, and later ticks skip it too.
     read.length = 0;
     r.cluster.put({

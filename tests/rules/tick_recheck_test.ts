@@ -85,4 +85,6 @@ Deno.test("tickRecheck: failed reads, missing objects and expiring pods anywhere
   assert.equal(tickRecheck(tree(unschedulable)), true);
   assert.equal(tickRecheck(tree(pod({ phase: "Pending" }))), false);
   assert.equal(tickRecheck(node("Pod", "InProgress", { resource: unschedulable })), true);
+  // Judged Failed once its window passed: settled for good.
+  assert.equal(tickRecheck(node("Pod", "Failed", { resource: unschedulable })), false);
 });

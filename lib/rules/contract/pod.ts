@@ -91,9 +91,9 @@ function unschedulable(conditions: readonly Condition[]): Condition | undefined 
 }
 
 /**
- * Whether the pod rule's verdict on `obj` may change with time alone, with no write to the
- * object: a Pending pod the scheduler could not place turns Failed when its scheduling window
- * ({@linkcode SCHEDULE_WINDOW_MS}) has passed. The only such verdict of the contract.
+ * Whether the pod rule's verdict on `obj` reads the clock: a Pending pod the scheduler could not
+ * place is InProgress until its scheduling window ({@linkcode SCHEDULE_WINDOW_MS}) has passed,
+ * then Failed, with no write to the object. The only such verdict of the contract.
  *
  * @example
  * ```ts
