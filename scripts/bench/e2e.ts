@@ -148,7 +148,80 @@ function isReady(pod: KubeObject): boolean {
   return conditions.some((c) => c.type === "Ready" && c.status === "True");
 }
 
+/** `2k`, `110`, `1Mi`: a pod count as a node's allocatable `pods` writes it. */
+function podCount(q: unknown): number {
+  const m = /^(\d+)(k|Ki|M|Mi)?$/.exec(String(q ?? ""));
+  if (!m) return 0;
+  const scale = { k: 1e3, Ki: 1024, M: 1e6, Mi: 1024 * 1024 }[m[2] ?? ""] ?? 1;
+  return Number(m[1]) * scale;
+}
+
+/** Nodes this run added, deleted when it ends. */
+const addedNodes: string[] = [];
+
+/**
+ * Adds kwok nodes until the cluster can run `pods` more pods: the local control plane starts with
+ * 2 nodes of 2,000 pods each (scripts/cluster, KSTATUS_CLUSTER_NODES), so 5,000 Deployments of
+ * one replica would leave 1,000 pods Pending for ever.
+ */
+async function ensurePodCapacity(pods: number): Promise<void> {
+  const config = await loadClientConfig({ kubeconfig: clusterVars().KUBECONFIG, env: {} });
+  const client = createClient(config);
+  try {
+    const nodeMapping = await client.mapper.mapping({ group: "", kind: "Node" });
+    const podMapping = await client.mapper.mapping({ group: "", kind: "Pod" });
+    const capacityOf = async () => {
+      const { items } = await client.list(nodeMapping, "");
+      const each = items.map((node) =>
+        podCount((node.status as { allocatable?: { pods?: string } })?.allocatable?.pods)
+      );
+      return { total: each.reduce((a, b) => a + b, 0), perNode: Math.max(0, ...each) };
+    };
+    const used = (await client.list(podMapping, "")).items.length;
+    const { total, perNode } = await capacityOf();
+    if (total - used >= pods || perNode === 0) return;
+    const missing = Math.ceil((pods - (total - used)) / perNode);
+    for (let i = 0; i < missing; i++) {
+      const name = `kwok-bench-node-${Date.now().toString(36)}-${i}`;
+      await client.create(nodeMapping, "", {
+        apiVersion: "v1",
+        kind: "Node",
+        metadata: {
+          name,
+          annotations: { "kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0" },
+          labels: { "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", type: "kwok" },
+        },
+      });
+      addedNodes.push(name);
+    }
+    const deadline = Date.now() + 60_000;
+    while ((await capacityOf()).total - used < pods) {
+      if (Date.now() > deadline) throw new Error("kwok did not make the added nodes ready in 60 s");
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    console.log(
+      `(${total} pods fit on the cluster's nodes, ${used} run already: added ${missing} kwok node(s))`,
+    );
+  } finally {
+    client.close();
+  }
+}
+
+/** Deletes the nodes this run added (their pods went with their namespaces). */
+async function removeAddedNodes(): Promise<void> {
+  if (addedNodes.length === 0) return;
+  const config = await loadClientConfig({ kubeconfig: clusterVars().KUBECONFIG, env: {} });
+  const client = createClient(config);
+  try {
+    const nodeMapping = await client.mapper.mapping({ group: "", kind: "Node" });
+    for (const name of addedNodes.splice(0)) await client.delete(nodeMapping, "", name);
+  } finally {
+    client.close();
+  }
+}
+
 async function benchOnce(n: number): Promise<ToolRun[]> {
+  await ensurePodCapacity(n);
   const vars = clusterVars();
   const kubeconfig = vars.KUBECONFIG;
   const config = await loadClientConfig({ kubeconfig, env: {} });
@@ -327,7 +400,11 @@ if (import.meta.main) {
   const vars = clusterVars();
   console.log(`kstatus vs cli-utils on the local control plane (${vars.KSTATUS_APISERVER_URL})`);
   const results = new Map<number, ToolRun[]>();
-  for (const n of values.counts!.split(",").map(Number)) results.set(n, await benchOnce(n));
+  try {
+    for (const n of values.counts!.split(",").map(Number)) results.set(n, await benchOnce(n));
+  } finally {
+    await removeAddedNodes();
+  }
   console.log("");
   for (const [n, runs] of results) {
     const byName = new Map(runs.map((r) => [r.name, r]));
