@@ -41,6 +41,8 @@ export interface ComputeCommandOptions {
   interrupt?: AbortSignal;
   /** Resolves when stdout takes more lines (a slow reader must not make us buffer all). */
   drain?: () => Promise<void>;
+  /** A full garbage collection, asked for every {@linkcode COLLECT_EVERY} objects. */
+  collectGarbage?: () => void;
 }
 
 interface Row {
@@ -56,6 +58,14 @@ const NO_RESULT: ComputeResult = { status: "Unknown", message: "", conditions: [
  * printed as they come (a longer name widens the columns from there on), so memory stays flat.
  */
 const ALIGN_WINDOW = 10_000;
+
+/**
+ * Objects between two requested garbage collections. Reading leaves garbage (chunks, document
+ * text, parsed objects) that Bun collected only every few tens of thousands of objects, so the
+ * peak grew with the input; a full collection (about 10 ms on Bun, the live heap being small)
+ * every 10,000 objects keeps it flat at no measurable cost in CPU.
+ */
+export const COLLECT_EVERY = 10_000;
 
 /**
  * Computes and prints the status of every object, as the objects are read; returns the exit
@@ -128,6 +138,7 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
       else if (held.push(row) >= ALIGN_WINDOW) flush();
     }
     if (count % 256 === 0) await options.drain?.();
+    if (count % COLLECT_EVERY === 0) options.collectGarbage?.();
   }
   flush();
   // Zero objects are vacuously Current (exit 0), but say so: an empty pipe is often a mistake.
