@@ -57,7 +57,7 @@ export function checkIdentity(
   file: string,
 ): KubeObject & { apiVersion: string; kind: string } {
   if (!isObject(value)) {
-    const what = Array.isArray(value) ? "a list" : `a ${typeof value}`;
+    const what = Array.isArray(value) ? "a list" : value === null ? "null" : `a ${typeof value}`;
     throw new InputError(`expected a Kubernetes object (a mapping), got ${what}`, { file, line });
   }
   for (const field of ["apiVersion", "kind"] as const) {
