@@ -88,6 +88,11 @@ export function withListIdentity(item: unknown, apiVersion: string, itemKind: st
   return { apiVersion, kind: itemKind, ...rest };
 }
 
+/** An object that names its own `apiVersion` and `kind` (a list's item that needs nothing from it). */
+export function isSelfDescribing(v: unknown): boolean {
+  return isObject(v) && isNonEmptyString(v.apiVersion) && isNonEmptyString(v.kind);
+}
+
 function isNonEmptyString(v: unknown): v is string {
   return typeof v === "string" && v !== "";
 }

@@ -208,11 +208,7 @@ export async function* yamlManifests(
         }
       }
       if (c.buf.length - c.pos > c.maxSize) {
-        throw new InputError(
-          `a single YAML document is larger than ${c.maxSize} characters (the limit for one ` +
-            "document)",
-          { file: c.file, line: lineAt(c, c.pos) },
-        );
+        throw documentTooLarge(c, c.pos);
       }
       scan = Math.max(c.pos, c.buf.length - 4);
       if (await more(c)) continue;
@@ -234,6 +230,14 @@ export async function* yamlManifests(
   const line = lineAt(c, c.pos);
   c.pos = c.buf.length;
   if (rest) yield yamlObjects(rest, c.file, line - 1);
+}
+
+/** The error for a document from `at` that grew past the cursor's limit. */
+export function documentTooLarge(c: TextCursor, at: number): InputError {
+  return new InputError(
+    `a single YAML document is larger than ${c.maxSize} characters (the limit for one document)`,
+    { file: c.file, line: lineAt(c, at) },
+  );
 }
 
 /**

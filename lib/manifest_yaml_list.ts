@@ -18,10 +18,11 @@ import {
   checkIdentity,
   checkObject,
   isListKind,
+  isSelfDescribing,
   type ManifestObject,
   withListIdentity,
 } from "./manifest_objects.ts";
-import { type YamlValue, yamlValues } from "./manifest_yaml.ts";
+import { documentTooLarge, type YamlValue, yamlValues } from "./manifest_yaml.ts";
 
 /** Documents longer than this (in characters) are looked at as a `List` to stream. */
 export const STREAM_LIST_AFTER = 1 << 20;
@@ -112,11 +113,7 @@ export async function* streamedListItems(
     if (end >= c.buf.length || isDocumentStart(c.buf, end)) break;
     end = after;
     if (end - restStart > c.maxSize) {
-      throw new InputError(
-        `a single YAML document is larger than ${c.maxSize} characters (the limit for one ` +
-          "document)",
-        { file, line: lineAt(c, restStart) },
-      );
+      throw documentTooLarge(c, restStart);
     }
   }
   const restLine = lineAt(c, restStart);
@@ -218,10 +215,4 @@ function keyLine(text: string, key: string, line: number): number {
 
 function isPlainMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function isSelfDescribing(v: unknown): boolean {
-  const o = v as { apiVersion?: unknown; kind?: unknown } | null;
-  return typeof o === "object" && o !== null && typeof o.apiVersion === "string" &&
-    o.apiVersion !== "" && typeof o.kind === "string" && o.kind !== "";
 }

@@ -152,3 +152,21 @@ Deno.test("a large document with items of its own kind is one object", async () 
   assert.deepEqual(summary(objects), summary(parseManifests(text, "l.yaml")));
   assert.deepEqual(objects[0].object.items, [{ a: 1 }, { b: 2 }]);
 });
+
+Deno.test("a streamed List's item larger than the limit is refused at its line", async () => {
+  const big = `- apiVersion: v1\n  kind: ConfigMap\n  data:\n${"    k: v\n".repeat(40)}`;
+  const text = `apiVersion: v1\nkind: List\nitems:\n${item("a")}${big}`;
+  async function* chunks() {
+    for (let i = 0; i < text.length; i += 16) yield text.slice(i, i + 16);
+  }
+  await assert.rejects(async () => {
+    for await (const _ of yamlManifests(textCursor(chunks(), "l.yaml", 200), 60));
+  }, (e: unknown) => {
+    assert.ok(e instanceof InputError);
+    assert.equal(
+      e.message,
+      "l.yaml:12: a single List item is larger than 200 characters (the limit for one object)",
+    );
+    return true;
+  });
+});
