@@ -143,8 +143,10 @@ function toYaml(value: unknown, indent = ""): string {
 
 function scalar(v: unknown): string {
   if (typeof v === "string") {
+    // Quoted when a YAML reader would take it for something else: `True` is a boolean in
+    // YAML 1.2's core schema, and `yes`/`on` in YAML 1.1 (the Go peer's reader).
     return /^[A-Za-z][\w.\-/ :]*$/.test(v) && !/: |:$/.test(v) &&
-        !["true", "false", "null", "yes", "no"].includes(v)
+        !/^(true|false|null|yes|no|on|off|y|n)$/i.test(v)
       ? v
       : JSON.stringify(v);
   }
