@@ -8,12 +8,12 @@ import type { RuleSet } from "../rules/rule_set.ts";
 import { identifierOf } from "../groupkind.ts";
 import type { StdinSource } from "../manifest_input.ts";
 import { resourceRef } from "../printers/format.ts";
-import { jsonResource, jsonSummaryLine, rfc3339, SCHEMA_VERSION } from "../printers/json.ts";
+import { jsonResource, jsonSummaryLineOfTexts, rfc3339, SCHEMA_VERSION } from "../printers/json.ts";
 import { escapeControl } from "../text/escape.ts";
 import { displayWidth, padTo } from "../text/width.ts";
 import type { ComputeResult, Condition, KubeObject, ResourceStatus, Status } from "../types.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
-import { summaryLine } from "./reporter.ts";
+import { onceSummary } from "./reporter.ts";
 import type { LazyRuleSet } from "./rule_flags.ts";
 
 /** Options of {@linkcode runCompute}. */
@@ -90,11 +90,12 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
     held.forEach(widen);
     held.splice(0).forEach(printText);
   };
-  // The summary of `-o json` lists every resource: the statuses are kept, without their objects.
-  const summarized: ResourceStatus[] = [];
+  // The summary of `-o json` lists every resource: each is kept as its JSON text, not as the
+  // status, whose strings would keep alive the input text they were cut from.
+  const summarized: string[] = [];
   let count = 0;
-  let failed = false;
-  let allCurrent = true;
+  let failedCount = 0;
+  let notCurrent = 0;
   const stop = new AbortController();
   // Loaded when needed: the YAML readers stay out of the start-up of every other command.
   const { streamManifests } = await import("../manifests.ts");
@@ -113,8 +114,8 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
     if (ready) await ready;
     const { status, conditions } = judge(manifest.object, set, options.now);
     count++;
-    failed ||= status.status === "Failed";
-    allCurrent &&= status.status === "Current";
+    if (status.status === "Failed") failedCount++;
+    if (status.status !== "Current") notCurrent++;
     if (options.output === "json") {
       const { file, line } = manifest;
       options.write(JSON.stringify({
@@ -126,7 +127,7 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
         file,
         line,
       }));
-      summarized.push({ ...status, resource: undefined });
+      summarized.push(JSON.stringify(jsonResource(status, false)));
     } else {
       const row = {
         id: escapeControl(resourceRef(status.identifier)),
@@ -143,16 +144,19 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
   flush();
   // Zero objects are vacuously Current (exit 0), but say so: an empty pipe is often a mistake.
   if (count === 0) options.warn?.(`no objects found in ${options.files.join(", ")}`);
-  const code = exitCodeFor(failed, allCurrent);
+  const code = exitCodeFor(failedCount > 0, notCurrent === 0);
   if (options.output === "json") {
-    options.write(jsonSummaryLine({
-      goal: "current",
-      result: "once",
-      exitCode: code,
-      elapsedMs: performance.now() - started,
-      message: summaryLine({ kind: "once" }, summarized, "Current", 0),
-      resources: summarized.map((s) => jsonResource(s, false)),
-    }, new Date()));
+    options.write(jsonSummaryLineOfTexts(
+      {
+        goal: "current",
+        result: "once",
+        exitCode: code,
+        elapsedMs: performance.now() - started,
+        message: onceSummary(count, notCurrent, failedCount, "Current"),
+      },
+      summarized,
+      new Date(),
+    ));
   }
   return code;
 }
