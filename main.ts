@@ -15,6 +15,7 @@
 import process from "node:process";
 import type { Connector, ContextLister } from "./lib/cli/connection.ts";
 import { runCli } from "./lib/cli/program.ts";
+import { garbageCollector } from "./lib/collect_garbage.ts";
 import { processStdin } from "./lib/manifest_input.ts";
 
 export { runCli } from "./lib/cli/program.ts";
@@ -99,6 +100,7 @@ if (import.meta.main) {
     out: writer(process.stdout),
     err: writer(process.stderr),
     drain: drainer(process.stdout),
+    collectGarbage: garbageCollector(),
     readStdin: () => {
       stdinRead = true;
       return processStdin();

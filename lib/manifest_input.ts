@@ -35,7 +35,12 @@ export interface InputStream {
 }
 
 const MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"];
-const CHUNK_BYTES = 1 << 20;
+/**
+ * Bytes per read. Smaller than the 1 MiB it was: each chunk is decoded into a string and joined
+ * to what is left of the last one, and with 1 MiB chunks those copies were most of the garbage
+ * (peak memory for a 124 MB JSON `List` fell from about 128 MB to 102 MB, with the same CPU).
+ */
+const CHUNK_BYTES = 1 << 16;
 
 /**
  * The given files, directories (their `.yaml`, `.yml` and `.json` files, sorted by name) and `-`

@@ -13,6 +13,7 @@ import {
   checkIdentity,
   checkObject,
   isListKind,
+  isSelfDescribing,
   type ManifestObject,
   withListIdentity,
 } from "./manifest_objects.ts";
@@ -368,10 +369,4 @@ async function* objectOrList(r: JsonRead, line: number): AsyncGenerator<Manifest
     const filled = withListIdentity(item.value, list.apiVersion, list.kind.slice(0, -4));
     yield* checkObject(filled, item.line, file);
   }
-}
-
-function isSelfDescribing(v: unknown): boolean {
-  const o = v as { apiVersion?: unknown; kind?: unknown } | null;
-  return typeof o === "object" && o !== null && typeof o.apiVersion === "string" &&
-    o.apiVersion !== "" && typeof o.kind === "string" && o.kind !== "";
 }

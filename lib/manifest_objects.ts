@@ -57,7 +57,7 @@ export function checkIdentity(
   file: string,
 ): KubeObject & { apiVersion: string; kind: string } {
   if (!isObject(value)) {
-    const what = Array.isArray(value) ? "a list" : `a ${typeof value}`;
+    const what = Array.isArray(value) ? "a list" : value === null ? "null" : `a ${typeof value}`;
     throw new InputError(`expected a Kubernetes object (a mapping), got ${what}`, { file, line });
   }
   for (const field of ["apiVersion", "kind"] as const) {
@@ -86,6 +86,11 @@ export function withListIdentity(item: unknown, apiVersion: string, itemKind: st
   }
   const { apiVersion: _apiVersion, kind: _kind, ...rest } = item;
   return { apiVersion, kind: itemKind, ...rest };
+}
+
+/** An object that names its own `apiVersion` and `kind` (a list's item that needs nothing from it). */
+export function isSelfDescribing(v: unknown): boolean {
+  return isObject(v) && isNonEmptyString(v.apiVersion) && isNonEmptyString(v.kind);
 }
 
 function isNonEmptyString(v: unknown): v is string {

@@ -19,6 +19,7 @@ import {
 import { CORE_SCHEMA, load } from "./deps/js_yaml.ts";
 import { InputError } from "./errors.ts";
 import { compact, lineAt, more, type TextCursor } from "./manifest_json.ts";
+import { STREAM_LIST_AFTER, streamedListItems } from "./manifest_yaml_list.ts";
 import {
   checkObject,
   isListKind,
@@ -143,35 +144,71 @@ export function itemLinesOf(node: unknown, lineAt: (offset: number) => number): 
 
 /** The objects of one YAML text (a whole file, or one document of a stream). */
 export function yamlObjects(text: string, file: string, lineOffset = 0): ManifestObject[] {
+  return yamlValues(text, file, lineOffset).flatMap((d) =>
+    checkObject(d.value, d.line, file, d.itemLines)
+  );
+}
+
+/** A non-empty document as plain data, the line it starts on and the lines of its items. */
+export interface YamlValue {
+  /** The document as plain data. */
+  value: unknown;
+  /** 1-based line where its content starts. */
+  line: number;
+  /** The lines of its `items`, when known. */
+  itemLines?: ItemLines;
+}
+
+/**
+ * The non-empty documents of a YAML text as plain data, before they are checked as objects.
+ *
+ * @throws {InputError} for malformed YAML or a tag that is not plain data.
+ */
+export function yamlValues(text: string, file: string, lineOffset = 0): YamlValue[] {
   const fast = fastDocument(text);
   if (fast) {
     if (fast.value === null || fast.value === undefined) return [];
-    return checkObject(fast.value, fast.line + lineOffset, file, fast.itemLines(lineOffset));
+    return [{
+      value: fast.value,
+      line: fast.line + lineOffset,
+      itemLines: fast.itemLines(lineOffset),
+    }];
   }
   const { documents, lineAt } = parseYamlDocuments(text, file, lineOffset);
-  return documents.flatMap((d) =>
-    checkObject(d.value, d.line, file, itemLinesOf(d.contents, lineAt))
-  );
+  return documents.map((d) => ({
+    value: d.value,
+    line: d.line,
+    itemLines: itemLinesOf(d.contents, lineAt),
+  }));
 }
 
 /**
  * The objects of a YAML stream, document by document: the text is cut before each `---` line
  * (a document start can never be content, YAML forbids it inside scalars), except after a
- * directive, which belongs to the document that follows.
+ * directive, which belongs to the document that follows. A document longer than
+ * `streamListAfter` characters whose top level holds a block-style `items:` (a `List`, as
+ * `kubectl get -o yaml` prints it) is read item by item (lib/manifest_yaml_list.ts).
  *
  * @throws {InputError} naming the file and line; for a document larger than the cursor's limit.
  */
-export async function* yamlManifests(c: TextCursor): AsyncGenerator<ManifestObject[]> {
+export async function* yamlManifests(
+  c: TextCursor,
+  streamListAfter = STREAM_LIST_AFTER,
+): AsyncGenerator<ManifestObject[]> {
   let scan = c.pos;
+  let tried = -1; // the document already looked at as a List to stream
   while (true) {
     const idx = c.buf.indexOf("\n---", scan);
     if (idx < 0 || idx + 4 >= c.buf.length) {
+      if (c.buf.length - c.pos > streamListAfter && tried !== c.pos) {
+        tried = c.pos;
+        if (yield* streamedListItems(c)) {
+          scan = c.pos;
+          continue;
+        }
+      }
       if (c.buf.length - c.pos > c.maxSize) {
-        throw new InputError(
-          `a single YAML document is larger than ${c.maxSize} characters (the limit for one ` +
-            "document)",
-          { file: c.file, line: lineAt(c, c.pos) },
-        );
+        throw documentTooLarge(c, c.pos);
       }
       scan = Math.max(c.pos, c.buf.length - 4);
       if (await more(c)) continue;
@@ -193,6 +230,14 @@ export async function* yamlManifests(c: TextCursor): AsyncGenerator<ManifestObje
   const line = lineAt(c, c.pos);
   c.pos = c.buf.length;
   if (rest) yield yamlObjects(rest, c.file, line - 1);
+}
+
+/** The error for a document from `at` that grew past the cursor's limit. */
+export function documentTooLarge(c: TextCursor, at: number): InputError {
+  return new InputError(
+    `a single YAML document is larger than ${c.maxSize} characters (the limit for one document)`,
+    { file: c.file, line: lineAt(c, at) },
+  );
 }
 
 /**

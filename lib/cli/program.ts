@@ -47,6 +47,11 @@ export interface CliIo {
   interrupt?: AbortSignal;
   /** Resolves when stdout takes more lines; without it lines are written without waiting. */
   drain?: () => Promise<void>;
+  /**
+   * A full garbage collection (lib/collect_garbage.ts): `compute` asks for one every 10,000
+   * objects so its peak memory does not grow with the input.
+   */
+  collectGarbage?: () => void;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -164,6 +169,7 @@ Examples:
           readStdin: io.readStdin,
           interrupt: io.interrupt,
           drain: io.drain,
+          collectGarbage: io.collectGarbage,
         }),
       );
     });

@@ -124,6 +124,16 @@ export function notReady(statuses: readonly ResourceStatus[]): ResourceStatus[] 
   return statuses.filter((s) => !s.goal?.met);
 }
 
+/** The summary of a single look: how many of `total` reached `target`, and how many Failed. */
+export function onceSummary(
+  total: number,
+  pending: number,
+  failed: number,
+  target: string,
+): string {
+  return `${total - pending} of ${total} ${target}${failed ? `, ${failed} Failed` : ""}`;
+}
+
 /** The one-line summary of an outcome. */
 export function summaryLine(
   outcome: Outcome,
@@ -143,7 +153,7 @@ export function summaryLine(
       }`;
     }
     case "once":
-      return `${total - pending.length} of ${total} ${target}${failed ? `, ${failed} Failed` : ""}`;
+      return onceSummary(total, pending.length, failed, target);
     case "failed":
       return `${failed} resource${failed === 1 ? "" : "s"} Failed after ${elapsed}`;
     case "timeout":
