@@ -70,11 +70,12 @@ Deno.test("exit 1 with --no-fail-terminal: keeps waiting until the timeout", opt
   await using c = await startCluster();
   c.api.put(job("migrate", "failed"));
   const r = await runCli(
-    ["wait", "job/migrate", "--timeout", "700ms", "--no-fail-terminal", ...c.flags],
+    // Long enough for the fake server to answer discovery on a loaded machine (else exit 4).
+    ["wait", "job/migrate", "--timeout", "2s", "--no-fail-terminal", ...c.flags],
   );
   assert.equal(r.code, 1, explain(r));
-  assert.match(r.stdout, /^timed out after (7\d\dms|[89]\d\dms|\d\.\ds): 1 of 1 not Current$/m);
-  assert.ok(r.elapsedMs >= 700, `exited after ${r.elapsedMs}ms`);
+  assert.match(r.stdout, /^timed out after \d\.\ds: 1 of 1 not Current$/m);
+  assert.ok(r.elapsedMs >= 2000, `exited after ${r.elapsedMs}ms`);
 });
 
 Deno.test(
@@ -107,11 +108,12 @@ Deno.test("exit 2: the timeout names what is not ready and why", opts, async () 
   c.api.put(deployment("api", { ready: 0, replicas: 3 }));
   c.api.put(statefulSet("db", { ready: 1 }));
   const r = await runCli(
-    ["wait", "deploy/web", "deploy/api", "sts/db", "--timeout", "500ms", ...c.flags],
+    // Long enough for the fake server to answer discovery on a loaded machine (else exit 4).
+    ["wait", "deploy/web", "deploy/api", "sts/db", "--timeout", "2s", ...c.flags],
   );
   assert.equal(r.code, 2, explain(r));
   const at = r.lines.findIndex((l) => l.startsWith("timed out"));
-  assert.match(r.lines[at], /^timed out after (5\d\dms|[6-9]\d\dms|\d\.\ds): 2 of 3 not Current$/);
+  assert.match(r.lines[at], /^timed out after \d\.\ds: 2 of 3 not Current$/);
   // Each resource not ready, with its diagnostics indented under it.
   const tail = r.lines.slice(at + 1);
   assert.deepEqual(tail.filter((l) => !l.startsWith("    ")), [

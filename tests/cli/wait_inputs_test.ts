@@ -280,7 +280,8 @@ Deno.test("--for deleted times out with exit 2 while the object stays", opts, as
   await using c = await startCluster();
   c.api.put(deployment("web", { ready: 2 }));
   const r = await runCli(
-    ["wait", "deploy/web", "--for", "deleted", "--timeout", "300ms", ...c.flags],
+    // Long enough for the fake server to answer discovery on a loaded machine (else exit 4).
+    ["wait", "deploy/web", "--for", "deleted", "--timeout", "2s", ...c.flags],
   );
   assert.equal(r.code, 2, explain(r));
   assert.match(r.stdout, /^timed out after \S+: 1 of 1 not deleted$/m);
