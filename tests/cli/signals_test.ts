@@ -45,8 +45,9 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
   Deno.test(`${signal} while reading manifests from an open stdin`, opts, async () => {
     await using c = await startCluster();
     const cli = spawnCli(["wait", "-f", "-", ...c.flags], { stdin: OPEN_STDIN });
-    // Give it time to start reading stdin; the signal must not be lost or need a second one.
-    await new Promise((r) => setTimeout(r, 700));
+    // Give it time to start reading stdin (and its signal handlers; on a loaded machine 700 ms
+    // was not always enough): the signal must not be lost or need a second one.
+    await new Promise((r) => setTimeout(r, 2000));
     cli.kill(signal);
     const timer = setTimeout(() => cli.kill("SIGKILL"), 5000);
     const r = await cli.result;
