@@ -16,7 +16,6 @@ import {
   type ManifestObject,
   withListIdentity,
 } from "./manifest_objects.ts";
-import { parseYamlDocuments } from "./manifest_yaml.ts";
 
 /** Text arriving in chunks, read through a moving position. */
 export interface TextCursor {
@@ -194,6 +193,8 @@ async function readValue(r: JsonRead): Promise<{ value: unknown; line: number }>
   }
   if (!r.committed) throw new NotJson("not JSON", line);
   // The YAML parser names the problem and its line; what it reads (flow style) is still not JSON.
+  // Loaded here: reading JSON never needs it otherwise.
+  const { parseYamlDocuments } = await import("./manifest_yaml.ts");
   parseYamlDocuments(text, c.file, line - 1);
   throw new InputError("malformed JSON: a value that is not JSON in a JSON input", {
     file: c.file,
