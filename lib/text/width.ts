@@ -8,8 +8,6 @@
 // deno-lint-ignore no-control-regex
 const SGR = /\x1b\[[0-9;]*m/g;
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-
 /** Columns one code point takes (0, 1 or 2). */
 function codePointWidth(cp: number): number {
   if (
@@ -36,8 +34,6 @@ function codePointWidth(cp: number): number {
  * ```
  */
 export function displayWidth(text: string): number {
-  // Printable ASCII, the common case, one column a character (and no loop to run cold).
-  if (PRINTABLE_ASCII.test(text)) return text.length;
   let n = 0;
   for (const ch of text.includes("\x1b") ? text.replace(SGR, "") : text) {
     n += codePointWidth(ch.codePointAt(0)!);
