@@ -169,8 +169,8 @@ Examples:
     });
 
   // `version` and `compute` are run by themselves: the other commands (and the modules that
-  // make them) are left out, which is a quarter of their start-up (scripts/bench_startup.ts).
-  // Anything else, help and completion included, sees the whole tree.
+  // make them) are left out of their start-up (scripts/startup_phases.ts). Anything else, help
+  // and completion included, sees the whole tree.
   if (!STANDALONE.has(args[0])) {
     const [{ installClusterCommands }, { installRulesCommands }, { installCompletionCommands }] =
       await Promise.all([
