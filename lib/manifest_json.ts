@@ -17,7 +17,6 @@ import {
   type ManifestObject,
   withListIdentity,
 } from "./manifest_objects.ts";
-import { parseYamlDocuments } from "./manifest_yaml.ts";
 
 /** Text arriving in chunks, read through a moving position. */
 export interface TextCursor {
@@ -195,6 +194,8 @@ async function readValue(r: JsonRead): Promise<{ value: unknown; line: number }>
   }
   if (!r.committed) throw new NotJson("not JSON", line);
   // The YAML parser names the problem and its line; what it reads (flow style) is still not JSON.
+  // Loaded here: reading JSON never needs it otherwise.
+  const { parseYamlDocuments } = await import("./manifest_yaml.ts");
   parseYamlDocuments(text, c.file, line - 1);
   throw new InputError("malformed JSON: a value that is not JSON in a JSON input", {
     file: c.file,
@@ -369,4 +370,12 @@ async function* objectOrList(r: JsonRead, line: number): AsyncGenerator<Manifest
     const filled = withListIdentity(item.value, list.apiVersion, list.kind.slice(0, -4));
     yield* checkObject(filled, item.line, file);
   }
+}
+
+/** The error for a YAML document from `at` that grew past the cursor's limit. */
+export function documentTooLarge(c: TextCursor, at: number): InputError {
+  return new InputError(
+    `a single YAML document is larger than ${c.maxSize} characters (the limit for one document)`,
+    { file: c.file, line: lineAt(c, at) },
+  );
 }

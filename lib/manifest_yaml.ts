@@ -1,7 +1,8 @@
 /**
- * The YAML side of the manifest reader: a stream cut into documents at `---` lines, each parsed
- * on its own (so memory holds one document), with lines kept for errors and the tags that do
- * not mean plain data (`!!binary`, `!!omap`, `!!set`, `!!timestamp`, unknown ones) refused.
+ * The YAML side of the manifest reader, by the `yaml` library: every document the plain reader
+ * (manifest_yaml_plain.ts) leaves, with lines kept for errors and the tags that do not mean
+ * plain data (`!!binary`, `!!omap`, `!!set`, `!!timestamp`, unknown ones) refused. The stream
+ * reader (manifest_stream.ts) loads it only for such a document.
  *
  * @module
  */
@@ -16,16 +17,11 @@ import {
   parseAllDocuments,
   visit,
 } from "./deps/yaml.ts";
-import { CORE_SCHEMA, load } from "./deps/js_yaml.ts";
 import { InputError } from "./errors.ts";
-import { compact, lineAt, more, type TextCursor } from "./manifest_json.ts";
-import { STREAM_LIST_AFTER, streamedListItems } from "./manifest_yaml_list.ts";
-import {
-  checkObject,
-  isListKind,
-  type ItemLines,
-  type ManifestObject,
-} from "./manifest_objects.ts";
+import { checkObject, type ItemLines, type ManifestObject } from "./manifest_objects.ts";
+import { plainYamlObjects, plainYamlValues, type YamlValue } from "./manifest_yaml_plain.ts";
+
+export type { YamlValue };
 
 /** One non-empty YAML document: its value, its root node and the line it starts on. */
 export interface YamlDocument {
@@ -144,166 +140,34 @@ export function itemLinesOf(node: unknown, lineAt: (offset: number) => number): 
 
 /** The objects of one YAML text (a whole file, or one document of a stream). */
 export function yamlObjects(text: string, file: string, lineOffset = 0): ManifestObject[] {
-  return yamlValues(text, file, lineOffset).flatMap((d) =>
+  return plainYamlObjects(text, file, lineOffset) ?? fullYamlObjects(text, file, lineOffset);
+}
+
+/**
+ * The objects of one YAML text read by the `yaml` library, which takes every YAML and names
+ * every problem (the stream reader loads this module only for texts the plain reader leaves).
+ */
+export function fullYamlObjects(text: string, file: string, lineOffset = 0): ManifestObject[] {
+  return fullYamlValues(text, file, lineOffset).flatMap((d) =>
     checkObject(d.value, d.line, file, d.itemLines)
   );
 }
 
-/** A non-empty document as plain data, the line it starts on and the lines of its items. */
-export interface YamlValue {
-  /** The document as plain data. */
-  value: unknown;
-  /** 1-based line where its content starts. */
-  line: number;
-  /** The lines of its `items`, when known. */
-  itemLines?: ItemLines;
-}
-
 /**
- * The non-empty documents of a YAML text as plain data, before they are checked as objects.
+ * The non-empty documents of a YAML text as plain data, before they are checked as objects:
+ * by the plain reader when it can, else by the `yaml` library.
  *
  * @throws {InputError} for malformed YAML or a tag that is not plain data.
  */
 export function yamlValues(text: string, file: string, lineOffset = 0): YamlValue[] {
-  const fast = fastDocument(text);
-  if (fast) {
-    if (fast.value === null || fast.value === undefined) return [];
-    return [{
-      value: fast.value,
-      line: fast.line + lineOffset,
-      itemLines: fast.itemLines(lineOffset),
-    }];
-  }
+  return plainYamlValues(text, lineOffset) ?? fullYamlValues(text, file, lineOffset);
+}
+
+function fullYamlValues(text: string, file: string, lineOffset: number): YamlValue[] {
   const { documents, lineAt } = parseYamlDocuments(text, file, lineOffset);
   return documents.map((d) => ({
     value: d.value,
     line: d.line,
     itemLines: itemLinesOf(d.contents, lineAt),
   }));
-}
-
-/**
- * The objects of a YAML stream, document by document: the text is cut before each `---` line
- * (a document start can never be content, YAML forbids it inside scalars), except after a
- * directive, which belongs to the document that follows. A document longer than
- * `streamListAfter` characters whose top level holds a block-style `items:` (a `List`, as
- * `kubectl get -o yaml` prints it) is read item by item (lib/manifest_yaml_list.ts).
- *
- * @throws {InputError} naming the file and line; for a document larger than the cursor's limit.
- */
-export async function* yamlManifests(
-  c: TextCursor,
-  streamListAfter = STREAM_LIST_AFTER,
-): AsyncGenerator<ManifestObject[]> {
-  let scan = c.pos;
-  let tried = -1; // the document already looked at as a List to stream
-  while (true) {
-    const idx = c.buf.indexOf("\n---", scan);
-    if (idx < 0 || idx + 4 >= c.buf.length) {
-      if (c.buf.length - c.pos > streamListAfter && tried !== c.pos) {
-        tried = c.pos;
-        if (yield* streamedListItems(c)) {
-          scan = c.pos;
-          continue;
-        }
-      }
-      if (c.buf.length - c.pos > c.maxSize) {
-        throw documentTooLarge(c, c.pos);
-      }
-      scan = Math.max(c.pos, c.buf.length - 4);
-      if (await more(c)) continue;
-      if (idx < 0 || idx + 4 > c.buf.length) break;
-    }
-    const after = c.buf.charCodeAt(idx + 4);
-    scan = idx + 1;
-    if (!(Number.isNaN(after) || after === 32 || after === 9 || after === 13 || after === 10)) {
-      continue;
-    }
-    const doc = c.buf.slice(c.pos, idx + 1);
-    if (doc.startsWith("%") || doc.includes("\n%")) continue; // directives: keep going
-    yield yamlObjects(doc, c.file, lineAt(c, c.pos) - 1);
-    c.pos = idx + 1;
-    compact(c);
-    scan = c.pos;
-  }
-  const rest = c.buf.slice(c.pos);
-  const line = lineAt(c, c.pos);
-  c.pos = c.buf.length;
-  if (rest) yield yamlObjects(rest, c.file, line - 1);
-}
-
-/** The error for a document from `at` that grew past the cursor's limit. */
-export function documentTooLarge(c: TextCursor, at: number): InputError {
-  return new InputError(
-    `a single YAML document is larger than ${c.maxSize} characters (the limit for one document)`,
-    { file: c.file, line: lineAt(c, at) },
-  );
-}
-
-/**
- * One document in plain style read by js-yaml (several times faster than the `yaml` library),
- * when nothing in it needs the `yaml` library's checks: no tags (`!`), anchors (`&`) or
- * directives, no second document, no error. Anything else, including every mistake, is left to
- * the `yaml` library, which names the problem and its line.
- */
-function fastDocument(
-  text: string,
-):
-  | { value: unknown; line: number; itemLines: (offset: number) => ItemLines | undefined }
-  | undefined {
-  if (text.includes("!") || text.includes("&") || text.startsWith("%") || text.includes("\n%")) {
-    return undefined;
-  }
-  let value: unknown;
-  try {
-    value = load(text, { schema: CORE_SCHEMA });
-  } catch {
-    return undefined;
-  }
-  const line = contentLine(text);
-  const items = (value as { items?: unknown } | null)?.items;
-  if (!Array.isArray(items) || items.length === 0) {
-    return {
-      value,
-      line,
-      itemLines: () => undefined,
-    };
-  }
-  // Lists inside a list need the lines of their own items: the `yaml` library has them.
-  if (items.some((item) => isListKind((item as { kind?: unknown } | null)?.kind))) return undefined;
-  // A List: each item's line is a "- " line at the indentation of the top-level "items:" key.
-  const starts = listItemLines(text);
-  if (starts.length !== items.length) return undefined;
-  return { value, line, itemLines: (offset) => (i) => ({ line: starts[i] + offset }) };
-}
-
-/** Lines (1-based) of the entries of the top-level `items:` sequence in block style. */
-function listItemLines(text: string): number[] {
-  const lines = text.split("\n");
-  const out: number[] = [];
-  let i = lines.findIndex((l) => /^items:[ \t]*(#.*)?\r?$/.test(l));
-  if (i < 0) return out;
-  let indent = -1;
-  for (i++; i < lines.length; i++) {
-    const l = lines[i];
-    if (/^\s*(#.*)?$/.test(l)) continue;
-    const at = l.length - l.trimStart().length;
-    if (indent < 0) indent = at;
-    if (at < indent || (at === indent && !/^-(\s|$)/.test(l.slice(at)))) break;
-    if (at === indent) out.push(i + 1);
-  }
-  return out;
-}
-
-/** The line (1-based) of the first line that is not blank, a comment or a bare `---`. */
-function contentLine(text: string): number {
-  let line = 1;
-  for (let start = 0; start < text.length; line++) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    const l = text.slice(start, end);
-    if (!/^\s*(#.*)?$/.test(l) && !/^---\s*(#.*)?$/.test(l)) return line;
-    start = end + 1;
-  }
-  return 1;
 }

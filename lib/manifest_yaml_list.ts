@@ -13,7 +13,7 @@
  */
 
 import { InputError } from "./errors.ts";
-import { compact, lineAt, more, type TextCursor } from "./manifest_json.ts";
+import { compact, documentTooLarge, lineAt, more, type TextCursor } from "./manifest_json.ts";
 import {
   checkIdentity,
   checkObject,
@@ -22,10 +22,7 @@ import {
   type ManifestObject,
   withListIdentity,
 } from "./manifest_objects.ts";
-import { documentTooLarge, type YamlValue, yamlValues } from "./manifest_yaml.ts";
-
-/** Documents longer than this (in characters) are looked at as a `List` to stream. */
-export const STREAM_LIST_AFTER = 1 << 20;
+import { type YamlValue, yamlValues } from "./manifest_yaml.ts";
 
 const ITEMS_KEY = /^items:[ \t]*(?:#.*)?\r?$/gm;
 

@@ -15,6 +15,7 @@ import { groupKindKey, groupOf } from "../lib/groupkind.ts";
 /** The generated modules and a one-line summary. */
 export interface GeneratedPack {
   rulesModule: string;
+  kindsModule: string;
   strictModule: string;
   fixturesModule: string;
   summary: string;
@@ -88,6 +89,19 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = JSON.parse(${
     JSON.stringify(JSON.stringify(rules))
   });
 `;
+  // The pack's index: for each kind it names (`*` included), its rules' apiVersion patterns.
+  const kinds = new Map<string, string[]>();
+  for (const r of rules) kinds.set(r.kind, [...(kinds.get(r.kind) ?? []), r.apiVersion]);
+  const kindsModule = `${HEADER}
+/**
+ * The kinds the built-in pack has rules for: each kind (\`*\` for the rules of any kind) and the
+ * \`apiVersion\` patterns of its rules, so that a command can tell whether an object needs the
+ * pack before loading it (lib/rules/pack_index.ts).
+ */
+export const BUILTIN_KINDS: ReadonlyMap<string, readonly string[]> = new Map(JSON.parse(${
+    JSON.stringify(JSON.stringify([...kinds]))
+  }));
+`;
   const strictModule = `${HEADER}
 import type { RuleDefinition } from "../rule_file.ts";
 
@@ -126,6 +140,7 @@ export const BUILTIN_FIXTURES: Readonly<Record<string, RuleFixture[]>> = JSON.pa
   const files = new Set(rules.map((r) => r.file)).size;
   return {
     rulesModule,
+    kindsModule,
     strictModule,
     fixturesModule,
     summary: `${rules.length} rules in ${files} files, ${strict.length} strict checks, ` +

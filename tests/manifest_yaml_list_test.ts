@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { InputError } from "../lib/errors.ts";
 import { textCursor } from "../lib/manifest_json.ts";
 import type { ManifestObject } from "../lib/manifest_objects.ts";
-import { yamlManifests } from "../lib/manifest_yaml.ts";
+import { yamlManifests } from "../lib/manifest_stream.ts";
 import { parseManifests } from "../lib/manifests.ts";
 
 /** `apiVersion Kind/name@line` of each object. */

@@ -98,7 +98,7 @@ export async function runCompute(options: ComputeCommandOptions): Promise<number
   let notCurrent = 0;
   const stop = new AbortController();
   // Loaded when needed: the YAML readers stay out of the start-up of every other command.
-  const { streamManifests } = await import("../manifests.ts");
+  const { streamManifests } = await import("../manifest_stream.ts");
   const objects = streamManifests(options.files, {
     recursive: options.recursive,
     readStdin: options.readStdin,

@@ -9,14 +9,11 @@
 import { Command, CommanderError, Option } from "../deps/commander.ts";
 import { InputError, KstatusError } from "../errors.ts";
 import { runtimeDescription, VERSION } from "../version.ts";
-import { installClusterCommands } from "./cluster_commands.ts";
 import type { Connector, ContextLister } from "./connection.ts";
 import type { StdinSource } from "../manifest_input.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { jsonErrorLine, jsonSummaryLine } from "../printers/json.ts";
 import { addRuleOptions, lazyRuleSetFromFlags, type RuleFlags } from "./rule_flags.ts";
-import { installRulesCommands } from "./rules_command.ts";
-import { installCompletionCommands } from "./completion.ts";
 import { escapeControlKeepLines } from "../text/escape.ts";
 
 /** Where the CLI reads and writes; tests replace these. */
@@ -53,6 +50,9 @@ export interface CliIo {
    */
   collectGarbage?: () => void;
 }
+
+/** Commands whose run needs no other command of the tree (see `runCli`). */
+const STANDALONE = new Set(["version", "compute"]);
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -174,9 +174,20 @@ Examples:
       );
     });
 
-  if (io.connect) installClusterCommands(program, { ...io, connect: io.connect }, setCode);
-  installRulesCommands(program, io, setCode);
-  installCompletionCommands(program, io);
+  // `version` and `compute` are run by themselves: the other commands (and the modules that
+  // make them) are left out of their start-up (scripts/startup_phases.ts). Anything else, help
+  // and completion included, sees the whole tree.
+  if (!STANDALONE.has(args[0])) {
+    const [{ installClusterCommands }, { installRulesCommands }, { installCompletionCommands }] =
+      await Promise.all([
+        import("./cluster_commands.ts"),
+        import("./rules_command.ts"),
+        import("./completion.ts"),
+      ]);
+    if (io.connect) installClusterCommands(program, { ...io, connect: io.connect }, setCode);
+    installRulesCommands(program, io, setCode);
+    installCompletionCommands(program, io);
+  }
 
   try {
     await program.parseAsync(args, { from: "user" });

@@ -9,6 +9,7 @@ import type { Command } from "../deps/commander.ts";
 import type { StdinSource } from "../manifest_input.ts";
 import { InputError } from "../errors.ts";
 import type { RuleCompiler, RuleSet } from "../rules/rule_layers.ts";
+import type { RuleDefinition } from "../rules/rule_file.ts";
 import type { KubeObject } from "../types.ts";
 
 /** The rule flags as parsed. */
@@ -59,20 +60,22 @@ export async function ruleSetFromFlags(
   return (await lazyRuleSetFromFlags(flags, options, false)).set;
 }
 
-/** A rule set whose CEL evaluator loads only when an object needs it. */
+/** A rule set whose built-in pack and CEL evaluator load only when an object needs them. */
 export interface LazyRuleSet {
-  /** The rule set. */
+  /** The rule set (its `rules` are listed only once the pack is loaded). */
   set: RuleSet;
   /**
-   * Call before `set.compute(obj)`: a promise to await when `obj` is the first object that
-   * needs the CEL evaluator (a pack or strict rule judges it), else `undefined`.
+   * Call before `set.compute(obj)` or `set.ruleFor`: a promise to await when `obj` is the first
+   * object that needs the pack (its index covers the kind) or the CEL evaluator (a pack or
+   * strict rule judges it), else `undefined`.
    */
   prepare(obj: KubeObject): Promise<void> | undefined;
 }
 
 /**
- * As {@linkcode ruleSetFromFlags}, but without `--rules` files the CEL library loads only once
- * an object judged by a pack or strict rule comes (`compute` of built-in kinds starts faster).
+ * As {@linkcode ruleSetFromFlags}, but without `--rules` files the built-in pack loads only
+ * once an object of a kind it covers comes, and the CEL library once an object judged by a pack
+ * or strict rule comes (`compute` of built-in kinds starts faster).
  *
  * @throws {InputError} for an unreadable or malformed rules file.
  */
@@ -94,47 +97,87 @@ export async function lazyRuleSetFromFlags(
     }
   }
   // Loaded when a command judges objects: `version` and `--help` stay fast.
-  const [{ createRuleSetWith }, { BUILTIN_RULES }] = await Promise.all([
-    import("../rules/rule_layers.ts"),
-    import("../rules/builtin/rules.gen.ts"),
-  ]);
-  const builtin = flags.builtinRules ? BUILTIN_RULES : [];
   const strict = sets.length > 0
     ? (await import("../rules/builtin/strict.gen.ts")).STRICT_RULES
     : undefined;
   if (paths.length > 0 || !lazy) {
-    const [{ loadRuleFiles }, { celRuleCompiler }] = await Promise.all([
-      import("../rules/rule_file.ts"),
-      import("../rules/rule_set.ts"),
-    ]);
+    const [{ createRuleSetWith }, { BUILTIN_RULES }, { loadRuleFiles }, { celRuleCompiler }] =
+      await Promise.all([
+        import("../rules/rule_layers.ts"),
+        import("../rules/builtin/rules.gen.ts"),
+        import("../rules/rule_file.ts"),
+        import("../rules/rule_set.ts"),
+      ]);
     const rules = paths.length > 0
       ? await loadRuleFiles(paths, { readStdin: options.readStdin })
       : [];
+    const builtin = flags.builtinRules ? BUILTIN_RULES : [];
     return {
       set: createRuleSetWith({ rules, builtin, strict }, celRuleCompiler),
       prepare: () => undefined,
     };
   }
-  // No file rule was given: most objects (built-in kinds) need no CEL.
+  // No file rule was given: most objects (built-in kinds) need neither the pack nor CEL. The
+  // pack loads for the first object its index covers, CEL for the first one a rule judges.
+  const [{ createRuleSetWith }, { BUILTIN_KINDS }, { packCovers }] = await Promise.all([
+    import("../rules/rule_layers.ts"),
+    import("../rules/builtin/kinds.gen.ts"),
+    import("../rules/pack_index.ts"),
+  ]);
+  let builtin: readonly RuleDefinition[] | undefined = flags.builtinRules ? undefined : [];
   let compiler: RuleCompiler | undefined;
-  let loading: Promise<void> | undefined;
-  const set = createRuleSetWith({ builtin, strict }, () => {
+  const compilerFor = () => {
     if (!compiler) throw new Error("internal: prepare() was not awaited for this object");
     return compiler;
-  });
+  };
+  let inner = createRuleSetWith({ builtin: builtin ?? [], strict }, compilerFor);
+  const covered = new Map<string, boolean>();
+  const needsPack = (apiVersion: string, kind: string) => {
+    if (builtin) return false;
+    const key = `${apiVersion}\u0000${kind}`;
+    let hit = covered.get(key);
+    if (hit === undefined) covered.set(key, hit = packCovers(BUILTIN_KINDS, apiVersion, kind));
+    return hit;
+  };
+  const current = (apiVersion: string, kind: string) => {
+    if (needsPack(apiVersion, kind)) {
+      throw new Error("internal: prepare() was not awaited for this object");
+    }
+    return inner;
+  };
+  let packLoading: Promise<void> | undefined;
+  let celLoading: Promise<void> | undefined;
+  const loadCel = (apiVersion: string, kind: string) => {
+    if (compiler) return undefined;
+    const needsCel = inner.ruleFor(apiVersion, kind).layer === "builtin" ||
+      inner.strictFor(apiVersion, kind) !== undefined;
+    if (!needsCel) return undefined;
+    celLoading ??= import("../rules/rule_set.ts").then((m) => {
+      compiler = m.celRuleCompiler();
+    });
+    return celLoading;
+  };
   const text = (v: unknown) => typeof v === "string" ? v : "";
+  const str = (o: KubeObject) => [text(o.apiVersion), text(o.kind)] as const;
   return {
-    set,
+    set: {
+      compute: (o, now) => current(...str(o)).compute(o, now),
+      ruleFor: (apiVersion, kind) => current(apiVersion, kind).ruleFor(apiVersion, kind),
+      strictFor: (apiVersion, kind) => current(apiVersion, kind).strictFor(apiVersion, kind),
+      get rules() {
+        if (!builtin) throw new Error("internal: the rules of a lazy rule set are not listed");
+        return inner.rules;
+      },
+    },
     prepare(o) {
-      if (compiler) return undefined;
-      const [apiVersion, kind] = [text(o.apiVersion), text(o.kind)];
-      const needsCel = set.ruleFor(apiVersion, kind).layer === "builtin" ||
-        set.strictFor(apiVersion, kind) !== undefined;
-      if (!needsCel) return undefined;
-      loading ??= import("../rules/rule_set.ts").then((m) => {
-        compiler = m.celRuleCompiler();
+      if (builtin && compiler) return undefined;
+      const [apiVersion, kind] = str(o);
+      if (!needsPack(apiVersion, kind)) return loadCel(apiVersion, kind);
+      packLoading ??= import("../rules/builtin/rules.gen.ts").then((m) => {
+        builtin = m.BUILTIN_RULES;
+        inner = createRuleSetWith({ builtin, strict }, compilerFor);
       });
-      return loading;
+      return packLoading.then(() => loadCel(apiVersion, kind));
     },
   };
 }

@@ -107,7 +107,7 @@ export async function resolveTargets(
 
   if (flags.files.length > 0) {
     // Loaded when needed: the YAML readers stay out of the start-up of every other command.
-    const { streamManifests } = await import("../manifests.ts");
+    const { streamManifests } = await import("../manifest_stream.ts");
     const manifests = streamManifests(flags.files, {
       recursive: flags.recursive,
       readStdin: options.readStdin,

@@ -69,22 +69,29 @@ export interface CelCompiler {
 export function createCelCompiler(): CelCompiler {
   const env = new Environment({ unlistedVariablesAreDyn: true, enableOptionalTypes: true });
   return {
-    compile(source, want) {
-      const checked = env.check(source);
-      if (!checked.valid) throw compileError(checked.error);
-      const type = String(checked.type);
-      if (type !== want && type !== "dyn") {
-        throw new CelCompileError(
-          `expected a ${want} expression, this one gives ${type}`,
-          0,
-          "type",
-        );
-      }
-      let run: (vars: Record<string, unknown>) => unknown;
+    compile(source, want, check = true) {
+      let run: ((vars: Record<string, unknown>) => unknown) & {
+        check(): { valid: boolean; type?: unknown; error?: unknown };
+      };
       try {
-        run = env.parse(source) as (vars: Record<string, unknown>) => unknown;
+        run = env.parse(source) as typeof run;
       } catch (e) {
         throw compileError(e);
+      }
+      // Parsed once, type-checked once: the check keeps its types on the parsed expression,
+      // which then runs without checking again. Unchecked, the first run checks it (the pack's
+      // expressions were checked when it was generated: compiling one costs a parse only).
+      if (check) {
+        const checked = run.check();
+        if (!checked.valid) throw compileError(checked.error);
+        const type = String(checked.type);
+        if (type !== want && type !== "dyn") {
+          throw new CelCompileError(
+            `expected a ${want} expression, this one gives ${type}`,
+            0,
+            "type",
+          );
+        }
       }
       return {
         source,

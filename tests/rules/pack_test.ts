@@ -34,6 +34,7 @@ Deno.test("pack: the generated modules are up to date (else run `deno task gen:p
   const rules = await Deno.readTextFile(`${ROOT}lib/rules/builtin/rules.gen.ts`);
   const fixtures = await Deno.readTextFile(`${ROOT}lib/rules/builtin/fixtures.gen.ts`);
   const strict = await Deno.readTextFile(`${ROOT}lib/rules/builtin/strict.gen.ts`);
+  const kinds = await Deno.readTextFile(`${ROOT}lib/rules/builtin/kinds.gen.ts`);
   assert.ok(
     strict === pack.strictModule,
     "lib/rules/builtin/strict.gen.ts is out of date: run `deno task gen:pack`",
@@ -41,6 +42,10 @@ Deno.test("pack: the generated modules are up to date (else run `deno task gen:p
   assert.ok(
     rules === pack.rulesModule,
     "lib/rules/builtin/rules.gen.ts is out of date: run `deno task gen:pack`",
+  );
+  assert.ok(
+    kinds === pack.kindsModule,
+    "lib/rules/builtin/kinds.gen.ts is out of date: run `deno task gen:pack`",
   );
   assert.ok(
     fixtures === pack.fixturesModule,
