@@ -7,7 +7,6 @@
  * @module
  */
 
-import type { InputError } from "./errors.ts";
 import { type InputOptions, openInputs, type StdinSource } from "./manifest_input.ts";
 import {
   compact,
