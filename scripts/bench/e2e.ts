@@ -8,9 +8,11 @@
  * the Bun-built binary), and `kstatus-peer`, a small Go program of ours
  * (scripts/bench/peer/) running cli-utils' DefaultStatusWatcher (the
  * informer-based watcher Helm 4's --wait uses) and cli-utils' polling engine.
- * The script watches the pods itself to learn when the last one turned Ready,
- * and prints per tool: API requests per poll cycle, milliseconds from the last
- * pod Ready to the "all Current" verdict, CPU seconds and peak memory. It ends
+ * The script watches the pods and Deployments itself to learn when the last pod
+ * turned Ready and when the last Deployment's status said it was available (the
+ * controller-manager's part of the latency), and prints per tool: API requests per
+ * poll cycle, milliseconds from each of those to the "all Current" verdict, CPU
+ * seconds and peak memory. It ends
  * with one line per ratio, like
  *
  *   ratio N=1000 kstatus(watch)/cli-utils(watcher): cpu 0.20x memory 0.45x latency 57ms/4610ms
@@ -28,7 +30,7 @@
 import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
 import { createClient, loadClientConfig } from "../../lib/kube/mod.ts";
-import type { KubeObject } from "../../mod.ts";
+import type { KubeObject, ResourceMapping } from "../../mod.ts";
 import { type ChartSeries, lineChartSvg } from "./chart.ts";
 import { spawnTimed } from "./gnu_time.ts";
 
@@ -74,6 +76,8 @@ interface ToolRun {
   name: string;
   /** Milliseconds from the last pod Ready to the verdict, once known. */
   latencyMs?: number;
+  /** Milliseconds from the last Deployment's status saying available to the verdict. */
+  afterAvailableMs?: number;
   /** When the verdict line arrived (performance.now()). */
   verdictAt?: number;
   requestsPerCycle: string;
@@ -140,6 +144,16 @@ function deployment(name: string, label: string): KubeObject {
       },
     },
   };
+}
+
+/** The Deployment's status, as its controller wrote it, says its one replica is available. */
+function isAvailable(d: KubeObject): boolean {
+  const meta = d.metadata as { generation?: number };
+  const status = d.status as
+    | { observedGeneration?: number; availableReplicas?: number; updatedReplicas?: number }
+    | undefined;
+  return (status?.observedGeneration ?? 0) >= (meta.generation ?? 1) &&
+    (status?.availableReplicas ?? 0) >= 1 && (status?.updatedReplicas ?? 0) >= 1;
 }
 
 function isReady(pod: KubeObject): boolean {
@@ -237,21 +251,24 @@ async function benchOnce(n: number): Promise<ToolRun[]> {
   });
   const watchAbort = new AbortController();
   try {
-    // Watch pods from now on, recording when each turns Ready. A watch the server ends is
-    // resumed from a fresh LIST (pods Ready by then are recorded at that moment), so a long
-    // rollout is measured to its end.
+    // Watch pods and Deployments from now on, recording when each pod turns Ready and when each
+    // Deployment's status says it is available (what the controller-manager writes, and what
+    // every tool waits for). A watch the server ends is resumed from a fresh LIST (what is done by
+    // then is recorded at that moment), so a long rollout is measured to its end.
     const readyAt = new Map<string, number>();
-    const record = (pod: KubeObject) => {
-      const name = String((pod.metadata as { name?: string })?.name);
-      if (isReady(pod) && !readyAt.has(name)) readyAt.set(name, performance.now());
-    };
-    const podWatch = (async () => {
+    const availableAt = new Map<string, number>();
+    const recordInto =
+      (done: Map<string, number>, test: (o: KubeObject) => boolean) => (o: KubeObject) => {
+        const name = String((o.metadata as { name?: string })?.name);
+        if (test(o) && !done.has(name)) done.set(name, performance.now());
+      };
+    const follow = async (mapping: ResourceMapping, record: (o: KubeObject) => void) => {
       try {
         while (!watchAbort.signal.aborted) {
-          const listed = await client.list(podMapping, ns, { signal: watchAbort.signal });
+          const listed = await client.list(mapping, ns, { signal: watchAbort.signal });
           listed.items.forEach(record);
           for await (
-            const ev of client.watch(podMapping, ns, {
+            const ev of client.watch(mapping, ns, {
               signal: watchAbort.signal,
               resourceVersion: listed.resourceVersion,
             })
@@ -262,7 +279,11 @@ async function benchOnce(n: number): Promise<ToolRun[]> {
       } catch (e) {
         if (!watchAbort.signal.aborted) throw e;
       }
-    })();
+    };
+    const watches = Promise.all([
+      follow(podMapping, recordInto(readyAt, isReady)),
+      follow(depMapping, recordInto(availableAt, isAvailable)),
+    ]);
     const created = performance.now();
     const pending: Promise<unknown>[] = [];
     for (let i = 0; i < n; i++) {
@@ -356,19 +377,27 @@ async function benchOnce(n: number): Promise<ToolRun[]> {
     };
     const runs = await Promise.all(selectedTools.map((t) => tools[t]()));
     watchAbort.abort();
-    await podWatch;
+    await watches;
     const lastReady = Math.max(...readyAt.values());
-    console.log(`pods Ready: ${readyAt.size}/${n}`);
+    const lastAvailable = Math.max(...availableAt.values());
     console.log(
-      "tool                 requests per poll cycle                 last pod Ready → verdict  CPU s   peak MB  exit",
+      `pods Ready: ${readyAt.size}/${n}; Deployments available: ${availableAt.size}/${n}, the ` +
+        `last ${Math.round(lastAvailable - lastReady)} ms after the last pod Ready`,
+    );
+    console.log(
+      "tool                 requests per poll cycle                 last pod Ready → verdict" +
+        "  last Deployment available → verdict  CPU s   peak MB  exit",
     );
     for (const r of runs) {
-      if (r.verdictAt !== undefined) r.latencyMs = Math.round(r.verdictAt - lastReady);
-      const latency = r.latencyMs === undefined ? "none" : `${r.latencyMs} ms`;
+      if (r.verdictAt !== undefined) {
+        r.latencyMs = Math.round(r.verdictAt - lastReady);
+        r.afterAvailableMs = Math.round(r.verdictAt - lastAvailable);
+      }
+      const ms = (v: number | undefined) => v === undefined ? "none" : `${v} ms`;
       console.log(
-        `${r.name.padEnd(20)} ${r.requestsPerCycle.padEnd(40)} ${latency.padStart(24)}  ${
-          r.cpuSeconds.toFixed(2).padStart(5)
-        }  ${String(r.peakMb).padStart(7)}  ${r.exitCode}`,
+        `${r.name.padEnd(20)} ${r.requestsPerCycle.padEnd(40)} ${ms(r.latencyMs).padStart(24)}  ${
+          ms(r.afterAvailableMs).padStart(35)
+        }  ${r.cpuSeconds.toFixed(2).padStart(5)}  ${String(r.peakMb).padStart(7)}  ${r.exitCode}`,
       );
     }
     return runs;
