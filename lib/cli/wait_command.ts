@@ -456,7 +456,9 @@ async function pollUntilDone(
   } else if (outcome.kind === "error") {
     deps.err(`error: ${escapeControl(outcome.error.message)}`);
   } else if (code === ExitCode.Cluster && stalled) {
-    deps.err(`error: timed out after ${formatDuration(options.timeoutMs)}: ${stalled}`);
+    deps.err(
+      `error: timed out after ${formatDuration(options.timeoutMs)}: ${escapeControl(stalled)}`,
+    );
   } else if (code === ExitCode.Cluster && unreachable) {
     const prefix = outcome.kind === "timeout" ? "timed out: " : "";
     deps.err(`error: ${prefix}${escapeControl(serverNamed(unreachable, conn.server))}`);
@@ -515,15 +517,14 @@ function explainedStatuses(
   statuses: ResourceStatus[],
 ): ResourceStatus[] {
   // A resource never read (an early stop) has nothing to explain.
-  const read = wasRead;
-  if (options.explain) return statuses.filter(read);
+  if (options.explain) return statuses.filter(wasRead);
   switch (outcome.kind) {
     case "failed":
     case "timeout":
     case "interrupted":
-      return notReady(statuses).filter(read);
+      return notReady(statuses).filter(wasRead);
     case "once":
-      return statuses.filter((s) => s.status !== "Current" && read(s));
+      return statuses.filter((s) => s.status !== "Current" && wasRead(s));
     default:
       return [];
   }

@@ -80,10 +80,6 @@ export function podRule(obj: KubeObject, { conditions, now }: RuleContext): Comp
   }
 }
 
-/**
- * Creation time in ms; a missing timestamp, or one Go's RFC3339 parser refuses
- * (`2024-05-01`, a zone-less time, an RFC 2822 date), is the zero time (long ago).
- */
 /** The `PodScheduled=False` condition of a pod the scheduler could not place, if any. */
 function unschedulable(conditions: readonly Condition[]): Condition | undefined {
   const scheduled = findCondition(conditions, "PodScheduled", "False");
@@ -119,6 +115,10 @@ export function podVerdictMayExpire(obj: KubeObject): boolean {
   }
 }
 
+/**
+ * Creation time in ms; a missing timestamp, or one Go's RFC3339 parser refuses
+ * (`2024-05-01`, a zone-less time, an RFC 2822 date), is the zero time (long ago).
+ */
 function creationTime(obj: KubeObject): number {
   const ts = stringField(obj, ["metadata", "creationTimestamp"], "");
   const ms = ts ? parseRfc3339(ts) : NaN;
