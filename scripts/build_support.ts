@@ -17,11 +17,15 @@ export async function run(cmd: string, args: string[]): Promise<void> {
  * `bun build` flags of the kstatus executable, for `build` and `release` alike. Identifiers are
  * not minified: error classes are recognised by name. `--bytecode` ships the code compiled
  * (start-up: `version` 55 ms -> 23 ms on the dev machine; scripts/bench_startup.ts); it needs
- * the ESM output format for the entry's top-level await.
+ * the ESM output format for the entry's top-level await. A Bun executable reads `.env` and
+ * `bunfig.toml` from the working directory unless told not to: a `.env` would set KUBECONFIG or a
+ * proxy behind the user's back, and a bunfig `preload` runs any script in kstatus's process.
  */
 export const BINARY_BUILD_FLAGS: readonly string[] = [
   "--tsconfig-override=bun.tsconfig.json",
   "--compile",
+  "--no-compile-autoload-dotenv",
+  "--no-compile-autoload-bunfig",
   "--bytecode",
   "--format=esm",
   "--splitting",

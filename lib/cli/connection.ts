@@ -68,6 +68,11 @@ export interface RequestStats {
 export interface ConnectionStats extends RequestStats {
   /** Full poll cycles started (the engine's `Sync` events). */
   cycles: number;
+  /**
+   * Requests sent after the first cycle's sync: what the steady state costs (a watch resumed, a
+   * relist, the caching reader's LISTs of later cycles), without the first LISTs and WATCHes.
+   */
+  steadyRequests: number;
 }
 
 /** Opens a connection from flags and environment. */

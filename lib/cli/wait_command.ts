@@ -310,10 +310,17 @@ async function pollUntilDone(
       // Some objects have goals of their own (kstatus.dev/for).
       ? `at goal (${goalsText(options.goals)}, or their own ${FOR_ANNOTATION})`
       : goalTarget(options.goals),
-    stats: () => ({ ...conn.stats(), cycles }),
+    stats: () => {
+      const now = conn.stats();
+      const steadyRequests = steadyFrom === undefined ? 0 : now.requests - steadyFrom;
+      return { ...now, cycles, steadyRequests };
+    },
   });
   const collector = new ResourceStatusCollector(ids);
   let cycles = 0;
+  // The request count once the first cycle's sync is done (its LISTs and WATCHes sent): what
+  // comes after is the steady state's.
+  let steadyFrom: number | undefined;
   const engine = createStatusPoller({
     mapper: conn.api.mapper,
     clusterReaderFactory: conn.readerFactory(options.reader),
@@ -349,7 +356,7 @@ async function pollUntilDone(
     ? []
     : engine.poll(polled, { pollInterval: options.intervalMs, signal: controller.signal });
   for await (const event of events) {
-    if (event.type === "Sync") cycles++;
+    if (event.type === "Sync" && ++cycles === 1) steadyFrom = conn.stats().requests;
     collector.apply(event);
     reporter.event(event, collector);
     if (event.type === "Error") {

@@ -11,7 +11,7 @@
  *   "exitCode","elapsedMs","message","resources":[resource without children...]}`; `result` is
  *   `goal`, `failed`, `timeout`, `interrupted`, `error`, `refused` or `once` (`kstatus status`,
  *   `kstatus compute`); with a cluster connection also
- *   `"stats":{"requests","byVerb":{"list apps/deployments":N},"cycles"}`;
+ *   `"stats":{"requests","byVerb":{"list apps/deployments":N},"cycles","steadyRequests"}`;
  *   a resource that was explained (a bad ending, `status` not Current, `explain`) also has
  *   `"diagnostics":{"rule":{"id"?,"decidedBy"?,"because":[...]},"events":[{object,namespace,type,
  *   reason,message,count,lastTime}],"logs":[{pod,container,previous,lines,truncated}],"notes":[...]}`

@@ -48,8 +48,15 @@ const { values } = parseArgs({
     tools: { type: "string", default: "watch,caching,watcher,poller" },
     // Another kstatus binary instead of dist/kstatus (an older build, to compare).
     binary: { type: "string" },
+    // Rollouts per N; the figures printed last (and the ratios, and the chart) are their medians.
+    repeat: { type: "string", default: "1" },
   },
 });
+const repeat = Number(values.repeat);
+if (!Number.isInteger(repeat) || repeat < 1) {
+  console.error(`--repeat: expected a whole number of runs (1 or more), got "${values.repeat}"`);
+  Deno.exit(3);
+}
 
 const TOOLS = ["watch", "caching", "watcher", "poller"];
 const selectedTools = values.tools!.split(",").map((t) => t.trim()).filter(Boolean);
@@ -80,10 +87,31 @@ interface ToolRun {
   afterAvailableMs?: number;
   /** When the verdict line arrived (performance.now()). */
   verdictAt?: number;
+  /**
+   * Per Deployment, milliseconds from its status saying available (as this script saw it) to
+   * the tool printing it Current: the tool's own delay, resource by resource.
+   */
+  perResourceMs: number[];
+  /** When the tool last printed each Deployment Current (performance.now()), by name. */
+  currentAt: Map<string, number>;
   requestsPerCycle: string;
   cpuSeconds: number;
   peakMb: number;
   exitCode: number;
+}
+
+/**
+ * A status line's resource name and status: kstatus's `-o json` (`name`, `status`) or the Go
+ * peer's (`id` ending in the name, `status`); undefined for other lines.
+ */
+function statusOf(line: string): { name: string; status: string } | undefined {
+  if (!line.includes('"status"')) return undefined;
+  const o = JSON.parse(line);
+  if (o.type === "status" && typeof o.name === "string") return { name: o.name, status: o.status };
+  if (typeof o.id === "string" && typeof o.status === "string") {
+    return { name: o.id.slice(o.id.lastIndexOf("/") + 1), status: o.status };
+  }
+  return undefined;
 }
 
 /** Runs a command under GNU time, timestamping stdout lines as they arrive. */
@@ -95,6 +123,7 @@ async function runTool(
 ): Promise<ToolRun> {
   const { child, usage } = await spawnTimed(cmd);
   const lines: string[] = [];
+  const currentAt = new Map<string, number>();
   let verdictAt: number | undefined;
   let buffer = "";
   const decoder = new TextDecoder();
@@ -106,7 +135,13 @@ async function runTool(
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
       lines.push(line);
-      if (verdictAt === undefined && isVerdict(line)) verdictAt = performance.now();
+      const now = performance.now();
+      if (verdictAt === undefined && isVerdict(line)) verdictAt = now;
+      // The moment each resource turned Current (a later turn away and back counts from then).
+      const st = statusOf(line);
+      if (st?.status === "Current") {
+        if (!currentAt.has(st.name)) currentAt.set(st.name, now);
+      } else if (st) currentAt.delete(st.name);
     }
   }
   const status = await child.status;
@@ -117,6 +152,8 @@ async function runTool(
   return {
     name,
     verdictAt,
+    perResourceMs: [],
+    currentAt,
     requestsPerCycle: perCycle(lines),
     cpuSeconds,
     peakMb: Math.round(peakMb),
@@ -125,8 +162,13 @@ async function runTool(
 }
 
 function median(xs: number[]): number {
+  return percentile(xs, 0.5);
+}
+
+/** The nearest-rank percentile `p` (0..1) of `xs`; NaN for none. */
+function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] : NaN;
 }
 
 function deployment(name: string, label: string): KubeObject {
@@ -340,6 +382,14 @@ async function benchOnce(n: number): Promise<ToolRun[]> {
       const lists = Object.entries(stats.byVerb as Record<string, number>)
         .filter(([k]) => !k.startsWith("discovery"))
         .reduce((a, [, v]) => a + v, 0);
+      // Requests after the first cycle (resumed watches, relists, LISTs of later cycles) per
+      // later cycle, when the binary counts them.
+      if (typeof stats.steadyRequests === "number") {
+        const later = Math.max(1, stats.cycles - 1);
+        return `${
+          (stats.steadyRequests / later).toFixed(1)
+        } (${lists} in all, ${stats.steadyRequests} after cycle 1 / ${stats.cycles})`;
+      }
       return `${(lists / stats.cycles).toFixed(1)} (${lists} requests / ${stats.cycles} cycles)`;
     };
     const peerPerCycle = (lines: string[]) => {
@@ -384,28 +434,70 @@ async function benchOnce(n: number): Promise<ToolRun[]> {
       `pods Ready: ${readyAt.size}/${n}; Deployments available: ${availableAt.size}/${n}, the ` +
         `last ${Math.round(lastAvailable - lastReady)} ms after the last pod Ready`,
     );
-    console.log(
-      "tool                 requests per poll cycle                 last pod Ready → verdict" +
-        "  last Deployment available → verdict  CPU s   peak MB  exit",
-    );
     for (const r of runs) {
       if (r.verdictAt !== undefined) {
         r.latencyMs = Math.round(r.verdictAt - lastReady);
         r.afterAvailableMs = Math.round(r.verdictAt - lastAvailable);
       }
-      const ms = (v: number | undefined) => v === undefined ? "none" : `${v} ms`;
-      console.log(
-        `${r.name.padEnd(20)} ${r.requestsPerCycle.padEnd(40)} ${ms(r.latencyMs).padStart(24)}  ${
-          ms(r.afterAvailableMs).padStart(35)
-        }  ${r.cpuSeconds.toFixed(2).padStart(5)}  ${String(r.peakMb).padStart(7)}  ${r.exitCode}`,
-      );
+      for (const [name, at] of r.currentAt) {
+        const available = availableAt.get(name);
+        if (available !== undefined) r.perResourceMs.push(at - available);
+      }
     }
+    printTable(runs);
     return runs;
   } finally {
     watchAbort.abort();
     await client.delete(nsMapping, "", ns).catch(() => {});
     client.close();
   }
+}
+
+/** The figures of one run, or of the medians of several, one line per tool. */
+function printTable(runs: ToolRun[]): void {
+  console.log(
+    "tool                 requests per poll cycle                              last pod Ready → verdict" +
+      "  last Deployment available → verdict  each Deployment available → Current p50/p95" +
+      "  CPU s   peak MB  exit",
+  );
+  const ms = (v: number | undefined) => v === undefined ? "none" : `${v} ms`;
+  for (const r of runs) {
+    const each = r.perResourceMs.length
+      ? `${Math.round(percentile(r.perResourceMs, 0.5))}/${
+        Math.round(percentile(r.perResourceMs, 0.95))
+      } ms (${r.perResourceMs.length})`
+      : "none";
+    console.log(
+      `${r.name.padEnd(20)} ${r.requestsPerCycle.padEnd(52)} ${ms(r.latencyMs).padStart(24)}  ${
+        ms(r.afterAvailableMs).padStart(35)
+      }  ${each.padStart(42)}  ${r.cpuSeconds.toFixed(2).padStart(5)}  ${
+        String(r.peakMb).padStart(7)
+      }  ${r.exitCode}`,
+    );
+  }
+}
+
+/**
+ * One tool's figures over several rollouts: the median of each, every resource's delay pooled,
+ * the requests of the run with the median CPU.
+ */
+function medianRun(runs: ToolRun[]): ToolRun {
+  const mid = [...runs].sort((a, b) => a.cpuSeconds - b.cpuSeconds)[Math.floor(runs.length / 2)];
+  const med = (f: (r: ToolRun) => number | undefined) => {
+    const xs = runs.map(f).filter((x): x is number => x !== undefined);
+    return xs.length === runs.length ? median(xs) : undefined;
+  };
+  return {
+    name: mid.name,
+    latencyMs: med((r) => r.latencyMs),
+    afterAvailableMs: med((r) => r.afterAvailableMs),
+    perResourceMs: runs.flatMap((r) => r.perResourceMs),
+    currentAt: new Map(),
+    requestsPerCycle: mid.requestsPerCycle,
+    cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
+    peakMb: median(runs.map((r) => r.peakMb)),
+    exitCode: Math.max(...runs.map((r) => r.exitCode)),
+  };
 }
 
 /** The comparisons the issue asks for: like with like, and our two readers. */
@@ -430,7 +522,21 @@ if (import.meta.main) {
   console.log(`kstatus vs cli-utils on the local control plane (${vars.KSTATUS_APISERVER_URL})`);
   const results = new Map<number, ToolRun[]>();
   try {
-    for (const n of values.counts!.split(",").map(Number)) results.set(n, await benchOnce(n));
+    for (const n of values.counts!.split(",").map(Number)) {
+      const all: ToolRun[][] = [];
+      for (let i = 0; i < repeat; i++) {
+        if (repeat > 1) console.log(`\n-- N=${n}, run ${i + 1} of ${repeat}`);
+        all.push(await benchOnce(n));
+      }
+      const medians = all[0].map((r) =>
+        medianRun(all.map((runs) => runs.find((x) => x.name === r.name)!))
+      );
+      if (repeat > 1) {
+        console.log(`\n== N=${n}: medians of ${repeat} runs (per-Deployment delays pooled)`);
+        printTable(medians);
+      }
+      results.set(n, medians);
+    }
   } finally {
     await removeAddedNodes();
   }

@@ -170,7 +170,18 @@ Deno.test("json: status lines with children, then the summary object", opts, asy
     "type",
   ]);
   // The cost of the wait: requests by verb and resource, and full poll cycles.
-  assert.deepEqual(Object.keys(summary.stats).sort(), ["byVerb", "cycles", "requests"]);
+  assert.deepEqual(Object.keys(summary.stats).sort(), [
+    "byVerb",
+    "cycles",
+    "requests",
+    "steadyRequests",
+  ]);
+  // The caching reader LISTs its three kinds once per later cycle, nothing else.
+  assert.equal(
+    summary.stats.steadyRequests,
+    3 * (summary.stats.cycles - 1),
+    JSON.stringify(summary.stats),
+  );
   assert.ok(summary.stats.cycles >= 1, JSON.stringify(summary.stats));
   assert.ok(summary.stats.requests >= summary.stats.cycles, JSON.stringify(summary.stats));
   assert.ok(summary.stats.byVerb["list apps/deployments"] >= 1, JSON.stringify(summary.stats));

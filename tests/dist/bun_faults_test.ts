@@ -135,3 +135,33 @@ Deno.test("bun binary: a server that accepts and never answers is exit 4 naming 
     await accepting;
   }
 });
+
+Deno.test("bun binary: a .env and a bunfig.toml in the working directory are not read", async () => {
+  const api = await startFakeApiServer();
+  const dir = await Deno.makeTempDir({ prefix: "kstatus-bun-cwd-" });
+  try {
+    api.put(deployment("web", 2, 2, "ns"));
+    // ~/.kube/config is the fake server; a .env read by the runtime would point elsewhere, and a
+    // bunfig preload would run a script of the directory's in kstatus's process.
+    await Deno.mkdir(join(dir, "home/.kube"), { recursive: true });
+    await Deno.copyFile(await api.kubeconfig(), join(dir, "home/.kube/config"));
+    await Deno.mkdir(join(dir, "work"));
+    await Deno.writeTextFile(join(dir, "work/.env"), "KUBECONFIG=/nonexistent/from-dotenv\n");
+    await Deno.writeTextFile(join(dir, "work/preload.ts"), 'console.log("preload ran");\n');
+    await Deno.writeTextFile(join(dir, "work/bunfig.toml"), 'preload = ["./preload.ts"]\n');
+    const out = await new Deno.Command(await binary(), {
+      args: ["status", "deploy/web", "-n", "ns"],
+      cwd: join(dir, "work"),
+      clearEnv: true,
+      env: { HOME: join(dir, "home"), PATH: Deno.env.get("PATH") ?? "", NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, text);
+    assert.doesNotMatch(text, /preload ran|from-dotenv/);
+  } finally {
+    await api.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
