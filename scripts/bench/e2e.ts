@@ -579,6 +579,18 @@ if (import.meta.main) {
       if (byName.has(a) && byName.has(b)) console.log(ratioLine(n, byName.get(a)!, byName.get(b)!));
     }
   }
+  // Each tool's own delay, Deployment by Deployment, in the same script-readable style.
+  for (const [n, runs] of results) {
+    for (const r of runs) {
+      if (r.perResourceMs.length === 0) continue;
+      const p = (q: number) => Math.round(percentile(r.perResourceMs, q));
+      console.log(
+        `latency N=${n} ${r.name}: available->Current p50 ${p(0.5)}ms p95 ${p(0.95)}ms max ${
+          p(1)
+        }ms (${r.perResourceMs.length} Deployments)`,
+      );
+    }
+  }
   if (values.chart) {
     const series: ChartSeries[] = [...results.values()][0].map((r) => ({
       name: r.name,
@@ -590,13 +602,21 @@ if (import.meta.main) {
             "CPU seconds": run.cpuSeconds,
             "peak memory (MB)": run.peakMb,
             "last pod Ready → verdict (ms)": run.latencyMs ?? NaN,
+            "each Deployment available → Current, p50 (ms)": run.perResourceMs.length
+              ? percentile(run.perResourceMs, 0.5)
+              : NaN,
           },
         };
       }),
     }));
     const svg = lineChartSvg(
       "kstatus vs cli-utils: N Deployments rolled out on the local control plane",
-      ["CPU seconds", "peak memory (MB)", "last pod Ready → verdict (ms)"],
+      [
+        "CPU seconds",
+        "peak memory (MB)",
+        "last pod Ready → verdict (ms)",
+        "each Deployment available → Current, p50 (ms)",
+      ],
       series,
     );
     await Deno.writeTextFile(resolve(root, values.chart), svg);
