@@ -488,7 +488,7 @@ async function benchOnce(n: number): Promise<ToolRun[]> {
 /** The figures of one run, or of the medians of several, one line per tool. */
 function printTable(runs: ToolRun[]): void {
   console.log(
-    "tool                 requests per poll cycle                              last pod Ready → verdict" +
+    "tool                 requests per steady cycle                            last pod Ready → verdict" +
       "  last Deployment available → verdict  each Deployment available → Current p50/p95" +
       "  CPU s   peak MB  exit",
   );
