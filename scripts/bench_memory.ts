@@ -9,7 +9,7 @@
  * - `wait` on nothing: discovery and one LIST, exit 3 ("no resources found");
  * - `wait` and `status` on a handful of Ready Deployments in a namespace of the script's own
  *   (`--deployments`, kwok pods), with each reader;
- * - `wait` (watch reader) during a rollout of them (`kubectl rollout restart` before each run),
+ * - `wait` (watch reader) during a rollout of them (a new pod template before each run),
  *   so that watches open and events flow.
  *
  *   deno task bench:memory [--binary dist/kstatus] [--baseline PATH] [--runs 5] [--deployments 5]
@@ -69,6 +69,7 @@ async function peakMb(binary: string, c: Case): Promise<number> {
 }
 
 const kubeconfig = clusterEnv().kubeconfig;
+let rollouts = 0;
 const ns = await createNamespace("kstatus-mem");
 try {
   for (let i = 0; i < count; i++) {
@@ -99,8 +100,9 @@ try {
       label: `wait ${count} rollout (watch)`,
       args: ["wait", ...all, "--reader", "watch", "--timeout", "60s"],
       exits: [0],
+      // A new pod template each run (`rollout restart` refuses two restarts within a second).
       before: async () => {
-        await kubectl(["rollout", "restart", "deployment", "-n", ns]);
+        await kubectl(["set", "env", "deployment", "--all", "-n", ns, `ROLL=${rollouts++}`]);
       },
     },
   ];
