@@ -13,15 +13,16 @@
  *   so that watches open and events flow.
  *
  *   deno task bench:memory [--binary dist/kstatus] [--baseline PATH] [--runs 5] [--deployments 5]
+ *     [--env NAME=VALUE]...
  *
- * Figures are printed, never asserted.
+ * Peak memory and CPU seconds (user + system) are printed, never asserted.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
-import { spawnTimed } from "./bench/gnu_time.ts";
+import { spawnTimed, type Usage } from "./bench/gnu_time.ts";
 import { clusterEnv, createNamespace, deleteNamespace, kubectl } from "../tests/e2e/cluster.ts";
 
 const { values } = parseArgs({
@@ -30,8 +31,12 @@ const { values } = parseArgs({
     baseline: { type: "string" },
     runs: { type: "string", default: "5" },
     deployments: { type: "string", default: "5" },
+    env: { type: "string", multiple: true, default: [] },
   },
 });
+// `--env NAME=VALUE` (repeatable) for the binary only, not the baseline: e.g. a JSC option
+// (BUN_JSC_useDFGJIT=0) to see what it is worth.
+const binaryEnv = values.env!;
 const runs = Number(values.runs);
 const count = Number(values.deployments);
 const binaries: Array<[string, string]> = [["binary", resolve(values.binary!)]];
@@ -57,15 +62,16 @@ function median(xs: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function peakMb(binary: string, c: Case): Promise<number> {
+async function measure(binary: string, env: string[], c: Case): Promise<Usage> {
   await c.before?.();
-  const { child, usage } = await spawnTimed([binary, ...c.args]);
+  const cmd = env.length > 0 ? ["/usr/bin/env", ...env, binary] : [binary];
+  const { child, usage } = await spawnTimed([...cmd, ...c.args]);
   const [out, figures] = await Promise.all([child.output(), usage()]);
   if (!c.exits.includes(out.code)) {
     const err = new TextDecoder().decode(out.stderr).trim();
     throw new Error(`${binary} ${c.args.join(" ")}: exit ${out.code}\n${err}`);
   }
-  return figures.peakMb;
+  return figures;
 }
 
 const kubeconfig = clusterEnv().kubeconfig;
@@ -107,21 +113,32 @@ try {
     },
   ];
   const peaks = new Map<string, number[]>();
+  const cpu = new Map<string, number[]>();
+  const add = (m: Map<string, number[]>, key: string, x: number) =>
+    m.set(key, [...(m.get(key) ?? []), x]);
   for (let i = 0; i < runs; i++) {
     for (const c of cases) {
       for (const [name, binary] of binaries) {
         const key = `${name} ${c.label}`;
-        peaks.set(key, [...(peaks.get(key) ?? []), await peakMb(binary, c)]);
+        const u = await measure(binary, name === "binary" ? binaryEnv : [], c);
+        add(peaks, key, u.peakMb);
+        add(cpu, key, u.cpuSeconds);
       }
     }
   }
-  console.log(`peak RSS, median of ${runs} runs (whole process, MB):`);
-  console.log(`  ${binaries.map(([name, path]) => `${name}: ${path}`).join("\n  ")}`);
+  console.log(`median of ${runs} runs (whole process): peak RSS in MB, CPU seconds`);
+  for (const [name, path] of binaries) {
+    const env = name === "binary" && binaryEnv.length > 0 ? ` (${binaryEnv.join(" ")})` : "";
+    console.log(`  ${name}: ${path}${env}`);
+  }
   for (const c of cases) {
-    const figures = binaries.map(([name]) =>
-      `${name} ${median(peaks.get(`${name} ${c.label}`)!).toFixed(1)}`
-    );
-    console.log(`  ${c.label.padEnd(28)} ${figures.join("  ")}`);
+    const figures = binaries.map(([name]) => {
+      const key = `${name} ${c.label}`;
+      return `${name} ${median(peaks.get(key)!).toFixed(1)} MB ${
+        median(cpu.get(key)!).toFixed(2)
+      } s`;
+    });
+    console.log(`  ${c.label.padEnd(28)} ${figures.join("   ")}`);
   }
 } finally {
   await deleteNamespace(ns);
