@@ -160,9 +160,12 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
         const lazy = await lazyRuleSetFromFlags(ruleFlags);
         const later = deferredCel(loadCelSupport);
         [ruleSet, cel] = [lazy.set, later.cel];
+        let celLoaded = false;
         deferred = {
           prepare: (obj) =>
-            hasCelGoal(obj) ? Promise.all([lazy.prepare(obj), later.ensure()]) : lazy.prepare(obj),
+            !celLoaded && hasCelGoal(obj)
+              ? Promise.all([lazy.prepare(obj), later.ensure().then(() => celLoaded = true)])
+              : lazy.prepare(obj),
         };
       } else {
         [ruleSet, cel] = await untilAborted(
