@@ -63,6 +63,20 @@ export function isControlledBy(child: KubeObject, parentUid: string): boolean {
 }
 
 /**
+ * Selectors compiled from the selector objects of stored parents. A stored object stays the same
+ * object until it changes, and each change re-reads its tree: without this, every re-read of a
+ * Deployment compiled (and sorted) its selector again. Keyed weakly: it holds nothing alive.
+ */
+const compiled = new WeakMap<object, Selector>();
+
+function compiledSelector(raw: unknown): Selector {
+  if (typeof raw !== "object" || raw === null) return compileLabelSelector(raw);
+  let selector = compiled.get(raw);
+  if (!selector) compiled.set(raw, selector = compileLabelSelector(raw));
+  return selector;
+}
+
+/**
  * Lists the children of `parent`. Matching is by selector and, when the
  * parent has a uid, by controller ownerReference too, so objects that merely
  * share labels are left out. A parent without a uid (an object not read from
@@ -103,7 +117,7 @@ export async function findChildren(
     if (raw === undefined || raw === null) {
       throw new NoSelectorError("no selector found", { resource: identifierOf(parent) });
     }
-    selector = compileLabelSelector(raw);
+    selector = compiledSelector(raw);
   }
   const namespace = identifierOf(parent).namespace;
   const uid = uidOf(parent);

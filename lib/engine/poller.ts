@@ -203,6 +203,10 @@ export class PollerEngine {
       const positions = new Map(identifiers.map((id, i) => [identifierKey(id), i]));
       let fullCycle = true;
       let nextTick = firstStart;
+      // With `tickRecheck` and a change feed: the keys whose last status a tick must read again,
+      // kept as statuses arrive, so that a tick costs what is unsettled, not every resource.
+      const recheck = this.#tickRecheck && cluster.nextChange ? this.#tickRecheck : undefined;
+      const unsettled = new Set<string>();
       const waitForTickOrChange = tickOrChange(this.#clock, cluster, signal);
       while (!signal.aborted) {
         if (fullCycle) {
@@ -233,6 +237,11 @@ export class PollerEngine {
             status = { ...status, identifier: id };
           }
           const key = identifierKey(id);
+          if (recheck) {
+            // Before the equality check: an equal status may rest on another object now.
+            if (recheck(status)) unsettled.add(key);
+            else unsettled.delete(key);
+          }
           const previous = last.get(key);
           if (previous && resourceStatusEqual(previous, status)) continue;
           last.set(key, status);
@@ -248,8 +257,11 @@ export class PollerEngine {
         const next = await waitForTickOrChange(nextTick);
         if (next === "aborted") return;
         fullCycle = next === "tick" || next === "tick, feed failed";
-        if (next === "tick") targets = this.#tickTargets(identifiers, last, cluster);
-        else if (next === "tick, feed failed") targets = identifiers;
+        if (next === "tick") {
+          targets = recheck && last.size === positions.size
+            ? inOrder(unsettled, positions, identifiers)
+            : this.#tickTargets(identifiers, last, cluster);
+        } else if (next === "tick, feed failed") targets = identifiers;
         else targets = await this.#affected(identifiers, positions, next, cluster, signal);
       }
     } finally {
@@ -414,6 +426,15 @@ function tickOrChange(
     const at = await tickAt(nextTick);
     return at === "tick" ? "tick, feed failed" : at;
   };
+}
+
+/** The identifiers of `keys`, in the order of `identifiers` (whose positions are given). */
+function inOrder(
+  keys: ReadonlySet<string>,
+  positions: ReadonlyMap<string, number>,
+  identifiers: readonly ObjectIdentifier[],
+): ObjectIdentifier[] {
+  return [...keys].map((k) => positions.get(k)!).sort((a, b) => a - b).map((i) => identifiers[i]);
 }
 
 function messageOf(e: unknown): string {

@@ -20,7 +20,8 @@
  * and writes the figures as an SVG chart (docs/bench-e2e.svg, `--chart` to
  * change the path, `--chart ""` for none). Figures are printed, never asserted.
  * `--tools watch,caching` runs a subset (of watch, caching, watcher, poller), `--binary PATH`
- * another kstatus build (an older one, to compare). With
+ * another kstatus build, `--also NAME=PATH,...` more builds with the watch reader on the same
+ * rollout (to compare builds under the same load). With
  * `--profile DIR`, kstatus runs from source under Deno (`--profiler bun`: the binary) with `--cpu-prof` (a profile per N and
  * reader in DIR; `deno run -A scripts/profile_summary.ts FILE` lists where the time went).
  *
@@ -37,6 +38,7 @@ import { spawnTimed } from "./gnu_time.ts";
 const root = new URL("../..", import.meta.url).pathname;
 const { values } = parseArgs({
   options: {
+    // N[xRUNS], comma-separated: `100x3,1000` rolls 100 Deployments out three times, 1000 once.
     counts: { type: "string", default: "100,1000" },
     interval: { type: "string", default: "2s" },
     chart: { type: "string", default: "docs/bench-e2e.svg" },
@@ -48,6 +50,8 @@ const { values } = parseArgs({
     tools: { type: "string", default: "watch,caching,watcher,poller" },
     // Another kstatus binary instead of dist/kstatus (an older build, to compare).
     binary: { type: "string" },
+    // More kstatus builds with the watch reader on the same rollout: NAME=PATH[,NAME=PATH...].
+    also: { type: "string", default: "" },
     // Rollouts per N; the figures printed last (and the ratios, and the chart) are their medians.
     repeat: { type: "string", default: "1" },
   },
@@ -57,8 +61,26 @@ if (!Number.isInteger(repeat) || repeat < 1) {
   console.error(`--repeat: expected a whole number of runs (1 or more), got "${values.repeat}"`);
   Deno.exit(3);
 }
+/** `--counts 100x3,1000,3000`: N Deployments, each rolled out K times (`--repeat` without `xK`). */
+const counts = values.counts!.split(",").map((text) => {
+  const m = /^\s*(\d+)(?:x(\d+))?\s*$/.exec(text);
+  if (!m || Number(m[1]) < 1 || (m[2] !== undefined && Number(m[2]) < 1)) {
+    console.error(`--counts: expected N or NxRUNS (e.g. 100x3), got "${text}"`);
+    Deno.exit(3);
+  }
+  return { n: Number(m[1]), runs: m[2] === undefined ? repeat : Number(m[2]) };
+});
 
 const TOOLS = ["watch", "caching", "watcher", "poller"];
+/** `--also`: other builds, each run with the watch reader next to the tools. */
+const alsoBinaries = values.also!.split(",").filter(Boolean).map((pair) => {
+  const eq = pair.indexOf("=");
+  if (eq <= 0) {
+    console.error(`--also: expected NAME=PATH, got "${pair}"`);
+    Deno.exit(3);
+  }
+  return { name: pair.slice(0, eq), path: resolve(pair.slice(eq + 1)) };
+});
 const selectedTools = values.tools!.split(",").map((t) => t.trim()).filter(Boolean);
 for (const t of selectedTools) {
   if (!TOOLS.includes(t)) {
@@ -339,14 +361,14 @@ async function benchOnce(n: number): Promise<ToolRun[]> {
 
     const interval = values.interval!;
     const binary = values.binary ? resolve(values.binary) : join(root, "dist/kstatus");
-    const kstatusArgs = (reader: string) => [
+    const kstatusArgs = (reader: string, build = binary) => [
       ...(values.profile
         ? values.profiler === "bun"
           ? [
             // The binary itself: Bun reads its runtime flags from BUN_OPTIONS.
             "env",
             `BUN_OPTIONS=--cpu-prof --cpu-prof-dir=${join(values.profile, `${n}-${reader}`)}`,
-            binary,
+            build,
           ]
           : [
             Deno.execPath(),
@@ -356,7 +378,7 @@ async function benchOnce(n: number): Promise<ToolRun[]> {
             `--cpu-prof-dir=${join(values.profile, `${n}-${reader}`)}`,
             join(root, "main.ts"),
           ]
-        : [binary]),
+        : [build]),
       "wait",
       "-l",
       `bench=${ns}`,
@@ -425,7 +447,17 @@ async function benchOnce(n: number): Promise<ToolRun[]> {
         runTool("cli-utils(watcher)", peer(true), isAllCurrent, () => "- (informers, no cycles)"),
       poller: () => runTool("cli-utils(poller)", peer(false), isAllCurrent, peerPerCycle),
     };
-    const runs = await Promise.all(selectedTools.map((t) => tools[t]()));
+    const runs = await Promise.all([
+      ...selectedTools.map((t) => tools[t]()),
+      ...alsoBinaries.map((b) =>
+        runTool(
+          `kstatus(watch,${b.name})`,
+          kstatusArgs("watch", b.path),
+          isSummary,
+          kstatusPerCycle,
+        )
+      ),
+    ]);
     watchAbort.abort();
     await watches;
     const lastReady = Math.max(...readyAt.values());
@@ -522,7 +554,7 @@ if (import.meta.main) {
   console.log(`kstatus vs cli-utils on the local control plane (${vars.KSTATUS_APISERVER_URL})`);
   const results = new Map<number, ToolRun[]>();
   try {
-    for (const n of values.counts!.split(",").map(Number)) {
+    for (const { n, runs: repeat } of counts) {
       const all: ToolRun[][] = [];
       for (let i = 0; i < repeat; i++) {
         if (repeat > 1) console.log(`\n-- N=${n}, run ${i + 1} of ${repeat}`);
@@ -547,6 +579,18 @@ if (import.meta.main) {
       if (byName.has(a) && byName.has(b)) console.log(ratioLine(n, byName.get(a)!, byName.get(b)!));
     }
   }
+  // Each tool's own delay, Deployment by Deployment, in the same script-readable style.
+  for (const [n, runs] of results) {
+    for (const r of runs) {
+      if (r.perResourceMs.length === 0) continue;
+      const p = (q: number) => Math.round(percentile(r.perResourceMs, q));
+      console.log(
+        `latency N=${n} ${r.name}: available->Current p50 ${p(0.5)}ms p95 ${p(0.95)}ms max ${
+          p(1)
+        }ms (${r.perResourceMs.length} Deployments)`,
+      );
+    }
+  }
   if (values.chart) {
     const series: ChartSeries[] = [...results.values()][0].map((r) => ({
       name: r.name,
@@ -558,13 +602,21 @@ if (import.meta.main) {
             "CPU seconds": run.cpuSeconds,
             "peak memory (MB)": run.peakMb,
             "last pod Ready → verdict (ms)": run.latencyMs ?? NaN,
+            "each Deployment available → Current, p50 (ms)": run.perResourceMs.length
+              ? percentile(run.perResourceMs, 0.5)
+              : NaN,
           },
         };
       }),
     }));
     const svg = lineChartSvg(
       "kstatus vs cli-utils: N Deployments rolled out on the local control plane",
-      ["CPU seconds", "peak memory (MB)", "last pod Ready → verdict (ms)"],
+      [
+        "CPU seconds",
+        "peak memory (MB)",
+        "last pod Ready → verdict (ms)",
+        "each Deployment available → Current, p50 (ms)",
+      ],
       series,
     );
     await Deno.writeTextFile(resolve(root, values.chart), svg);
