@@ -6,7 +6,7 @@
  * @module
  */
 
-import { CORE_SCHEMA, load } from "./deps/js_yaml.ts";
+import { loadPlainYaml } from "./plain_yaml.ts";
 import {
   checkObject,
   isListKind,
@@ -66,15 +66,9 @@ function fastDocument(
 ):
   | { value: unknown; line: number; itemLines: (offset: number) => ItemLines | undefined }
   | undefined {
-  if (text.includes("!") || text.includes("&") || text.startsWith("%") || text.includes("\n%")) {
-    return undefined;
-  }
-  let value: unknown;
-  try {
-    value = load(text, { schema: CORE_SCHEMA });
-  } catch {
-    return undefined;
-  }
+  const plain = loadPlainYaml(text);
+  if (!plain) return undefined;
+  const value = plain.value;
   const line = contentLine(text);
   const items = (value as { items?: unknown } | null)?.items;
   if (!Array.isArray(items) || items.length === 0) {

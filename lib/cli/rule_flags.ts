@@ -101,15 +101,16 @@ export async function lazyRuleSetFromFlags(
     ? (await import("../rules/builtin/strict.gen.ts")).STRICT_RULES
     : undefined;
   if (paths.length > 0 || !lazy) {
-    const [{ createRuleSetWith }, { BUILTIN_RULES }, { loadRuleFiles }, { celRuleCompiler }] =
-      await Promise.all([
+    // The rules-file reader (and with it the `yaml` library) loads only for files to read.
+    const [{ createRuleSetWith }, { BUILTIN_RULES }, ruleFile, { celRuleCompiler }] = await Promise
+      .all([
         import("../rules/rule_layers.ts"),
         import("../rules/builtin/rules.gen.ts"),
-        import("../rules/rule_file.ts"),
+        paths.length > 0 ? import("../rules/rule_file.ts") : undefined,
         import("../rules/rule_set.ts"),
       ]);
-    const rules = paths.length > 0
-      ? await loadRuleFiles(paths, { readStdin: options.readStdin })
+    const rules = ruleFile
+      ? await ruleFile.loadRuleFiles(paths, { readStdin: options.readStdin })
       : [];
     const builtin = flags.builtinRules ? BUILTIN_RULES : [];
     return {

@@ -14,14 +14,20 @@ import { tickRecheck } from "../rules/tick_recheck.ts";
 import { InputError, KstatusError } from "../errors.ts";
 import type { FailOnReason } from "../../readers/fail_on.ts";
 import { identifierKey } from "../groupkind.ts";
-import type { ObjectIdentifier, ResourceStatus } from "../types.ts";
+import type { KubeObject, ObjectIdentifier, ResourceStatus } from "../types.ts";
 import { formatDuration } from "../printers/format.ts";
 import type { Connection, ConnectionFlags, Connector, ReaderChoice } from "./connection.ts";
 import { CliExit, ExitCode } from "./exit_codes.ts";
 import { missingNamespace, namespacesOfNotFound, notFoundNote } from "./first_look.ts";
 import { createReporter, type Outcome, type ReportMode } from "./reporter.ts";
 import type { Reporter, ReporterOptions } from "./reporter.ts";
-import { type RuleFlags, ruleSetFromFlags, wantsStrict } from "./rule_flags.ts";
+import {
+  lazyRuleSetFromFlags,
+  type RuleFlags,
+  ruleSetFromFlags,
+  wantsStrict,
+} from "./rule_flags.ts";
+import { deferredCel, hasCelGoal, preparedReaders } from "./deferred_judging.ts";
 import { strictWarnings } from "./strict_preflight.ts";
 import { resolveTargets, type StdinReader, type TargetFlags } from "./targets.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
@@ -142,17 +148,37 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
     let ruleSet: RuleSet;
     let cel: CelSupport;
     let goals: Goal[];
+    // Without rules files, manifests or a cel= goal, the rule pack and the CEL library load
+    // only for an object read from the cluster that needs them (deferred_judging.ts).
+    let deferred: { prepare: (obj: KubeObject) => Promise<unknown> | undefined } | undefined;
     try {
-      [ruleSet, cel] = await untilAborted(
-        Promise.all([
-          ruleSetFromFlags(
-            { rules: options.rules ?? [], builtinRules: options.builtinRules ?? true },
-            { readStdin: deps.readStdin, stdinTaken: options.files.includes("-") },
-          ),
-          loadCelSupport(),
-        ]),
-        controller.signal,
-      );
+      const ruleFlags = { rules: options.rules ?? [], builtinRules: options.builtinRules ?? true };
+      if (
+        ruleFlags.rules.length === 0 && options.files.length === 0 &&
+        !options.goals.some((g) => g.type === "cel")
+      ) {
+        const lazy = await lazyRuleSetFromFlags(ruleFlags);
+        const later = deferredCel(loadCelSupport);
+        [ruleSet, cel] = [lazy.set, later.cel];
+        let celLoaded = false;
+        deferred = {
+          prepare: (obj) =>
+            !celLoaded && hasCelGoal(obj)
+              ? Promise.all([lazy.prepare(obj), later.ensure().then(() => celLoaded = true)])
+              : lazy.prepare(obj),
+        };
+      } else {
+        [ruleSet, cel] = await untilAborted(
+          Promise.all([
+            ruleSetFromFlags(ruleFlags, {
+              readStdin: deps.readStdin,
+              stdinTaken: options.files.includes("-"),
+            }),
+            loadCelSupport(),
+          ]),
+          controller.signal,
+        );
+      }
       goals = options.goals.map((g) => compileGoal(g, cel));
     } catch (e) {
       if (controller.signal.aborted) throw stoppedEarly();
@@ -245,7 +271,7 @@ export async function runWait(options: WaitCommandOptions, deps: WaitDeps): Prom
     return await pollUntilDone(
       options,
       deps,
-      { ruleSet, judge: judge.judge, known },
+      { ruleSet, judge: judge.judge, known, prepare: deferred?.prepare },
       conn,
       ids,
       controller,
@@ -265,12 +291,14 @@ interface Judging {
   ruleSet: RuleSet;
   judge: (status: ResourceStatus) => ResourceStatus;
   known: ReadonlyMap<string, KnownChoice>;
+  /** Awaited for each object read before it is judged, when judging is deferred. */
+  prepare?: (obj: KubeObject) => Promise<unknown> | undefined;
 }
 
 async function pollUntilDone(
   options: WaitCommandOptions,
   deps: WaitDeps,
-  { ruleSet, judge, known }: Judging,
+  { ruleSet, judge, known, prepare }: Judging,
   conn: Awaited<ReturnType<Connector>>,
   ids: ObjectIdentifier[],
   controller: AbortController,
@@ -323,7 +351,9 @@ async function pollUntilDone(
   let steadyFrom: number | undefined;
   const engine = createStatusPoller({
     mapper: conn.api.mapper,
-    clusterReaderFactory: conn.readerFactory(options.reader),
+    clusterReaderFactory: prepare
+      ? preparedReaders(conn.readerFactory(options.reader), prepare)
+      : conn.readerFactory(options.reader),
     clock,
     failOn: options.failOn,
     compute: ruleSet.compute,

@@ -9,7 +9,7 @@
 
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, sep } from "node:path";
-import { parse } from "../deps/yaml.ts";
+import { plainKubeconfigYaml } from "./kubeconfig_yaml.ts";
 import { ConfigError } from "./errors.ts";
 
 /** A cluster entry of a kubeconfig (the fields kstatus uses). */
@@ -120,10 +120,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Parses one kubeconfig's text. Errors name the file and the field, never a value. */
-export function parseKubeconfig(text: string, file: string): MergedKubeconfig {
-  let doc: unknown;
+export async function parseKubeconfig(text: string, file: string): Promise<MergedKubeconfig> {
+  let doc = plainKubeconfigYaml(text)?.value;
+  // The `yaml` library loads only for a kubeconfig beyond the plain subset (kubeconfig_yaml.ts).
+  const yaml = doc === undefined ? await import("../deps/yaml.ts") : undefined;
   try {
-    doc = parse(text);
+    if (yaml) doc = yaml.parse(text);
   } catch (e) {
     // The YAML library quotes the offending line, which may hold a secret: keep only the position.
     const pos = (e as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
@@ -240,7 +242,7 @@ export async function readKubeconfigs(
       if (skipMissing && (e as { code?: unknown }).code === "ENOENT") continue;
       throw new ConfigError(`cannot read kubeconfig ${file}: ${describeFsError(e)}`, { cause: e });
     }
-    parsed.push(parseKubeconfig(text, file));
+    parsed.push(await parseKubeconfig(text, file));
   }
   return mergeKubeconfigs(parsed);
 }
