@@ -42,7 +42,7 @@ function niceMax(max: number): number {
 
 /**
  * The chart as SVG text: a panel per measure, N on a log scale when it spans more than a
- * factor of 10.
+ * factor of 10, a measure when its figures span more than a factor of 100.
  *
  * @example
  * ```ts
@@ -80,15 +80,35 @@ export function lineChartSvg(
     const oy = 10;
     const values = series.flatMap((s) => s.points.map((p) => p.values[measure]))
       .filter((v) => Number.isFinite(v));
-    const max = niceMax(Math.max(0, ...values));
     const plotH = PANEL_H - MARGIN.top - MARGIN.bottom;
-    const yOf = (v: number) => oy + MARGIN.top + plotH - (v / max) * plotH;
+    // Figures spanning more than a factor of 100 (2 ms next to 10 minutes) on a log scale:
+    // on a linear one the small ones all sit on the axis.
+    const positive = values.filter((v) => v > 0);
+    const [lowest, highest] = [Math.min(...positive), Math.max(...positive)];
+    const logY = positive.length > 1 && highest / lowest > 100;
+    let yOf: (v: number) => number;
+    let ticks: number[];
+    if (logY) {
+      const lo = Math.floor(Math.log10(lowest));
+      const hi = Math.max(lo + 1, Math.ceil(Math.log10(highest)));
+      yOf = (v) =>
+        oy + MARGIN.top + plotH -
+        ((Math.log10(Math.max(v, 10 ** lo)) - lo) / (hi - lo)) * plotH;
+      const step = Math.ceil((hi - lo) / 5);
+      ticks = [];
+      for (let e = lo; e <= hi; e += step) ticks.push(10 ** e);
+    } else {
+      const max = niceMax(Math.max(0, ...values));
+      yOf = (v) => oy + MARGIN.top + plotH - (v / max) * plotH;
+      ticks = [0, 1, 2, 3, 4].map((t) => (max * t) / 4);
+    }
     out.push(`<g transform="translate(${ox},0)">`);
     out.push(
-      `<text x="${PANEL_W / 2}" y="${oy + 20}" text-anchor="middle">${esc(measure)}</text>`,
+      `<text x="${PANEL_W / 2}" y="${oy + 20}" text-anchor="middle">${
+        esc(measure + (logY ? " (log)" : ""))
+      }</text>`,
     );
-    for (let t = 0; t <= 4; t++) {
-      const v = (max * t) / 4;
+    for (const v of ticks) {
       const y = yOf(v);
       out.push(
         `<line x1="${MARGIN.left}" x2="${PANEL_W - MARGIN.right}" y1="${y}" y2="${y}" ` +
