@@ -257,10 +257,10 @@ export class PollerEngine {
         const next = await waitForTickOrChange(nextTick);
         if (next === "aborted") return;
         fullCycle = next === "tick" || next === "tick, feed failed";
+        // A tick reads everything, or with `recheck` only what is unsettled: the first cycle read
+        // every identifier, so each has a status there or not.
         if (next === "tick") {
-          targets = recheck && last.size === positions.size
-            ? inOrder(unsettled, positions, identifiers)
-            : this.#tickTargets(identifiers, last, cluster);
+          targets = recheck ? inOrder(unsettled, positions, identifiers) : identifiers;
         } else if (next === "tick, feed failed") targets = identifiers;
         else targets = await this.#affected(identifiers, positions, next, cluster, signal);
       }
@@ -269,24 +269,6 @@ export class PollerEngine {
       controller.abort();
       cluster?.close?.();
     }
-  }
-
-  /**
-   * What a tick reads: everything, unless the cluster reader reports every change and
-   * `tickRecheck` says which statuses a change cannot update (then a tick costs what is
-   * unsettled, not the number of resources).
-   */
-  #tickTargets(
-    identifiers: readonly ObjectIdentifier[],
-    last: ReadonlyMap<string, ResourceStatus>,
-    cluster: ClusterReader,
-  ): readonly ObjectIdentifier[] {
-    const recheck = this.#tickRecheck;
-    if (!recheck || !cluster.nextChange) return identifiers;
-    return identifiers.filter((id) => {
-      const status = last.get(identifierKey(id));
-      return status === undefined || recheck(status);
-    });
   }
 
   /**
